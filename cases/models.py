@@ -1,0 +1,498 @@
+"""The case file: a pseudonymous case, its identity apart, and everything a director records."""
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
+from simple_history.models import HistoricalRecords
+
+from ipgar.reference import ReferenceData
+
+User = settings.AUTH_USER_MODEL
+
+
+# --- reference data ------------------------------------------------------------------
+
+
+class RiskCategory(ReferenceData):
+    class Meta(ReferenceData.Meta):
+        verbose_name = _("risk category")
+        verbose_name_plural = _("risk categories")
+
+
+class Ideology(ReferenceData):
+    class Meta(ReferenceData.Meta):
+        verbose_name = _("ideology")
+        verbose_name_plural = _("ideologies")
+
+
+class LifeDomain(ReferenceData):
+    class Meta(ReferenceData.Meta):
+        verbose_name = _("life domain")
+        verbose_name_plural = _("life domains")
+
+
+class ReportSource(ReferenceData):
+    class Meta(ReferenceData.Meta):
+        verbose_name = _("report source")
+        verbose_name_plural = _("report sources")
+
+
+class OutflowReason(ReferenceData):
+    class Meta(ReferenceData.Meta):
+        verbose_name = _("outflow reason")
+        verbose_name_plural = _("outflow reasons")
+
+
+class Area(ReferenceData):
+    class Region(models.TextChoices):
+        AMSTERDAM = "amsterdam", _("Amsterdam")
+        AMSTELLAND = "amstelland", _("Amstelland")
+
+    region = models.CharField(_("region"), max_length=20, choices=Region.choices, default=Region.AMSTERDAM)
+
+    class Meta(ReferenceData.Meta):
+        verbose_name = _("area")
+        verbose_name_plural = _("areas")
+
+
+class InterventionType(ReferenceData):
+    """An entry of the intervention catalogue (interventiepallet)."""
+
+    description = models.TextField(_("description"), blank=True)
+    default_partner = models.ForeignKey(
+        "ipgar.Organisation",
+        verbose_name=_("usual executing partner"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta(ReferenceData.Meta):
+        verbose_name = _("intervention type")
+        verbose_name_plural = _("intervention catalogue")
+
+
+# --- the case ------------------------------------------------------------------------
+
+
+class CaseQuerySet(models.QuerySet):
+    def visible_to(self, user) -> "CaseQuerySet":
+        """Cases whose full file the user may read (DESIGN §5); everything else is 404.
+
+        Programme team: all. Others: an access grant that is valid now (director,
+        substitute, or an explicit grant). Checked against the clock, so an expired grant
+        stops working at its end even before the clean-up task has run.
+        """
+        from ipgar import roles
+
+        if not getattr(user, "is_authenticated", False):
+            return self.none()
+        if roles.is_programme_team(user):
+            return self
+        grants = CaseAccessGrant.objects.active().filter(
+            case=OuterRef("pk"), user=user, kind__in=CaseAccessGrant.FULL_ACCESS_KINDS
+        )
+        return self.filter(Exists(grants))
+
+    def registered_for_partner(self, user) -> "CaseQuerySet":
+        """Cases an intervention partner is registered on now (need-to-know view only)."""
+        if not getattr(user, "is_authenticated", False):
+            return self.none()
+        registrations = PartnerRegistration.objects.active().filter(case=OuterRef("pk"), person=user)
+        return self.filter(Exists(registrations))
+
+
+class Case(models.Model):
+    """One person in the approach, known by a pseudonymous code (R-2026-017)."""
+
+    class Status(models.TextChoices):
+        REPORTED = "reported", _("reported")
+        ASSESSMENT = "assessment", _("assessment")
+        ADVISED = "advised", _("advised by IVG-R")
+        PREVENTIVE_TALK = "preventive_talk", _("preventive talk")
+        NOT_INCLUDED = "not_included", _("not included")
+        ACTIVE = "active", _("active direction")
+        STATIC = "static", _("static")
+        AFTERCARE = "aftercare", _("aftercare")
+        CLOSED = "closed", _("closed (outflow)")
+
+    code = models.CharField(_("code"), max_length=20, unique=True)
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.REPORTED)
+    reported_on = models.DateField(_("reported on"))
+    report_source = models.ForeignKey(ReportSource, verbose_name=_("report source"), on_delete=models.PROTECT)
+    report_summary = models.TextField(_("short description of the report"), blank=True)
+    area = models.ForeignKey(Area, verbose_name=_("area"), on_delete=models.PROTECT)
+    risk_category = models.ForeignKey(
+        RiskCategory, verbose_name=_("risk category"), on_delete=models.PROTECT, null=True, blank=True
+    )
+    ideology = models.ForeignKey(Ideology, verbose_name=_("ideology"), on_delete=models.PROTECT, null=True, blank=True)
+    director = models.ForeignKey(
+        "pool.Director",
+        verbose_name=_("case director"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="cases",
+    )
+    included_on = models.DateField(_("included on"), null=True, blank=True)
+    closed_on = models.DateField(_("outflow on"), null=True, blank=True)
+    outflow_reason = models.ForeignKey(
+        OutflowReason, verbose_name=_("outflow reason"), on_delete=models.PROTECT, null=True, blank=True
+    )
+    is_detained = models.BooleanField(_("detained"), default=False)
+    is_abroad = models.BooleanField(_("abroad (travelled out)"), default=False)
+    information_picture = models.TextField(_("information picture"), blank=True)
+    legal_hold = models.BooleanField(_("legal hold (no retention clean-up)"), default=False)
+    anonymised_at = models.DateTimeField(_("anonymised at"), null=True, blank=True)
+    # Optimistic locking: a save based on an older version is refused (issue 3).
+    version = models.PositiveIntegerField(_("version"), default=1)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+    objects = CaseQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-reported_on", "-id"]
+        verbose_name = _("case")
+        verbose_name_plural = _("cases")
+        permissions = [
+            ("view_identity", _("Can view the identity of a case")),
+            ("view_need_to_know", _("Can view the need-to-know summary of a case")),
+        ]
+        indexes = [
+            models.Index(fields=["status", "director"]),
+            models.Index(fields=["director", "status"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(included_on__isnull=True) | Q(included_on__gte=models.F("reported_on")),
+                name="case_included_after_reported",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.code
+
+
+class CaseIdentity(models.Model):
+    """Who the case is about. Apart from the case and more restricted (DESIGN §4)."""
+
+    case = models.OneToOneField(Case, on_delete=models.CASCADE, primary_key=True, related_name="identity")
+    first_name = models.CharField(_("first name"), max_length=100, blank=True)
+    last_name = models.CharField(_("last name"), max_length=150, blank=True)
+    date_of_birth = models.DateField(_("date of birth"), null=True, blank=True)
+    bsn = models.CharField(_("BSN"), max_length=9, blank=True)
+    address = models.CharField(_("address"), max_length=200, blank=True)
+    postcode = models.CharField(_("postcode"), max_length=7, blank=True)
+    city = models.CharField(_("city"), max_length=100, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("identity")
+        verbose_name_plural = _("identities")
+
+    def __str__(self) -> str:
+        return f"{self.case.code}"
+
+
+class CaseTransition(models.Model):
+    """One step of the lifecycle: who, when, why, and the PTO-R decision that carried it."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="transitions")
+    from_status = models.CharField(_("from"), max_length=20, choices=Case.Status.choices)
+    to_status = models.CharField(_("to"), max_length=20, choices=Case.Status.choices)
+    at = models.DateTimeField(_("at"), default=timezone.now)
+    by = models.ForeignKey(User, verbose_name=_("by"), on_delete=models.PROTECT, related_name="+")
+    reason = models.TextField(_("reason"))
+    decision = models.ForeignKey(
+        "meetings.Decision", verbose_name=_("decision"), on_delete=models.PROTECT, null=True, blank=True
+    )
+
+    class Meta:
+        ordering = ["at", "id"]
+        verbose_name = _("status transition")
+        verbose_name_plural = _("status transitions")
+
+    def __str__(self) -> str:
+        return f"{self.case} {self.from_status} → {self.to_status}"
+
+
+class DirectorAssignment(models.Model):
+    """The history of directors of a case; the open row is the current director."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="assignments")
+    director = models.ForeignKey("pool.Director", on_delete=models.PROTECT, related_name="assignments")
+    started_on = models.DateField(_("from"))
+    ended_on = models.DateField(_("until"), null=True, blank=True)
+    assigned_by = models.ForeignKey(User, verbose_name=_("assigned by"), on_delete=models.PROTECT, related_name="+")
+    reason = models.TextField(_("reason"), blank=True)
+
+    class Meta:
+        ordering = ["started_on", "id"]
+        verbose_name = _("director assignment")
+        verbose_name_plural = _("director assignments")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case"], condition=Q(ended_on__isnull=True), name="one_current_director_per_case"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case} – {self.director}"
+
+
+class Contact(models.Model):
+    """A contact or effort (inzet); the last date drives the no-contact alert."""
+
+    class Kind(models.TextChoices):
+        FACE_TO_FACE = "face_to_face", _("face-to-face")
+        PHONE = "phone", _("phone")
+        PARTNER_CONSULTATION = "partner_consultation", _("partner consultation")
+        ATTEMPT = "attempt", _("attempt (no contact made)")
+        OTHER = "other", _("other effort")
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="contacts")
+    date = models.DateField(_("date"))
+    kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
+    by = models.ForeignKey(User, verbose_name=_("by"), on_delete=models.PROTECT, related_name="+")
+    note = models.TextField(_("short note"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-date", "-id"]
+        verbose_name = _("contact")
+        verbose_name_plural = _("contacts")
+        indexes = [models.Index(fields=["case", "-date"])]
+
+    def __str__(self) -> str:
+        return f"{self.case} {self.date} {self.get_kind_display()}"
+
+
+class Intervention(models.Model):
+    class Status(models.TextChoices):
+        PLANNED = "planned", _("planned")
+        RUNNING = "running", _("running")
+        COMPLETED = "completed", _("completed")
+        STOPPED = "stopped", _("stopped early")
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="interventions")
+    type = models.ForeignKey(InterventionType, verbose_name=_("intervention"), on_delete=models.PROTECT)
+    partner = models.ForeignKey(
+        "ipgar.Organisation", verbose_name=_("executing partner"), on_delete=models.PROTECT, related_name="+"
+    )
+    goal = models.TextField(_("goal"))
+    started_on = models.DateField(_("start"), null=True, blank=True)
+    ended_on = models.DateField(_("end"), null=True, blank=True)
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.PLANNED)
+    outcome = models.TextField(_("outcome"), blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-started_on", "-id"]
+        verbose_name = _("intervention")
+        verbose_name_plural = _("interventions")
+        indexes = [models.Index(fields=["case", "status"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ended_on__isnull=True)
+                | Q(started_on__isnull=True)
+                | Q(ended_on__gte=models.F("started_on")),
+                name="intervention_end_after_start",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case} {self.type}"
+
+
+class LifeDomainScore(models.Model):
+    """A ZRM score (1 = acute problems … 5 = fully self-reliant) on one life domain at a date."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="life_domain_scores")
+    domain = models.ForeignKey(LifeDomain, verbose_name=_("life domain"), on_delete=models.PROTECT)
+    score = models.PositiveSmallIntegerField(_("score"), validators=[MinValueValidator(1), MaxValueValidator(5)])
+    scored_on = models.DateField(_("date"))
+    by = models.ForeignKey(User, verbose_name=_("by"), on_delete=models.PROTECT, related_name="+")
+    note = models.TextField(_("note"), blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["domain__order", "-scored_on"]
+        verbose_name = _("life-domain score")
+        verbose_name_plural = _("life-domain scores")
+        indexes = [models.Index(fields=["case", "domain", "-scored_on"])]
+        constraints = [models.CheckConstraint(condition=Q(score__gte=1, score__lte=5), name="zrm_score_1_to_5")]
+
+    def __str__(self) -> str:
+        return f"{self.case} {self.domain} {self.score}"
+
+
+class PlanGoal(models.Model):
+    """A goal of the plan of approach, per life domain."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("open")
+        ACHIEVED = "achieved", _("achieved")
+        DROPPED = "dropped", _("dropped")
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="plan_goals")
+    domain = models.ForeignKey(LifeDomain, verbose_name=_("life domain"), on_delete=models.PROTECT)
+    goal = models.TextField(_("goal"))
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.OPEN)
+    created_on = models.DateField(_("set on"), default=timezone.localdate)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["domain__order", "id"]
+        verbose_name = _("plan goal")
+        verbose_name_plural = _("plan of approach")
+
+    def __str__(self) -> str:
+        return f"{self.case} {self.domain}"
+
+
+class NetworkLink(models.Model):
+    """A link between two cases; shown only to those who may see both (DESIGN §4)."""
+
+    class Kind(models.TextChoices):
+        SAME_NETWORK = "same_network", _("same network")
+        KEY_LOCATION = "key_location", _("shared key location")
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="links_from")
+    other = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="links_to")
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    created_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = _("network link")
+        verbose_name_plural = _("network links")
+        constraints = [
+            models.UniqueConstraint(fields=["case", "other", "kind"], name="unique_network_link"),
+            models.CheckConstraint(condition=~Q(case=models.F("other")), name="network_link_not_self"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case} – {self.other}"
+
+
+class Escalation(models.Model):
+    """An escalation to ITAT-R(+) or a request to the PTO-R for a decision (an event, not a state)."""
+
+    class Body(models.TextChoices):
+        ITAT_R = "itat_r", _("ITAT-R")
+        ITAT_R_PLUS = "itat_r_plus", _("ITAT-R+")
+        PTO_R = "pto_r", _("PTO-R")
+
+    class Request(models.TextChoices):
+        ADVICE = "advice", _("advice on a stuck case")
+        STATIC = "static", _("declare static")
+        OUTFLOW = "outflow", _("outflow")
+        REACTIVATE = "reactivate", _("end static")
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="escalations")
+    body = models.CharField(_("to"), max_length=20, choices=Body.choices)
+    request = models.CharField(_("request"), max_length=20, choices=Request.choices, default=Request.ADVICE)
+    question = models.TextField(_("question"))
+    requested_on = models.DateField(_("requested on"), default=timezone.localdate)
+    requested_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    handled_at = models.DateTimeField(_("handled at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-requested_on", "-id"]
+        verbose_name = _("escalation")
+        verbose_name_plural = _("escalations")
+
+    def __str__(self) -> str:
+        return f"{self.case} → {self.get_body_display()}"
+
+
+# --- access ----------------------------------------------------------------------------
+
+
+class GrantQuerySet(models.QuerySet):
+    def active(self, at=None):
+        """Grants in force at `at` (default now): started, not ended, not revoked."""
+        at = at or timezone.now()
+        return self.filter(valid_from__lte=at, revoked_at__isnull=True).filter(
+            Q(valid_until__isnull=True) | Q(valid_until__gt=at)
+        )
+
+
+class CaseAccessGrant(models.Model):
+    """Why someone may see a case: made and ended only by cases.permissions services."""
+
+    class Kind(models.TextChoices):
+        DIRECTOR = "director", _("case director")
+        SUBSTITUTE = "substitute", _("substitute during absence")
+        PARTNER = "partner", _("registered intervention partner")
+        EXPLICIT = "explicit", _("explicit grant")
+
+    FULL_ACCESS_KINDS = (Kind.DIRECTOR, Kind.SUBSTITUTE, Kind.EXPLICIT)
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="access_grants")
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="case_grants")
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    reason = models.CharField(_("reason"), max_length=300)
+    granted_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    valid_from = models.DateTimeField(_("from"), default=timezone.now)
+    valid_until = models.DateTimeField(_("until"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+    revoked_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+
+    objects = GrantQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-valid_from"]
+        verbose_name = _("access grant")
+        verbose_name_plural = _("access grants")
+        indexes = [models.Index(fields=["user", "case"], condition=Q(revoked_at__isnull=True), name="grant_open_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.user} → {self.case} ({self.kind})"
+
+
+class PartnerRegistration(models.Model):
+    """The covenant form: an intervention partner registered on a case (seed 001)."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="partner_registrations")
+    organisation = models.ForeignKey("ipgar.Organisation", verbose_name=_("organisation"), on_delete=models.PROTECT)
+    person = models.ForeignKey(User, verbose_name=_("person"), on_delete=models.PROTECT, related_name="registrations")
+    purpose = models.TextField(_("purpose"))
+    interventions = models.ManyToManyField(Intervention, verbose_name=_("interventions concerned"), blank=True)
+    registered_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    valid_from = models.DateTimeField(_("from"), default=timezone.now)
+    valid_until = models.DateTimeField(_("until"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("ended at"), null=True, blank=True)
+    revoked_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+
+    objects = GrantQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-valid_from"]
+        verbose_name = _("intervention-partner registration")
+        verbose_name_plural = _("intervention-partner registrations")
+
+    def __str__(self) -> str:
+        return f"{self.person} → {self.case}"
+
+
+# Direct foreign-key permission tables (FIELD-NOTES 2): real joins, no text casts.
+class CaseUserObjectPermission(UserObjectPermissionBase):
+    content_object = models.ForeignKey(Case, on_delete=models.CASCADE)
+
+
+class CaseGroupObjectPermission(GroupObjectPermissionBase):
+    content_object = models.ForeignKey(Case, on_delete=models.CASCADE)

@@ -1,0 +1,104 @@
+"""The privacy officer's reading of the access log (metadata only, never case content)."""
+
+import csv
+
+from django import forms
+from django.core.paginator import Paginator
+from django.http import Http404, StreamingHttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext_lazy as _
+
+from . import access_log as audit
+from . import roles
+from .models import AccessLogEntry
+
+
+class AccessLogFilterForm(forms.Form):
+    person = forms.CharField(label=_("Person (username)"), required=False)
+    record = forms.CharField(label=_("Record (e.g. case code)"), required=False)
+    date_from = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date_until = forms.DateField(label=_("Until"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    denied_only = forms.BooleanField(label=_("Denied only"), required=False)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("date_from") and data.get("date_until") and data["date_until"] < data["date_from"]:
+            raise forms.ValidationError(_("The end date lies before the start date."))
+        return data
+
+
+def access_log_filtered(*, data) -> tuple[AccessLogFilterForm, "QuerySet[AccessLogEntry]"]:  # noqa: F821
+    """The log filtered by the form; an invalid form yields no rows."""
+    form = AccessLogFilterForm(data or None)
+    entries = AccessLogEntry.objects.all()
+    if data and not form.is_valid():
+        return form, entries.none()
+    cleaned = form.cleaned_data if data else {}
+    if cleaned.get("person"):
+        entries = entries.filter(username__iexact=cleaned["person"])
+    if cleaned.get("record"):
+        term = cleaned["record"]
+        entries = entries.filter(record_label__iexact=term) | entries.filter(record_id=term)
+    if cleaned.get("date_from"):
+        entries = entries.filter(at__date__gte=cleaned["date_from"])
+    if cleaned.get("date_until"):
+        entries = entries.filter(at__date__lte=cleaned["date_until"])
+    if cleaned.get("denied_only"):
+        entries = entries.filter(outcome=AccessLogEntry.Outcome.DENIED)
+    return form, entries
+
+
+def _require_privacy_officer(request):
+    if not roles.is_privacy_officer(request.user):
+        audit.denied(request, record_type="ipgar.accesslogentry", record_id="*")
+        raise Http404
+
+
+def access_log(request):
+    _require_privacy_officer(request)
+    form, entries = access_log_filtered(data=request.GET)
+    page = Paginator(entries, 50).get_page(request.GET.get("page"))
+    access_log_module_record(request, action=AccessLogEntry.Action.LIST)
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "ipgar/access_log.html", {"form": form, "page": page, "query": query.urlencode()})
+
+
+class _Echo:
+    def write(self, value):
+        return value
+
+
+def access_log_csv(request):
+    _require_privacy_officer(request)
+    _form, entries = access_log_filtered(data=request.GET)
+    access_log_module_record(request, action=AccessLogEntry.Action.EXPORT)
+    header = [
+        "at",
+        "username",
+        "role",
+        "organisation",
+        "record_type",
+        "record_id",
+        "record_label",
+        "section",
+        "action",
+        "outcome",
+        "client_address",
+        "path",
+    ]
+    writer = csv.writer(_Echo())
+
+    def rows():
+        yield writer.writerow(header)
+        for entry in entries.iterator(chunk_size=2000):
+            yield writer.writerow([entry.at.isoformat(), *(getattr(entry, name) for name in header[1:])])
+
+    response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="access-log.csv"'
+    return response
+
+
+def access_log_module_record(request, *, action):
+    # Reading the log is itself logged (FIELD-NOTES 27).
+    audit.record(request, record_type="ipgar.accesslogentry", record_id="*", action=action, section="access_log")

@@ -1,0 +1,37 @@
+"""Form rendering in the Amsterdam Design System, accessible by default.
+
+Every form of every app renders through this renderer: labels, help text and errors are
+tied to their input (aria-describedby), inputs carry the design-system classes.
+"""
+
+from django.forms.boundfield import BoundField
+from django.forms.renderers import DjangoTemplates
+
+_WIDGET_CLASSES = {
+    "select": "ams-select",
+    "selectmultiple": "ams-select",
+    "textarea": "ams-text-area",
+    "checkbox": "ams-checkbox__input",
+    "date": "ams-date-input",
+    "datetime": "ams-date-time-input",
+    "file": "ams-file-input",
+    "clearablefile": "ams-file-input",
+}
+
+
+class AccessibleBoundField(BoundField):
+    def build_widget_attrs(self, attrs, widget=None):
+        attrs = super().build_widget_attrs(attrs, widget)
+        widget = widget or self.field.widget
+        kind = widget.__class__.__name__.lower().removesuffix("input").removesuffix("widget")
+        css = _WIDGET_CLASSES.get(kind, "ams-text-input")
+        attrs["class"] = f"{attrs.get('class', '')} {css}".strip()
+        if self.form.is_bound and self.errors:
+            described = attrs.get("aria-describedby", "")
+            attrs["aria-describedby"] = f"{described} {self.auto_id}_error".strip()
+        return attrs
+
+
+class AccessibleFormRenderer(DjangoTemplates):
+    form_template_name = "ipgar/forms/div.html"
+    bound_field_class = AccessibleBoundField

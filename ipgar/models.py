@@ -1,0 +1,94 @@
+"""Project-wide data: users, organisations (reference data) and the access log."""
+
+import pgtrigger
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Organisation(models.Model):
+    """A covenant partner, municipality or district (reference data, archived not deleted)."""
+
+    class Kind(models.TextChoices):
+        CORE_PARTNER = "core_partner", _("core partner")
+        MUNICIPALITY = "municipality", _("municipality (Amstelland)")
+        DISTRICT = "district", _("Amsterdam district")
+        NATIONAL = "national", _("national organisation")
+        OTHER = "other", _("other")
+
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    name = models.CharField(_("name"), max_length=120)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    archived = models.BooleanField(_("archived"), default=False)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class User(AbstractUser):
+    """A person using the application; the role comes from Django groups (ipgar.roles)."""
+
+    organisation = models.ForeignKey(
+        Organisation, verbose_name=_("organisation"), on_delete=models.PROTECT, null=True, blank=True
+    )
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    function_title = models.CharField(_("function"), max_length=120, blank=True)
+    # Public officials stay named in Woo publications (DESIGN §6).
+    is_public_official = models.BooleanField(_("public official"), default=False)
+    # Created by seed_demo; refused at login outside demo mode.
+    is_demo = models.BooleanField(_("demo account"), default=False)
+
+    class Meta(AbstractUser.Meta):
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+
+    def __str__(self) -> str:
+        return self.get_full_name() or self.username
+
+
+class AccessLogEntry(models.Model):
+    """One read of case data (NEN 7513 style). Append-only: the database refuses changes."""
+
+    class Action(models.TextChoices):
+        VIEW = "view", _("view")
+        LIST = "list", _("list")
+        SEARCH = "search", _("search")
+        EXPORT = "export", _("export")
+        DOWNLOAD = "download", _("download")
+        PRINT = "print", _("print")
+
+    class Outcome(models.TextChoices):
+        ALLOWED = "allowed", _("allowed")
+        DENIED = "denied", _("denied")
+
+    at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
+    user = models.ForeignKey(User, verbose_name=_("user"), on_delete=models.PROTECT, null=True, related_name="+")
+    # Copied, not joined: the log must still say who it was after a rename or role change.
+    username = models.CharField(_("username"), max_length=150)
+    role = models.CharField(_("role"), max_length=60, blank=True)
+    organisation = models.CharField(_("organisation"), max_length=120, blank=True)
+    record_type = models.CharField(_("record type"), max_length=60)
+    record_id = models.CharField(_("record"), max_length=60, blank=True, db_index=True)
+    record_label = models.CharField(_("record label"), max_length=60, blank=True)
+    section = models.CharField(_("section"), max_length=60, blank=True)
+    action = models.CharField(_("action"), max_length=20, choices=Action.choices)
+    outcome = models.CharField(_("outcome"), max_length=10, choices=Outcome.choices)
+    client_address = models.GenericIPAddressField(_("client address"), null=True, blank=True)
+    path = models.CharField(_("path"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name = _("access log entry")
+        verbose_name_plural = _("access log entries")
+        indexes = [models.Index(fields=["record_type", "record_id", "-at"])]
+        triggers = [
+            pgtrigger.Protect(name="access_log_append_only", operation=pgtrigger.Update | pgtrigger.Delete),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.username} {self.action} {self.record_type} {self.record_label}"

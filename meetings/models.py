@@ -1,0 +1,178 @@
+"""Meeting bodies, meetings, agendas and decisions (DESIGN §6).
+
+The cases app depends on Decision: inclusion, outflow and static are made from a PTO-R
+decision and from nothing else.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+User = settings.AUTH_USER_MODEL
+
+
+class MeetingBody(models.Model):
+    """A kind of meeting with its members and rhythm (PTO-R, team meeting, ITAT-R …)."""
+
+    class Kind(models.TextChoices):
+        PTO_R = "pto_r", _("PTO-R")
+        DIRECTORS = "directors", _("Directors' meeting Safety & Care")
+        TEAM = "team", _("iPGA-R team meeting")
+        ITAT_R = "itat_r", _("ITAT-R")
+        ITAT_R_PLUS = "itat_r_plus", _("ITAT-R+")
+        IVG_R = "ivg_r", _("IVG-R")
+        INTERVISION = "intervision", _("Intervision")
+        STEERING_GROUP = "steering_group", _("Steering group")
+
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, unique=True)
+    name = models.CharField(_("name"), max_length=150)
+    rhythm_weeks = models.PositiveSmallIntegerField(_("every … weeks"), null=True, blank=True)
+    member_organisations = models.ManyToManyField(
+        "ipgar.Organisation", verbose_name=_("member organisations"), blank=True
+    )
+    members = models.ManyToManyField(User, verbose_name=_("members"), blank=True, related_name="meeting_bodies")
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("meeting body")
+        verbose_name_plural = _("meeting bodies")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Meeting(models.Model):
+    body = models.ForeignKey(MeetingBody, verbose_name=_("body"), on_delete=models.PROTECT, related_name="meetings")
+    date = models.DateField(_("date"))
+    start_time = models.TimeField(_("start"), null=True, blank=True)
+    place = models.CharField(_("place"), max_length=150, blank=True)
+    chair = models.ForeignKey(
+        User, verbose_name=_("chair"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    secretary = models.ForeignKey(
+        User, verbose_name=_("secretary"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    has_closed_part = models.BooleanField(_("has a closed part"), default=False)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-date", "-id"]
+        verbose_name = _("meeting")
+        verbose_name_plural = _("meetings")
+        indexes = [models.Index(fields=["body", "-date"])]
+
+    def __str__(self) -> str:
+        return f"{self.body.name} {self.date:%d-%m-%Y}"
+
+
+class Invitation(models.Model):
+    """Who is invited to a meeting, and afterwards how they attended."""
+
+    class Attendance(models.TextChoices):
+        INVITED = "invited", _("invited")
+        PRESENT = "present", _("present")
+        ABSENT = "absent", _("absent")
+        COMMENTS_BY_EMAIL = "comments_by_email", _("absent, comments by e-mail")
+        GUEST = "guest", _("guest")
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="invitations")
+    user = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True, related_name="invitations")
+    organisation = models.ForeignKey("ipgar.Organisation", on_delete=models.PROTECT, null=True, blank=True)
+    attendance = models.CharField(
+        _("attendance"), max_length=20, choices=Attendance.choices, default=Attendance.INVITED
+    )
+    admitted_to_closed_part = models.BooleanField(_("admitted to the closed part"), default=False)
+    comment = models.CharField(_("comment"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(user__isnull=False) | Q(organisation__isnull=False), name="invitation_has_someone"
+            ),
+            models.UniqueConstraint(
+                fields=["meeting", "user"], condition=Q(user__isnull=False), name="one_invitation_per_user"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.user or self.organisation)
+
+
+class AgendaItem(models.Model):
+    class Section(models.TextChoices):
+        GENERAL = "general", _("general")
+        CASES = "cases", _("cases")
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="agenda_items")
+    section = models.CharField(_("section"), max_length=20, choices=Section.choices, default=Section.GENERAL)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    title = models.CharField(_("title"), max_length=200)
+    is_closed_part = models.BooleanField(_("closed part"), default=False)
+    case = models.ForeignKey(
+        "cases.Case",
+        verbose_name=_("case"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="agenda_items",
+    )
+
+    class Meta:
+        ordering = ["meeting", "order", "id"]
+        verbose_name = _("agenda item")
+        verbose_name_plural = _("agenda items")
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Decision(models.Model):
+    """A numbered decision (BESLUIT); a PTO-R decision about a case carries its transition."""
+
+    class Kind(models.TextChoices):
+        GENERAL = "general", _("general")
+        INCLUSION = "inclusion", _("inclusion")
+        NOT_INCLUDED = "not_included", _("not included")
+        STATIC = "static", _("declare static")
+        REACTIVATE = "reactivate", _("end static")
+        OUTFLOW = "outflow", _("outflow to aftercare")
+        CLOSE = "close", _("close after aftercare")
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.PROTECT, related_name="decisions")
+    agenda_item = models.ForeignKey(
+        AgendaItem, on_delete=models.SET_NULL, null=True, blank=True, related_name="decisions"
+    )
+    number = models.PositiveSmallIntegerField(_("number"))
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.GENERAL)
+    text = models.TextField(_("decision"))
+    case = models.ForeignKey(
+        "cases.Case", verbose_name=_("case"), on_delete=models.PROTECT, null=True, blank=True, related_name="decisions"
+    )
+    director = models.ForeignKey(
+        "pool.Director", verbose_name=_("director (inclusion)"), on_delete=models.PROTECT, null=True, blank=True
+    )
+    outflow_reason = models.ForeignKey(
+        "cases.OutflowReason", verbose_name=_("outflow reason"), on_delete=models.PROTECT, null=True, blank=True
+    )
+    applied_at = models.DateTimeField(_("applied to the case at"), null=True, blank=True)
+    created_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["meeting", "number"]
+        verbose_name = _("decision")
+        verbose_name_plural = _("decisions")
+        constraints = [models.UniqueConstraint(fields=["meeting", "number"], name="unique_decision_number")]
+
+    def __str__(self) -> str:
+        return _("Decision %(number)s of %(meeting)s") % {"number": self.number, "meeting": self.meeting}
+
+    def is_pto_r_for(self, case) -> bool:
+        """True when this is a decision of a PTO-R meeting about this very case."""
+        return self.case_id == case.pk and self.meeting.body.kind == MeetingBody.Kind.PTO_R

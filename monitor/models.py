@@ -1,0 +1,38 @@
+"""Frozen quarterly monitor snapshots (DESIGN §7): figures as data, rendered on reading."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class MonitorSnapshot(models.Model):
+    class Variant(models.TextChoices):
+        GROSS = "gross", _("gross (internal)")
+        NET = "net", _("net (partners)")
+
+    year = models.PositiveSmallIntegerField(_("year"))
+    quarter = models.PositiveSmallIntegerField(_("quarter"))
+    variant = models.CharField(_("variant"), max_length=10, choices=Variant.choices)
+    version = models.PositiveSmallIntegerField(_("version"), default=1)
+    figures = models.JSONField(_("figures"), default=dict)
+    frozen = models.BooleanField(_("frozen"), default=False)
+    created_at = models.DateTimeField(_("made at"), auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("made by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["-year", "-quarter", "variant", "-version"]
+        verbose_name = _("monitor snapshot")
+        verbose_name_plural = _("monitor snapshots")
+        constraints = [
+            models.UniqueConstraint(fields=["year", "quarter", "variant", "version"], name="unique_snapshot_version"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.year} Q{self.quarter} {self.get_variant_display()} v{self.version}"

@@ -1,0 +1,165 @@
+"""Shared fixtures: role users, the browser (Debian's Chromium) and the axe-core check."""
+
+import os
+from pathlib import Path
+
+import pytest
+
+# Playwright's sync API runs an event loop in the test thread; Django's ORM refuses to run
+# next to a running loop unless told that this is safe (it is: the loop is Playwright's).
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+AXE_SOURCE = Path(__file__).resolve().parent.parent / "static" / "vendor" / "axe" / "axe.min.js"
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+
+
+@pytest.fixture(autouse=True)
+def _clear_guardian_content_type_cache():
+    # FIELD-NOTES 6: guardian caches content types across transactional tests.
+    from django.contrib.contenttypes.models import ContentType
+
+    ContentType.objects.clear_cache()
+    yield
+    ContentType.objects.clear_cache()
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    return {
+        **browser_type_launch_args,
+        "executable_path": CHROMIUM,
+        "args": [
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+            "--disable-quic",
+        ],
+    }
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args):
+    # Dutch users' browsers ask for Dutch; the English switch is tested explicitly.
+    return {**browser_context_args, "locale": "nl-NL"}
+
+
+@pytest.fixture
+def axe():
+    """Run axe-core on the page; fail on serious or critical violations (WCAG 2.1 AA)."""
+    source = AXE_SOURCE.read_text()
+
+    def check(page):
+        # evaluate() runs outside the page's CSP, so no inline script is needed.
+        page.evaluate(source)
+        result = page.evaluate(
+            """async () => await axe.run(document, {runOnly: {type: 'tag',
+                values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}})"""
+        )
+        bad = [v for v in result["violations"] if v["impact"] in ("serious", "critical")]
+        details = [f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']][:3]}" for v in bad]
+        assert not bad, f"axe-core found on {page.url}:\n" + "\n".join(details)
+        return result
+
+    return check
+
+
+@pytest.fixture
+def browser_login(live_server, axe):
+    """Log a demo-style user in through the real login page (axe-checked) and return the page."""
+
+    def login(page, username, password="ipgar-demo"):
+        page.goto(f"{live_server.url}/accounts/login/")
+        axe(page)
+        page.get_by_label("Gebruikersnaam").fill(username)
+        page.get_by_label("Wachtwoord").fill(password)
+        page.get_by_role("button", name="Inloggen").click()
+        page.wait_for_load_state()
+        return page
+
+    return login
+
+
+class _WorkerHandle:
+    def __init__(self, app, queue):
+        self.app = app
+        self.queue = queue
+
+
+@pytest.fixture(scope="session")
+def celery_worker_process(django_db_setup, django_db_blocker, tmp_path_factory):
+    """A real `celery worker` process on REDIS_URL, using the test database.
+
+    Tests that need it write their data with `transactional_db` so the worker sees it.
+    """
+    import subprocess
+    import sys
+    import time
+    import uuid
+    from urllib.parse import quote
+
+    from celery import Celery
+    from django.db import connection
+
+    redis_url = os.environ.get("REDIS_URL")
+    if not redis_url:
+        pytest.skip("REDIS_URL is not set: the real-worker tests run in CI against the machine's Redis")
+    db = connection.settings_dict
+    host = quote(db["HOST"] or "", safe="") if (db["HOST"] or "").startswith("/") else db["HOST"]
+    port = f":{db['PORT']}" if db["PORT"] else ""
+    database_url = f"postgres://{quote(db['USER'] or '')}:{quote(db['PASSWORD'] or '')}@{host}{port}/{db['NAME']}"
+    queue = f"test-{uuid.uuid4().hex[:8]}"
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "ipgar.settings.base",
+        "DJANGO_DEBUG": "true",
+        "DATABASE_URL": database_url,
+        "REDIS_URL": redis_url,
+    }
+    log = tmp_path_factory.mktemp("celery") / "worker.log"
+    root = Path(__file__).resolve().parent.parent
+    with open(log, "w") as out:
+        process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "ipgar",
+                "worker",
+                "-Q",
+                queue,
+                "--pool",
+                "solo",
+                "--without-gossip",
+                "--without-mingle",
+                "--loglevel",
+                "INFO",
+            ],
+            cwd=root,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
+    app = Celery("ipgar-test-client", broker=redis_url, backend=redis_url)
+    app.conf.task_default_queue = queue
+    app.conf.task_always_eager = False
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            replies = app.control.ping(timeout=1.0)
+            if replies:
+                break
+            if process.poll() is not None:
+                pytest.fail(f"celery worker exited: {log.read_text()}")
+        else:
+            pytest.fail(f"celery worker did not answer: {log.read_text()}")
+        yield _WorkerHandle(app, queue)
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
