@@ -121,6 +121,9 @@ class Case(models.Model):
         AFTERCARE = "aftercare", _("aftercare")
         CLOSED = "closed", _("closed (outflow)")
 
+    # A director's caseload (capacity, pool overview, monitor) counts these statuses.
+    CASELOAD_STATUSES = (Status.ACTIVE, Status.STATIC, Status.AFTERCARE)
+
     code = models.CharField(_("code"), max_length=20, unique=True)
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.REPORTED)
     reported_on = models.DateField(_("reported on"))

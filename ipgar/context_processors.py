@@ -8,7 +8,7 @@ NAVIGATION = [
     ("home", _("Home"), set(roles.ROLES)),
     ("cases:caseload", _("My caseload"), {roles.DIRECTOR}),
     ("cases:list", _("Cases"), {roles.PROGRAMME_TEAM}),
-    ("cases:partner_list", _("My cases"), {roles.INTERVENTION_PARTNER}),
+    ("access:partner_list", _("My cases"), {roles.INTERVENTION_PARTNER}),
     ("pool:overview", _("Director pool"), {roles.PROGRAMME_TEAM}),
     ("pool:directory", _("Directory"), {roles.PROGRAMME_TEAM, roles.DIRECTOR}),
     ("meetings:list", _("Meetings"), {roles.PROGRAMME_TEAM, roles.DIRECTOR, roles.PTO_R_MEMBER, roles.PARTNER}),

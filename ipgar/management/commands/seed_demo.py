@@ -6,7 +6,15 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 # Each app seeds its own demo data, in dependency order; all are idempotent.
-DEMO_MODULES = ["ipgar.demo", "pool.demo", "cases.demo", "meetings.demo", "monitor.demo"]
+DEMO_MODULES = [
+    "ipgar.demo",  # accounts
+    "pool.demo",  # the eight directors of the memo
+    "cases.demo",  # 53 cases 2019-2026 and their history (police cases still with police directors)
+    "pool.demo_after_cases",  # handover of the police cases, absences, reviews
+    "cases.demo_access",  # intervention-partner registrations
+    "meetings.demo",  # the seed meetings and a year of PTO-R and team meetings
+    "monitor.demo",  # snapshots of the last eight quarters
+]
 
 
 class Command(BaseCommand):
