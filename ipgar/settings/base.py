@@ -241,7 +241,7 @@ CELERY_BEAT_SCHEDULE = {
         "task": "monitor.tasks.build_previous_quarter",
         "schedule": crontab(minute=0, hour=3, day_of_month=1, month_of_year="1,4,7,10"),
     },
-    "daily-alerts": {"task": "cases.tasks.send_daily_alerts", "schedule": crontab(minute=30, hour=6)},
+    "daily-alerts": {"task": "monitor.tasks.send_daily_alerts", "schedule": crontab(minute=30, hour=6)},
     "expire-grants": {"task": "cases.tasks.expire_grants", "schedule": crontab(minute=5)},
     "retention": {"task": "cases.tasks.apply_retention", "schedule": crontab(minute=0, hour=2)},
 }
