@@ -102,6 +102,8 @@ class Substitution(models.Model):
     absence = models.ForeignKey(Absence, on_delete=models.CASCADE, related_name="substitutions")
     substitute = models.ForeignKey(Director, on_delete=models.PROTECT, related_name="substitutions")
     cases = models.ManyToManyField("cases.Case", blank=True, related_name="substitutions")
+    # The grants this substitution made (issue 5), so ending an absence revokes exactly these.
+    grants = models.ManyToManyField("cases.CaseAccessGrant", blank=True, related_name="+", verbose_name=_("access grants"))
 
     class Meta:
         verbose_name = _("substitution")
@@ -109,3 +111,117 @@ class Substitution(models.Model):
 
     def __str__(self) -> str:
         return f"{self.substitute} for {self.absence}"
+
+
+# --- issue 5: access carried by a substitution, caseload reviews, directory -------------------
+
+class CaseloadReview(models.Model):
+    """The quarterly caseload review (caseloadbespreking) of one director by OOV (seed 004)."""
+
+    director = models.ForeignKey(Director, on_delete=models.CASCADE, related_name="reviews")
+    held_on = models.DateField(_("held on"))
+    held_by = models.ForeignKey(User, verbose_name=_("held by"), on_delete=models.PROTECT, related_name="+")
+    summary = models.TextField(_("summary"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-held_on", "-id"]
+        verbose_name = _("caseload review")
+        verbose_name_plural = _("caseload reviews")
+        indexes = [models.Index(fields=["director", "-held_on"])]
+
+    def __str__(self) -> str:
+        return f"{self.director} {self.held_on}"
+
+
+class CaseloadReviewItem(models.Model):
+    """One case discussed in a review: progress, content and registration remarks."""
+
+    review = models.ForeignKey(CaseloadReview, on_delete=models.CASCADE, related_name="items")
+    case = models.ForeignKey("cases.Case", verbose_name=_("case"), on_delete=models.CASCADE, related_name="+")
+    progress = models.TextField(_("progress"), blank=True)
+    content = models.TextField(_("content"), blank=True)
+    registration = models.TextField(_("registration"), blank=True)
+
+    class Meta:
+        ordering = ["case__code"]
+        verbose_name = _("case in a caseload review")
+        verbose_name_plural = _("cases in a caseload review")
+        constraints = [models.UniqueConstraint(fields=["review", "case"], name="one_item_per_case_per_review")]
+
+    def __str__(self) -> str:
+        return f"{self.review} {self.case}"
+
+
+class Instruction(models.Model):
+    """An instruction given in a caseload review, tracked until done."""
+
+    review = models.ForeignKey(CaseloadReview, on_delete=models.CASCADE, related_name="instructions")
+    case = models.ForeignKey(
+        "cases.Case", verbose_name=_("case"), on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    text = models.TextField(_("instruction"))
+    due_on = models.DateField(_("due on"))
+    done_on = models.DateField(_("done on"), null=True, blank=True)
+    done_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+
+    class Meta:
+        ordering = ["done_on", "due_on", "id"]
+        verbose_name = _("instruction")
+        verbose_name_plural = _("instructions")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(done_on__isnull=True) | Q(done_by__isnull=False), name="instruction_done_by_someone"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.text[:60]
+
+
+class ThreeWayConversation(models.Model):
+    """The yearly three-way conversation: director, OOV and the line manager (seed 004)."""
+
+    director = models.ForeignKey(Director, on_delete=models.CASCADE, related_name="three_way_conversations")
+    held_on = models.DateField(_("held on"))
+    line_manager_name = models.CharField(_("line manager"), max_length=150)
+    oov_participant = models.ForeignKey(
+        User, verbose_name=_("for OOV"), on_delete=models.PROTECT, related_name="+"
+    )
+    notes = models.TextField(_("notes"), blank=True)
+    recorded_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["-held_on", "-id"]
+        verbose_name = _("three-way conversation")
+        verbose_name_plural = _("three-way conversations")
+
+    def __str__(self) -> str:
+        return f"{self.director} {self.held_on}"
+
+
+class Contact(models.Model):
+    """The directory: attention officers and district project leaders directors can call (seed 001)."""
+
+    class Role(models.TextChoices):
+        ATTENTION_OFFICER = "attention_officer", _("attention officer")
+        DISTRICT_PROJECT_LEADER = "district_project_leader", _("district project leader")
+        OTHER = "other", _("other contact")
+
+    organisation = models.ForeignKey(
+        "ipgar.Organisation", verbose_name=_("organisation"), on_delete=models.PROTECT, related_name="+"
+    )
+    role = models.CharField(_("role"), max_length=30, choices=Role.choices)
+    name = models.CharField(_("name"), max_length=150)
+    email = models.EmailField(_("e-mail"), blank=True)
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    remarks = models.CharField(_("remarks"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["organisation__name", "role", "name"]
+        verbose_name = _("directory contact")
+        verbose_name_plural = _("directory")
+        constraints = [models.UniqueConstraint(fields=["organisation", "role", "name"], name="unique_directory_entry")]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.organisation})"
