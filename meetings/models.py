@@ -108,6 +108,11 @@ class AgendaItem(models.Model):
         GENERAL = "general", _("general")
         CASES = "cases", _("cases")
 
+    class Kind(models.TextChoices):
+        REGULAR = "regular", _("regular item")
+        PREVIOUS_MINUTES = "previous_minutes", _("adoption of the previous minutes")
+        ACTIONS = "actions", _("action list")
+
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="agenda_items")
     section = models.CharField(_("section"), max_length=20, choices=Section.choices, default=Section.GENERAL)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
@@ -121,6 +126,18 @@ class AgendaItem(models.Model):
         blank=True,
         related_name="agenda_items",
     )
+    # Issue 6, additive: fixed items put on automatically, the question to the body, the Woo ground.
+    kind = models.CharField(_("kind of item"), max_length=20, choices=Kind.choices, default=Kind.REGULAR)
+    description = models.TextField(_("description or question"), blank=True)
+    refers_to_meeting = models.ForeignKey(
+        "Meeting",
+        verbose_name=_("minutes to adopt"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    woo_ground = models.CharField(_("Woo ground when withheld"), max_length=12, blank=True)
 
     class Meta:
         ordering = ["meeting", "order", "id"]
@@ -176,3 +193,168 @@ class Decision(models.Model):
     def is_pto_r_for(self, case) -> bool:
         """True when this is a decision of a PTO-R meeting about this very case."""
         return self.case_id == case.pk and self.meeting.body.kind == MeetingBody.Kind.PTO_R
+
+
+# --- minutes (issue 6) -------------------------------------------------------------------
+# Everything below is additive to the core models above, which cases.services relies on.
+
+
+class Minutes(models.Model):
+    """The minutes of one meeting: draft → circulated → adopted at a later meeting, then locked."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("draft")
+        CIRCULATED = "circulated", _("circulated")
+        ADOPTED = "adopted", _("adopted")
+
+    meeting = models.OneToOneField(Meeting, on_delete=models.CASCADE, related_name="minutes")
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.DRAFT)
+    circulated_at = models.DateTimeField(_("circulated at"), null=True, blank=True)
+    adopted_at = models.DateTimeField(_("adopted at"), null=True, blank=True)
+    adopted_at_meeting = models.ForeignKey(
+        Meeting,
+        verbose_name=_("adopted at meeting"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="adopted_minutes",
+    )
+    adoption_changes = models.TextField(_("textual changes at adoption"), blank=True)
+    adopted_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("minutes")
+        verbose_name_plural = _("minutes")
+
+    def __str__(self) -> str:
+        return str(self.meeting)
+
+    @property
+    def is_locked(self) -> bool:
+        return self.status == self.Status.ADOPTED
+
+
+class MinuteEntry(models.Model):
+    """What was said under an agenda item: an announcement, a statement or a note."""
+
+    class Kind(models.TextChoices):
+        ANNOUNCEMENT = "announcement", _("announcement")
+        STATEMENT = "statement", _("statement")
+        NOTE = "note", _("note")
+
+    agenda_item = models.ForeignKey(AgendaItem, on_delete=models.CASCADE, related_name="entries")
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.STATEMENT)
+    organisation = models.ForeignKey(
+        "ipgar.Organisation", verbose_name=_("organisation"), on_delete=models.PROTECT, null=True, blank=True
+    )
+    person = models.ForeignKey(
+        User, verbose_name=_("person"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    text = models.TextField(_("text"))
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    created_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["agenda_item", "order", "id"]
+        verbose_name = _("minute entry")
+        verbose_name_plural = _("minute entries")
+
+    def __str__(self) -> str:
+        return self.text[:60]
+
+
+class ActionItem(models.Model):
+    """An action of a body's action list; it carries over to every next meeting until done."""
+
+    body = models.ForeignKey(MeetingBody, on_delete=models.PROTECT, related_name="actions")
+    meeting = models.ForeignKey(Meeting, verbose_name=_("agreed at"), on_delete=models.PROTECT, related_name="actions")
+    agenda_item = models.ForeignKey(AgendaItem, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    subject = models.CharField(_("subject"), max_length=200)
+    description = models.TextField(_("action(s)"))
+    owner = models.ForeignKey(
+        User, verbose_name=_("owner"), on_delete=models.PROTECT, null=True, blank=True, related_name="meeting_actions"
+    )
+    deadline = models.DateField(_("deadline"), null=True, blank=True)
+    deadline_text = models.CharField(_("deadline (as agreed)"), max_length=100, blank=True)
+    done_on = models.DateField(_("done on"), null=True, blank=True)
+    done_at_meeting = models.ForeignKey(
+        Meeting, verbose_name=_("done at meeting"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["meeting__date", "id"]
+        verbose_name = _("action")
+        verbose_name_plural = _("action list")
+        indexes = [models.Index(fields=["body", "done_on"])]
+
+    def __str__(self) -> str:
+        return self.subject
+
+
+class ForwardAgendaItem(models.Model):
+    """A planned topic of a body (termijnagenda), with a target date or meeting."""
+
+    body = models.ForeignKey(MeetingBody, on_delete=models.PROTECT, related_name="forward_items")
+    topic = models.CharField(_("topic"), max_length=200)
+    target_date = models.DateField(_("target date"), null=True, blank=True)
+    target_meeting = models.ForeignKey(
+        Meeting, verbose_name=_("target meeting"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    target_text = models.CharField(_("when (as planned)"), max_length=100, blank=True)
+    still_to_plan = models.BooleanField(_("still to be planned"), default=False)
+    done = models.BooleanField(_("done"), default=False)
+    created_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["target_date", "id"]
+        verbose_name = _("forward agenda item")
+        verbose_name_plural = _("forward agenda")
+
+    def __str__(self) -> str:
+        return self.topic
+
+
+class MinutesAmendment(models.Model):
+    """A correction made after adoption: recorded, never an edit of the locked minutes."""
+
+    minutes = models.ForeignKey(Minutes, on_delete=models.CASCADE, related_name="amendments")
+    agenda_item = models.ForeignKey(AgendaItem, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    text = models.TextField(_("correction"))
+    reason = models.TextField(_("reason"))
+    by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(_("at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+        verbose_name = _("amendment")
+        verbose_name_plural = _("amendments")
+
+    def __str__(self) -> str:
+        return self.text[:60]
+
+
+class Redaction(models.Model):
+    """A passage of a minute entry the secretary marked for the Woo publication, with its ground."""
+
+    entry = models.ForeignKey(MinuteEntry, on_delete=models.CASCADE, related_name="redactions")
+    start = models.PositiveIntegerField(_("from character"))
+    end = models.PositiveIntegerField(_("to character"))
+    ground = models.CharField(_("ground"), max_length=12)
+    by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(_("at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["entry", "start"]
+        verbose_name = _("redaction")
+        verbose_name_plural = _("redactions")
+        constraints = [models.CheckConstraint(condition=Q(end__gt=models.F("start")), name="redaction_span")]
+
+    def __str__(self) -> str:
+        return f"{self.entry_id} {self.start}-{self.end} {self.ground}"
