@@ -92,3 +92,25 @@ class AccessLogEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.username} {self.action} {self.record_type} {self.record_label}"
+
+
+class RetentionLogEntry(models.Model):
+    """What the retention task removed from one case (issue 4). Append-only, like the access log."""
+
+    at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
+    case_id = models.BigIntegerField(_("case id"))
+    case_code = models.CharField(_("case code"), max_length=20)
+    closed_on = models.DateField(_("outflow on"), null=True)
+    # {"identity": 7, "information_picture": 3, ...}: fields emptied, history rows included.
+    removed = models.JSONField(_("removed"), default=dict)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name = _("retention log entry")
+        verbose_name_plural = _("retention log entries")
+        triggers = [
+            pgtrigger.Protect(name="retention_log_append_only", operation=pgtrigger.Update | pgtrigger.Delete),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d} {self.case_code}"
