@@ -1,0 +1,330 @@
+"""Synthetic data at national scale, written with bulk inserts (issue 8).
+
+`generate(cases=N)` fills an empty, migrated database: N cases over ten years, 50 contacts,
+8 interventions and 10 life-domain scores per case (with their history rows), N/100
+directors, N/4 users holding grants, 0.15·N meetings with agenda, attendance and minutes.
+Deterministic (fixed random seed). Reference data comes from the migrations.
+"""
+
+import datetime as dt
+import random
+import time
+from decimal import Decimal
+
+from django.contrib.auth.models import Group, Permission
+from django.db import connection, transaction
+from django.utils import timezone
+from simple_history.utils import bulk_create_with_history
+
+from cases.models import (
+    Area,
+    Case,
+    CaseAccessGrant,
+    CaseIdentity,
+    CaseUserObjectPermission,
+    Contact,
+    DirectorAssignment,
+    Ideology,
+    Intervention,
+    InterventionType,
+    LifeDomain,
+    LifeDomainScore,
+    OutflowReason,
+    ReportSource,
+    RiskCategory,
+)
+from ipgar import roles
+from ipgar.models import Organisation, User
+from meetings.models import AgendaItem, Invitation, Meeting, MeetingBody, MinuteEntry, Minutes
+from pool.models import Director
+
+BATCH = 5000
+TODAY = dt.date(2026, 11, 1)
+S = Case.Status
+
+
+def _log(message: str, started: float) -> None:
+    print(f"  {message} ({time.monotonic() - started:.1f} s)", flush=True)
+
+
+def _pick_status(rng: random.Random) -> str:
+    roll = rng.random()
+    for status, share in (
+        (S.CLOSED, 0.60),
+        (S.ACTIVE, 0.25),
+        (S.STATIC, 0.05),
+        (S.AFTERCARE, 0.03),
+        (S.NOT_INCLUDED, 0.03),
+        (S.ASSESSMENT, 0.02),
+        (S.ADVISED, 0.01),
+    ):
+        if roll < share:
+            return status
+        roll -= share
+    return S.REPORTED
+
+
+@transaction.atomic
+def generate(*, cases: int, seed: int = 42) -> dict:
+    """Fill the current (empty, migrated) database; returns what was made."""
+    rng = random.Random(seed)
+    started = time.monotonic()
+    areas = list(Area.objects.all())
+    sources = list(ReportSource.objects.all())
+    risks = list(RiskCategory.objects.all())
+    ideologies = list(Ideology.objects.all())
+    domains = list(LifeDomain.objects.all())
+    reasons = list(OutflowReason.objects.all())
+    types = list(InterventionType.objects.select_related("default_partner"))
+    core = list(Organisation.objects.filter(kind=Organisation.Kind.CORE_PARTNER))
+    groups = {g.name: g for g in Group.objects.all()}
+
+    # --- users and directors --------------------------------------------------------------
+    n_directors = max(cases // 100, 2)
+    n_users = max(cases // 4, 10)
+    programme = User.objects.create(username="bench-pt", first_name="Bench", last_name="Programme")
+    programme.set_password("bench")
+    programme.save()
+    programme.groups.add(groups[roles.PROGRAMME_TEAM])
+    director_users = User.objects.bulk_create(
+        [
+            User(username=f"bench-r-{i:04d}", first_name="Regisseur", last_name=str(i), organisation=rng.choice(core))
+            for i in range(n_directors)
+        ],
+        batch_size=BATCH,
+    )
+    groups[roles.DIRECTOR].user_set.add(*director_users)
+    directors = Director.objects.bulk_create(
+        [
+            Director(
+                user=user,
+                organisation=user.organisation,
+                fte=rng.choice([Decimal("0.5"), Decimal("1.0")]),
+                active_from=dt.date(2016, 1, 1),
+            )
+            for user in director_users
+        ],
+        batch_size=BATCH,
+    )
+    other_users = User.objects.bulk_create(
+        [
+            User(username=f"bench-u-{i:05d}", first_name="Gebruiker", last_name=str(i), organisation=rng.choice(core))
+            for i in range(n_users)
+        ],
+        batch_size=BATCH,
+    )
+    groups[roles.PTO_R_MEMBER].user_set.add(*other_users[: n_users // 10])
+    groups[roles.INTERVENTION_PARTNER].user_set.add(*other_users[n_users // 10 :])
+    _log(f"{n_directors} directors, {n_users} users", started)
+
+    # --- cases, identities, assignments ---------------------------------------------------------
+    case_rows = []
+    for i in range(cases):
+        reported = TODAY - dt.timedelta(days=rng.randint(10, 3650))
+        status = _pick_status(rng)
+        included = None
+        closed = None
+        director = None
+        if status in (S.ACTIVE, S.STATIC, S.AFTERCARE, S.CLOSED):
+            included = reported + dt.timedelta(days=rng.randint(7, 224))
+            if included > TODAY:
+                included = TODAY
+            director = rng.choice(directors)
+        if status == S.CLOSED:
+            closed = min(included + dt.timedelta(days=rng.randint(60, 900)), TODAY)
+        case_rows.append(
+            Case(
+                code=f"R-{reported.year}-{i:05d}",
+                status=status,
+                reported_on=reported,
+                report_source=rng.choice(sources),
+                report_summary="Synthetische melding.",
+                area=rng.choice(areas),
+                risk_category=rng.choice(risks),
+                ideology=rng.choice(ideologies),
+                director=director,
+                included_on=included,
+                closed_on=closed,
+                outflow_reason=rng.choice(reasons) if closed else None,
+                is_detained=rng.random() < 0.03,
+                is_abroad=rng.random() < 0.02,
+                information_picture="Synthetisch informatiebeeld.",
+            )
+        )
+    all_cases = bulk_create_with_history(case_rows, Case, batch_size=BATCH, default_user=programme)
+    all_cases = list(Case.objects.order_by("pk").only("pk", "director_id", "included_on", "reported_on", "status"))
+    CaseIdentity.objects.bulk_create(
+        [
+            CaseIdentity(case=case, first_name=f"Voornaam{case.pk}", last_name=f"Achternaam{case.pk}")
+            for case in all_cases
+        ],
+        batch_size=BATCH,
+    )
+    DirectorAssignment.objects.bulk_create(
+        [
+            DirectorAssignment(
+                case=case, director_id=case.director_id, started_on=case.included_on, assigned_by=programme
+            )
+            for case in all_cases
+            if case.director_id
+        ],
+        batch_size=BATCH,
+    )
+    _log(f"{cases} cases with identities, history and assignments", started)
+
+    # --- grants: every director on their cases, users on a few cases each ---------------------------
+    user_of_director = {d.pk: d.user_id for d in directors}
+    grants = []
+    for case in all_cases:
+        if case.director_id and case.status != S.CLOSED:
+            grants.append((user_of_director[case.director_id], case.pk, CaseAccessGrant.Kind.DIRECTOR))
+    for user in other_users:
+        for case in rng.sample(all_cases, 3):
+            grants.append((user.pk, case.pk, rng.choice([CaseAccessGrant.Kind.EXPLICIT, CaseAccessGrant.Kind.PARTNER])))
+    now = timezone.now()
+    CaseAccessGrant.objects.bulk_create(
+        [
+            CaseAccessGrant(
+                user_id=u,
+                case_id=c,
+                kind=k,
+                reason="benchmark",
+                granted_by=programme,
+                valid_from=now - dt.timedelta(days=1),
+            )
+            for u, c, k in grants
+        ],
+        batch_size=BATCH,
+    )
+    view = Permission.objects.get(content_type__app_label="cases", codename="view_case")
+    change = Permission.objects.get(content_type__app_label="cases", codename="change_case")
+    CaseUserObjectPermission.objects.bulk_create(
+        [
+            CaseUserObjectPermission(user_id=u, content_object_id=c, permission=p)
+            for u, c, k in grants
+            for p in ((view, change) if k == CaseAccessGrant.Kind.DIRECTOR else (view,))
+        ],
+        batch_size=BATCH,
+        ignore_conflicts=True,
+    )
+    _log(f"{len(grants)} grants", started)
+
+    # --- contacts, interventions, scores (with history) -------------------------------------------
+    included = [c for c in all_cases if c.included_on]
+    kinds = [k for k, _ in Contact.Kind.choices]
+    made = {"contacts": 0, "interventions": 0, "scores": 0}
+    for chunk_start in range(0, cases * 50, BATCH * 4):
+        rows = []
+        for _ in range(min(BATCH * 4, cases * 50 - chunk_start)):
+            case = rng.choice(included)
+            rows.append(
+                Contact(
+                    case_id=case.pk,
+                    date=case.included_on + dt.timedelta(days=rng.randint(0, max((TODAY - case.included_on).days, 0))),
+                    kind=rng.choice(kinds),
+                    by_id=user_of_director.get(case.director_id, programme.pk),
+                    note="Contact.",
+                )
+            )
+        bulk_create_with_history(rows, Contact, batch_size=BATCH, default_user=programme)
+        made["contacts"] += len(rows)
+    _log(f"{made['contacts']} contacts", started)
+    statuses = [s for s, _ in Intervention.Status.choices]
+    rows = []
+    for _ in range(cases * 8):
+        case = rng.choice(included)
+        kind = rng.choice(types)
+        start = case.included_on + dt.timedelta(days=rng.randint(0, 400))
+        status = rng.choice(statuses)
+        rows.append(
+            Intervention(
+                case_id=case.pk,
+                type=kind,
+                partner=kind.default_partner or rng.choice(core),
+                goal="Doel.",
+                started_on=min(start, TODAY),
+                ended_on=min(start + dt.timedelta(days=120), TODAY) if status in ("completed", "stopped") else None,
+                status=status,
+            )
+        )
+    bulk_create_with_history(rows, Intervention, batch_size=BATCH, default_user=programme)
+    made["interventions"] = len(rows)
+    rows = []
+    for _ in range(cases * 10):
+        case = rng.choice(included)
+        rows.append(
+            LifeDomainScore(
+                case_id=case.pk,
+                domain=rng.choice(domains),
+                score=rng.randint(1, 5),
+                scored_on=min(case.included_on + dt.timedelta(days=rng.randint(0, 700)), TODAY),
+                by_id=user_of_director.get(case.director_id, programme.pk),
+            )
+        )
+    bulk_create_with_history(rows, LifeDomainScore, batch_size=BATCH, default_user=programme)
+    made["scores"] = len(rows)
+    _log(f"{made['interventions']} interventions, {made['scores']} scores", started)
+
+    # --- meetings with agenda, attendance and minutes --------------------------------------------
+    bodies = list(MeetingBody.objects.all())
+    pto_r = next(b for b in bodies if b.kind == MeetingBody.Kind.PTO_R)
+    pto_r.members.add(programme, *other_users[: n_users // 10][:50])
+    n_meetings = max(int(cases * 0.15), 5)
+    meetings = Meeting.objects.bulk_create(
+        [
+            Meeting(
+                body=rng.choice(bodies),
+                date=TODAY - dt.timedelta(days=rng.randint(0, 3650)),
+                place="Stadhuis",
+                chair=programme,
+                secretary=programme,
+            )
+            for _ in range(n_meetings)
+        ],
+        batch_size=BATCH,
+    )
+    items = AgendaItem.objects.bulk_create(
+        [
+            AgendaItem(
+                meeting=meeting,
+                order=order,
+                section=AgendaItem.Section.CASES if order >= 3 else AgendaItem.Section.GENERAL,
+                title=f"Agendapunt {order}",
+                case_id=rng.choice(included).pk if order >= 3 else None,
+            )
+            for meeting in meetings
+            for order in range(1, 7)
+        ],
+        batch_size=BATCH,
+    )
+    Invitation.objects.bulk_create(
+        [
+            Invitation(meeting=meeting, user=user, attendance=Invitation.Attendance.PRESENT)
+            for meeting in meetings
+            for user in [programme, *rng.sample(other_users, 6)]
+        ],
+        batch_size=BATCH,
+        ignore_conflicts=True,
+    )
+    Minutes.objects.bulk_create(
+        [Minutes(meeting=meeting, status=Minutes.Status.ADOPTED) for meeting in meetings], batch_size=BATCH
+    )
+    MinuteEntry.objects.bulk_create(
+        [
+            MinuteEntry(agenda_item=item, text="Bespreking van het agendapunt.", order=1, created_by=programme)
+            for item in items
+        ],
+        batch_size=BATCH,
+    )
+    _log(f"{n_meetings} meetings with {len(items)} agenda items and minutes", started)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    return {
+        "cases": cases,
+        "directors": n_directors,
+        "users_with_grants": n_users,
+        "grants": len(grants),
+        **made,
+        "meetings": n_meetings,
+        "seconds": round(time.monotonic() - started, 1),
+    }

@@ -1,0 +1,211 @@
+"""Measure one scale in this process: `python -m benchmarks.measure --scale S` (see run.py).
+
+Runs with DJANGO_SETTINGS_MODULE=benchmarks.settings against the DATABASE_URL given by
+run.py. Prints one JSON line with every measurement for this scale.
+"""
+
+import argparse
+import json
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "benchmarks.settings")
+
+import django
+
+django.setup()
+
+from django.core.management import call_command  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.db.models import Count, Q  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
+from django_otp import DEVICE_ID_SESSION_KEY  # noqa: E402
+from django_otp.plugins.otp_static.models import StaticDevice  # noqa: E402
+
+from benchmarks.generate import TODAY, generate  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+REQUESTS = int(os.environ.get("BENCH_REQUESTS", "30"))
+
+
+def _verified_client(user) -> Client:
+    """A logged-in client whose session passed 2FA, as after a real TOTP check."""
+    device, _ = StaticDevice.objects.get_or_create(user=user, name="bench", defaults={"confirmed": True})
+    client = Client()
+    client.force_login(user)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+    return client
+
+
+def _time_page(client: Client, path: str) -> dict:
+    for _ in range(3):  # warm caches and connections
+        response = client.get(path)
+        assert response.status_code == 200, f"{path}: {response.status_code}"
+    with CaptureQueriesContext(connection) as queries:
+        client.get(path)
+    samples = []
+    for _ in range(REQUESTS):
+        begin = time.perf_counter()
+        response = client.get(path)
+        samples.append((time.perf_counter() - begin) * 1000)
+        assert response.status_code == 200
+    samples.sort()
+    return {
+        "path": path,
+        "median_ms": round(statistics.median(samples), 2),
+        "p95_ms": round(samples[int(len(samples) * 0.95) - 1], 2),
+        "queries": len(queries),
+    }
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _load(port: int, path: str, cookie: str, *, clients: int = 16, seconds: float = 30.0) -> dict:
+    import http.client
+
+    deadline = time.monotonic() + seconds
+    counts = [0] * clients
+    errors = [0] * clients
+
+    def worker(index):
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        while time.monotonic() < deadline:
+            try:
+                conn.request("GET", path, headers={"Cookie": f"sessionid={cookie}", "Host": "127.0.0.1"})
+                response = conn.getresponse()
+                response.read()
+                if response.status == 200:
+                    counts[index] += 1
+                else:
+                    errors[index] += 1
+            except Exception:  # noqa: BLE001 - any failure counts as an error
+                errors[index] += 1
+                conn.close()
+                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        conn.close()
+
+    threads = [threading.Thread(target=worker, args=(i,)) for i in range(clients)]
+    begin = time.monotonic()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    elapsed = time.monotonic() - begin
+    return {"rps": round(sum(counts) / elapsed, 1), "requests": sum(counts), "errors": sum(errors)}
+
+
+def _throughput(paths: dict, cookie: str) -> dict:
+    port = _free_port()
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "benchmarks.settings"}
+    server = subprocess.Popen(  # noqa: S603
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "benchmarks.wsgi:application",
+            "--workers",
+            "2",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=env,
+    )
+    try:
+        for _ in range(100):
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                break
+            except OSError:
+                time.sleep(0.2)
+        _load(port, paths["minimal"], cookie, seconds=3)  # warm-up
+        return {name: _load(port, path, cookie) for name, path in paths.items()}
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--scale", required=True)
+    parser.add_argument("--cases", type=int, required=True)
+    parser.add_argument("--throughput", action="store_true")
+    args = parser.parse_args()
+
+    from cases.models import Case
+    from ipgar.models import User
+    from meetings.models import Meeting
+    from pool.models import Director
+
+    call_command("migrate", verbosity=0)
+    generated = None
+    if not User.objects.filter(username="bench-pt").exists():
+        print(f"[{args.scale}] generating {args.cases} cases …", file=sys.stderr, flush=True)
+        generated = generate(cases=args.cases)
+    result = {"scale": args.scale, "cases": Case.objects.count(), "generated": generated}
+
+    programme = User.objects.get(username="bench-pt")
+    director = (
+        Director.objects.annotate(n=Count("cases", filter=Q(cases__status=Case.Status.ACTIVE)))
+        .order_by("-n", "pk")
+        .select_related("user")
+        .first()
+    )
+    own_case = Case.objects.filter(director=director, status=Case.Status.ACTIVE).order_by("pk").first()
+    meeting = Meeting.objects.filter(body__kind="pto_r").order_by("-date", "pk").first()
+
+    # The monitor snapshot of the last full quarter, computed here and timed.
+    from monitor import services as monitor_services
+
+    year, quarter = (TODAY.year, (TODAY.month - 1) // 3) if TODAY.month > 3 else (TODAY.year - 1, 4)
+    begin = time.perf_counter()
+    monitor_services.snapshot_regenerate(year=year, quarter=quarter, variant="gross", by=programme)
+    result["monitor_seconds"] = round(time.perf_counter() - begin, 3)
+
+    # A director's permission-filtered case list, as the caseload page reads it.
+    from cases import selectors as case_selectors
+
+    timings = []
+    for _ in range(REQUESTS):
+        begin = time.perf_counter()
+        rows = list(case_selectors.caseload(user=director.user))
+        timings.append((time.perf_counter() - begin) * 1000)
+    result["director_list_ms"] = round(statistics.median(timings), 2)
+    result["director_list_rows"] = len(rows)
+
+    pt_client = _verified_client(programme)
+    director_client = _verified_client(director.user)
+    pages = {
+        "minimal": (pt_client, "/bench/minimal/"),
+        "case_list": (pt_client, "/cases/?status=active"),
+        "caseload": (director_client, "/cases/caseload/"),
+        "case_detail": (director_client, f"/cases/{own_case.pk}/"),
+        "pool_overview": (pt_client, "/pool/"),
+        "monitor_page": (pt_client, f"/monitor/{year}/q{quarter}/gross/"),
+        "meeting_page": (pt_client, f"/meetings/{meeting.pk}/"),
+    }
+    result["pages"] = {name: _time_page(client, path) for name, (client, path) in pages.items()}
+
+    if args.throughput:
+        cookie = director_client.cookies["sessionid"].value
+        result["throughput"] = _throughput({"minimal": "/bench/minimal/", "caseload": "/cases/caseload/"}, cookie)
+    print(json.dumps(result))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,154 @@
+"""`make bench`: build S and L datasets in their own databases, measure, write the results.
+
+Writes benchmarks/results.json and BENCHMARKS.md. Each scale is measured in its own
+process (Django settings are per process). The databases are kept; set BENCH_FRESH=1 to
+rebuild them (generation at L takes minutes).
+"""
+
+import json
+import os
+import platform
+import subprocess
+import sys
+from pathlib import Path
+
+import dj_database_url
+
+ROOT = Path(__file__).resolve().parent.parent
+SCALES = {"S": 2_000, "L": 20_000}
+TARGETS = {"page_ratio": 4.0, "monitor_seconds_l": 2.0, "director_list_ms_l": 50.0, "throughput_ratio": 0.3}
+
+
+def _server_url() -> str:
+    url = os.environ.get("DATABASE_URL")
+    if url:
+        return url
+    sys.path.insert(0, str(ROOT))
+    from ipgar.embedded_postgres import database_url
+
+    return database_url()
+
+
+def _database_url_for(base: str, name: str) -> str:
+    import psycopg
+
+    config = dj_database_url.parse(base)
+    params = {
+        "host": config["HOST"] or None,
+        "port": config["PORT"] or None,
+        "user": config["USER"] or None,
+        "password": config["PASSWORD"] or None,
+        "dbname": "postgres",
+        "autocommit": True,
+    }
+    with psycopg.connect(**{k: v for k, v in params.items() if v is not None}) as conn:
+        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
+        if exists and os.environ.get("BENCH_FRESH"):
+            conn.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
+            exists = None
+        if not exists:
+            conn.execute(f'CREATE DATABASE "{name}"')
+    old_name = config["NAME"]
+    return base.replace(f"/{old_name}", f"/{name}", 1) if f"/{old_name}" in base else base
+
+
+def _machine() -> str:
+    cpu = "unknown CPU"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    memory = ""
+    try:
+        kib = int(Path("/proc/meminfo").read_text().split()[1])
+        memory = f", {kib / 1024 / 1024:.0f} GiB RAM"
+    except (OSError, ValueError, IndexError):
+        pass
+    return f"{cpu}, {os.cpu_count()} cores{memory}, Python {platform.python_version()}, {platform.system()}"
+
+
+def main() -> int:
+    base = _server_url()
+    results = {}
+    for scale, cases in SCALES.items():
+        url = _database_url_for(base, f"ipgar_bench_{scale.lower()}")
+        command = [sys.executable, "-m", "benchmarks.measure", "--scale", scale, "--cases", str(cases)]
+        if scale == "L":
+            command.append("--throughput")
+        print(f"[{scale}] measuring …", flush=True)
+        output = subprocess.run(  # noqa: S603
+            command, cwd=ROOT, env={**os.environ, "DATABASE_URL": url}, capture_output=True, text=True
+        )
+        sys.stderr.write(output.stderr[-4000:])
+        if output.returncode != 0:
+            print(output.stdout[-4000:])
+            return output.returncode
+        results[scale] = json.loads(output.stdout.strip().splitlines()[-1])
+
+    large, small = results["L"], results["S"]
+    minimal = large["pages"]["minimal"]["median_ms"]
+    ratios = {name: round(page["median_ms"] / minimal, 2) for name, page in large["pages"].items() if name != "minimal"}
+    throughput = large["throughput"]
+    summary = {
+        "page_ratio_median": ratios,
+        "queries_s": {name: page["queries"] for name, page in small["pages"].items()},
+        "queries_l": {name: page["queries"] for name, page in large["pages"].items()},
+        "monitor_seconds_l": large["monitor_seconds"],
+        "director_list_ms_l": large["director_list_ms"],
+        "throughput_ratio": round(throughput["caseload"]["rps"] / throughput["minimal"]["rps"], 3),
+        "errors": throughput["caseload"]["errors"] + throughput["minimal"]["errors"],
+        "machine": _machine(),
+        "raw": results,
+    }
+    (ROOT / "benchmarks" / "results.json").write_text(json.dumps(summary, indent=2) + "\n")
+    _write_markdown(summary)
+    print(json.dumps({k: v for k, v in summary.items() if k != "raw"}, indent=2))
+    return 0
+
+
+def _write_markdown(summary: dict) -> None:
+    large, small = summary["raw"]["L"], summary["raw"]["S"]
+    lines = [
+        "# Benchmarks",
+        "",
+        f"Measured by `make bench` on {summary['machine']}.",
+        f"S = {small['cases']} cases, L = {large['cases']} cases (data: `benchmarks/generate.py`;"
+        f" generated at L: {json.dumps(large['generated'] or 'reused')}).",
+        "Server time is measured in-process through the full middleware stack (Django test client,"
+        f" production settings, 2FA-verified session), median and p95 over {os.environ.get('BENCH_REQUESTS', '30')}"
+        " requests after warm-up.",
+        "",
+        "| page | median L (ms) | p95 L (ms) | ratio to minimal (L) | queries S | queries L | target |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for name, page in large["pages"].items():
+        ratio = summary["page_ratio_median"].get(name, 1.0)
+        target = "reference" if name == "minimal" else ("met" if ratio <= TARGETS["page_ratio"] else "MISSED")
+        same = "" if small["pages"][name]["queries"] == page["queries"] else " (differs!)"
+        lines.append(
+            f"| {name} | {page['median_ms']} | {page['p95_ms']} | {ratio} | {small['pages'][name]['queries']}"
+            f" | {page['queries']}{same} | {target} |"
+        )
+    throughput = large["throughput"]
+    lines += [
+        "",
+        f"- Monitor snapshot (gross, one quarter) at L: **{summary['monitor_seconds_l']} s**"
+        f" (target ≤ {TARGETS['monitor_seconds_l']} s).",
+        f"- A director's permission-filtered caseload at L: **{summary['director_list_ms_l']} ms**"
+        f" for {large['director_list_rows']} rows (target ≤ {TARGETS['director_list_ms_l']} ms).",
+        f"- Throughput under gunicorn (2 workers), 16 clients, 30 s: caseload {throughput['caseload']['rps']} req/s,"
+        f" minimal {throughput['minimal']['rps']} req/s, ratio **{summary['throughput_ratio']}**"
+        f" (target ≥ {TARGETS['throughput_ratio']}), errors {summary['errors']}.",
+        "",
+    ]
+    notes = ROOT / "benchmarks" / "NOTES.md"
+    if notes.exists():
+        lines += [notes.read_text().strip(), ""]
+    (ROOT / "BENCHMARKS.md").write_text("\n".join(lines))
+
+
+if __name__ == "__main__":
+    sys.exit(main())
