@@ -36,3 +36,22 @@ class MonitorSnapshot(models.Model):
 
     def __str__(self) -> str:
         return f"{self.year} Q{self.quarter} {self.get_variant_display()} v{self.version}"
+
+
+class AlertDigest(models.Model):
+    """That the daily alert digest of one date went to one person: sending twice is refused."""
+
+    on = models.DateField(_("date"))
+    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    items = models.PositiveIntegerField(_("items"), default=0)
+    counts = models.JSONField(_("counts"), default=dict)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-on", "recipient_id"]
+        verbose_name = _("alert digest")
+        verbose_name_plural = _("alert digests")
+        constraints = [models.UniqueConstraint(fields=["on", "recipient"], name="one_digest_per_person_per_day")]
+
+    def __str__(self) -> str:
+        return f"{self.on} {self.recipient_id}"

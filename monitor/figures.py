@@ -1,0 +1,438 @@
+"""The figures of the quarterly monitor (DESIGN §7), computed by aggregation in PostgreSQL.
+
+Every figure is one aggregate or GROUP BY query; Python only merges a handful of grouped
+rows (per director, per quarter), never loops over cases. The result is plain data (numbers
+and lists of {label, value}) that a snapshot freezes.
+
+Definitions (documented here because the monitor's readers depend on them):
+
+- Status at a past date E: the `to_status` of the case's last CaseTransition at or before
+  E (local time). A case whose first transition lies after E had that transition's
+  `from_status` at E. A case without any transition (imported or registered directly in a
+  state) is placed by its dates: closed when `closed_on <= E`, on the caseload when
+  `included_on <= E` (its current status if that is a caseload status, else active),
+  advised (pending) when `included_on > E`, otherwise its current status. Cases reported
+  after E did not exist at E.
+- Caseload: status at E active, static or aftercare. Pending report: reported, assessment
+  or advised at E; its age is E − reported_on.
+- The director at E is the DirectorAssignment running at E, else the case's director.
+- Without contact: on the caseload, not static at E, not detained or abroad (current flags:
+  the flags have no dated history), and the last contact on or before E — or the inclusion
+  when there was none — more than IPGAR_NO_CONTACT_DAYS before E. All contact kinds count,
+  as in `Case.objects.with_alerts()`, which answers the same question for today.
+- Without intervention: on the caseload, no intervention running at E, and the latest
+  intervention start/end on or before E — or the inclusion — more than
+  IPGAR_NO_INTERVENTION_DAYS before E (same rule as `with_alerts()`, by dates).
+- Intervention running at E: started on or before E and not ended before E (dates decide,
+  not the status field, so a past quarter is reproducible).
+- Registration complete: a caseload case with a risk category, an ideology, at least one
+  life-domain score and at least one plan goal recorded on or before E.
+"""
+
+import datetime as dt
+
+from django.conf import settings
+from django.db.models import (
+    Aggregate,
+    Avg,
+    CharField,
+    Count,
+    DateField,
+    Exists,
+    F,
+    FloatField,
+    Func,
+    IntegerField,
+    Max,
+    Min,
+    OuterRef,
+    Q,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models import Case as SqlCase
+from django.db.models.functions import Coalesce, Greatest
+from django.utils import timezone
+
+from cases.models import (
+    Case,
+    CaseTransition,
+    Contact,
+    DirectorAssignment,
+    Intervention,
+    InterventionType,
+    LifeDomainScore,
+    PlanGoal,
+)
+from pool.models import Director
+
+from .quarters import Quarter
+
+S = Case.Status
+CASELOAD = [S.ACTIVE, S.STATIC, S.AFTERCARE]
+PENDING = [S.REPORTED, S.ASSESSMENT, S.ADVISED]
+TREND_QUARTERS = 8
+# Age bands of pending reports in weeks: (label, lowest day, highest day or None).
+PENDING_BANDS = [("0-4", 0, 28), ("5-8", 29, 56), ("9-12", 57, 84), ("13+", 85, None)]
+
+
+class Median(Aggregate):
+    """PostgreSQL's exact median of a numeric expression."""
+
+    function = "PERCENTILE_CONT"
+    template = "%(function)s(0.5) WITHIN GROUP (ORDER BY %(expressions)s)"
+    output_field = FloatField()
+
+
+class DaysBetween(Func):
+    """later − earlier for two dates, in whole days (PostgreSQL date subtraction)."""
+
+    template = "(%(expressions)s)"
+    arg_joiner = " - "
+    output_field = IntegerField()
+
+
+def _date(value: dt.date) -> Value:
+    return Value(value, output_field=DateField())
+
+
+def _day_after(day: dt.date) -> dt.datetime:
+    """Start of the next local day: transitions before it happened on or before `day`."""
+    return timezone.make_aware(dt.datetime.combine(day + dt.timedelta(days=1), dt.time.min))
+
+
+def status_at(end: dt.date):
+    """SQL expression: the status a case had at the end of `end` (see the module docstring)."""
+    cutoff = _day_after(end)
+    last_before = (
+        CaseTransition.objects.filter(case=OuterRef("pk"), at__lt=cutoff).order_by("-at", "-id").values("to_status")
+    )
+    first_after = (
+        CaseTransition.objects.filter(case=OuterRef("pk"), at__gte=cutoff).order_by("at", "id").values("from_status")
+    )
+    by_dates = SqlCase(
+        When(closed_on__lte=end, then=Value(S.CLOSED.value)),
+        When(included_on__lte=end, status__in=CASELOAD, then=F("status")),
+        When(included_on__lte=end, then=Value(S.ACTIVE.value)),
+        When(included_on__gt=end, then=Value(S.ADVISED.value)),
+        default=F("status"),
+    )
+    return Coalesce(Subquery(last_before[:1]), Subquery(first_after[:1]), by_dates, output_field=CharField())
+
+
+def director_at(end: dt.date, case_ref: str = "pk"):
+    """SQL expression: the id of the case's director at `end`."""
+    running = (
+        DirectorAssignment.objects.filter(case=OuterRef(case_ref), started_on__lte=end)
+        .filter(Q(ended_on__isnull=True) | Q(ended_on__gt=end))
+        .order_by("-started_on", "-id")
+        .values("director_id")
+    )
+    fallback = F("director_id") if case_ref == "pk" else F("case__director_id")
+    return Coalesce(Subquery(running[:1]), fallback, output_field=IntegerField())
+
+
+def cases_at(end: dt.date):
+    """Cases that existed at `end`, annotated with their status and director then."""
+    return Case.objects.filter(reported_on__lte=end).annotate(
+        status_at_end=status_at(end), director_at_end=director_at(end)
+    )
+
+
+def caseload_at(end: dt.date):
+    """The caseload at `end` with the alert and registration annotations of the monitor."""
+    last_contact = (
+        Contact.objects.filter(case=OuterRef("pk"), date__lte=end)
+        .order_by()
+        .values("case")
+        .annotate(last=Max("date"))
+        .values("last")
+    )
+    last_intervention = (
+        Intervention.objects.filter(case=OuterRef("pk"), started_on__lte=end)
+        .order_by()
+        .values("case")
+        .annotate(
+            last=Max(SqlCase(When(ended_on__lte=end, then=Greatest("started_on", "ended_on")), default=F("started_on")))
+        )
+        .values("last")
+    )
+    running = Intervention.objects.filter(case=OuterRef("pk"), started_on__lte=end).filter(
+        Q(ended_on__isnull=True) | Q(ended_on__gte=end)
+    )
+    qs = (
+        cases_at(end)
+        .filter(status_at_end__in=CASELOAD)
+        .annotate(
+            contact_since=Coalesce(Subquery(last_contact, output_field=DateField()), "included_on", "reported_on"),
+            intervention_since=Coalesce(
+                Greatest(Subquery(last_intervention, output_field=DateField()), "included_on"),
+                "included_on",
+                "reported_on",
+            ),
+            has_running=Exists(running),
+            has_score=Exists(LifeDomainScore.objects.filter(case=OuterRef("pk"), scored_on__lte=end)),
+            has_goal=Exists(PlanGoal.objects.filter(case=OuterRef("pk"), created_on__lte=end)),
+        )
+    )
+    return qs
+
+
+def no_contact(end: dt.date) -> Q:
+    """Condition on caseload_at(end): without contact for too long (module docstring)."""
+    return (
+        Q(is_detained=False, is_abroad=False)
+        & ~Q(status_at_end=S.STATIC)
+        & Q(contact_since__lt=end - dt.timedelta(days=settings.IPGAR_NO_CONTACT_DAYS))
+    )
+
+
+def no_intervention(end: dt.date) -> Q:
+    """Condition on caseload_at(end): without any intervention for too long."""
+    return Q(has_running=False, intervention_since__lt=end - dt.timedelta(days=settings.IPGAR_NO_INTERVENTION_DAYS))
+
+
+COMPLETE = Q(risk_category__isnull=False, ideology__isnull=False, has_score=True, has_goal=True)
+
+
+def quarter_counts(quarter: Quarter) -> dict:
+    """The headline counts of one quarter in one aggregate query (also each trend point)."""
+    start, end = quarter.start, quarter.end
+    lead = DaysBetween(F("included_on"), F("reported_on"))
+    included = Q(included_on__range=(start, end))
+    not_included = CaseTransition.objects.filter(
+        case=OuterRef("pk"),
+        to_status=S.NOT_INCLUDED,
+        at__gte=_day_after(start - dt.timedelta(days=1)),
+        at__lt=_day_after(end),
+    )
+    row = (
+        cases_at(end)
+        .annotate(was_not_included=Exists(not_included))
+        .aggregate(
+            active=Count("pk", filter=Q(status_at_end=S.ACTIVE)),
+            static=Count("pk", filter=Q(status_at_end=S.STATIC)),
+            aftercare=Count("pk", filter=Q(status_at_end=S.AFTERCARE)),
+            pending=Count("pk", filter=Q(status_at_end__in=PENDING)),
+            reports=Count("pk", filter=Q(reported_on__gte=start)),
+            inclusions=Count("pk", filter=included),
+            not_included=Count("pk", filter=Q(was_not_included=True)),
+            outflows=Count("pk", filter=Q(closed_on__range=(start, end))),
+            lead_time_mean=Avg(lead, filter=included, output_field=FloatField()),
+        )
+    )
+    row["caseload"] = row["active"] + row["static"] + row["aftercare"]
+    row["lead_time_mean"] = _round(row["lead_time_mean"])
+    return row
+
+
+def _round(value, digits: int = 1):
+    return None if value is None else round(float(value), digits)
+
+
+def _share(part: int, whole: int):
+    return _round(100 * part / whole) if whole else None
+
+
+def _grouped(qs, name: str, name_en: str | None = None) -> list[dict]:
+    """[{label, label_en, value}] counted per value of `name`, largest first."""
+    fields = [name] + ([name_en] if name_en else [])
+    rows = qs.order_by().values(*fields).annotate(value=Count("pk")).order_by("-value", name)
+    return [{"label": r[name], "label_en": r[name_en] if name_en else r[name], "value": r["value"]} for r in rows]
+
+
+def _lead_time(quarter: Quarter) -> dict:
+    lead = DaysBetween(F("included_on"), F("reported_on"))
+    row = Case.objects.filter(included_on__range=(quarter.start, quarter.end)).aggregate(
+        n=Count("pk"),
+        mean_days=Avg(lead, output_field=FloatField()),
+        median_days=Median(lead),
+        min_days=Min(lead),
+        max_days=Max(lead),
+    )
+    row["mean_days"] = _round(row["mean_days"])
+    row["median_days"] = _round(row["median_days"])
+    return row
+
+
+def _pending(end: dt.date) -> dict:
+    limit = settings.IPGAR_PENDING_REPORT_DAYS
+    qs = cases_at(end).filter(status_at_end__in=PENDING).annotate(age=DaysBetween(_date(end), F("reported_on")))
+    bands = {
+        label: Count("pk", filter=Q(age__gte=low) & (Q(age__lte=high) if high is not None else Q()))
+        for label, low, high in PENDING_BANDS
+    }
+    row = qs.aggregate(
+        count=Count("pk"),
+        over_limit=Count("pk", filter=Q(age__gt=limit)),
+        mean_age_days=Avg("age", output_field=FloatField()),
+        max_age_days=Max("age"),
+        **{f"band_{label}": expression for label, expression in bands.items()},
+    )
+    cases = [{"label": code, "value": age} for code, age in qs.order_by("-age", "code").values_list("code", "age")]
+    return {
+        "count": row["count"],
+        "over_limit": row["over_limit"],
+        "share_over_limit": _share(row["over_limit"], row["count"]),
+        "mean_age_days": _round(row["mean_age_days"]),
+        "max_age_days": row["max_age_days"],
+        "bands": [{"label": label, "value": row[f"band_{label}"]} for label, _low, _high in PENDING_BANDS],
+        "cases": cases,
+    }
+
+
+def _directors(end: dt.date, caseload) -> list[dict]:
+    """Caseload, capacity, alerts and registration completeness per director at `end`."""
+    per_director = {
+        row["director_at_end"]: row
+        for row in caseload.order_by()
+        .values("director_at_end")
+        .annotate(
+            caseload=Count("pk"),
+            no_contact_count=Count("pk", filter=no_contact(end)),
+            no_intervention_count=Count("pk", filter=no_intervention(end)),
+            with_risk=Count("pk", filter=Q(risk_category__isnull=False)),
+            with_ideology=Count("pk", filter=Q(ideology__isnull=False)),
+            with_score=Count("pk", filter=Q(has_score=True)),
+            with_goal=Count("pk", filter=Q(has_goal=True)),
+            complete_count=Count("pk", filter=COMPLETE),
+        )
+    }
+    in_pool = Q(active_from__lte=end) & (Q(active_until__isnull=True) | Q(active_until__gte=end))
+    directors = (
+        Director.objects.filter(in_pool | Q(pk__in=[pk for pk in per_director if pk is not None]))
+        .select_related("user", "organisation")
+        .order_by("user__last_name", "user__first_name", "pk")
+    )
+    rows = []
+    for director in directors:  # the pool (about eight), not cases
+        counts = per_director.get(director.pk, {})
+        load = counts.get("caseload", 0)
+        rows.append(
+            {
+                "director_id": director.pk,
+                "label": director.user.get_full_name() or director.user.username,
+                "organisation": director.organisation.name,
+                "fte": float(director.fte),
+                "caseload": load,
+                "capacity": director.capacity,
+                "over_capacity": load > director.capacity,
+                "no_contact": counts.get("no_contact_count", 0),
+                "no_intervention": counts.get("no_intervention_count", 0),
+                "with_risk_category": counts.get("with_risk", 0),
+                "with_ideology": counts.get("with_ideology", 0),
+                "with_score": counts.get("with_score", 0),
+                "with_goal": counts.get("with_goal", 0),
+                "complete": counts.get("complete_count", 0),
+                "complete_share": _share(counts.get("complete_count", 0), load),
+            }
+        )
+    if None in per_director:  # caseload cases without any director at that date
+        counts = per_director[None]
+        rows.append(
+            {
+                "director_id": None,
+                "label": None,
+                "organisation": None,
+                "fte": None,
+                "caseload": counts["caseload"],
+                "capacity": None,
+                "over_capacity": False,
+                "no_contact": counts["no_contact_count"],
+                "no_intervention": counts["no_intervention_count"],
+                "with_risk_category": counts["with_risk"],
+                "with_ideology": counts["with_ideology"],
+                "with_score": counts["with_score"],
+                "with_goal": counts["with_goal"],
+                "complete": counts["complete_count"],
+                "complete_share": _share(counts["complete_count"], counts["caseload"]),
+            }
+        )
+    return rows
+
+
+def _interventions(quarter: Quarter) -> dict:
+    start, end = quarter.start, quarter.end
+    started = Intervention.objects.filter(started_on__range=(start, end))
+    running = Intervention.objects.filter(started_on__lte=end).filter(Q(ended_on__isnull=True) | Q(ended_on__gte=end))
+    window_start = quarter.back(3).start
+    used = Intervention.objects.filter(type=OuterRef("pk"), started_on__lte=end).filter(
+        Q(ended_on__isnull=True) | Q(ended_on__gte=window_start)
+    )
+    unused = (
+        InterventionType.objects.filter(archived=False)
+        .annotate(used=Exists(used))
+        .filter(used=False)
+        .order_by("order", "name")
+        .values("name", "name_en")
+    )
+    # Interventions that ran during the quarter, on cases with a director at quarter end:
+    # "own" when the executing partner is that director's own organisation (seed 003).
+    director_org = Subquery(Director.objects.filter(pk=OuterRef("director_at_end")).values("organisation_id")[:1])
+    in_quarter = (
+        Intervention.objects.filter(started_on__lte=end)
+        .filter(Q(ended_on__isnull=True) | Q(ended_on__gte=start))
+        .annotate(director_at_end=director_at(end, case_ref="case_id"))
+        .annotate(director_org=director_org)
+        .filter(director_org__isnull=False)
+        .aggregate(total=Count("pk"), own=Count("pk", filter=Q(partner_id=F("director_org"))))
+    )
+    return {
+        "started_by_type": _grouped(started, "type__name", "type__name_en"),
+        "started_by_partner": _grouped(started, "partner__name"),
+        "running_by_type": _grouped(running, "type__name", "type__name_en"),
+        "running_by_partner": _grouped(running, "partner__name"),
+        "started": started.count(),
+        "running": running.count(),
+        "unused_types": [{"label": r["name"], "label_en": r["name_en"] or r["name"]} for r in unused],
+        "own_organisation": {
+            "own": in_quarter["own"],
+            "total": in_quarter["total"],
+            "share": _share(in_quarter["own"], in_quarter["total"]),
+        },
+    }
+
+
+def compute(quarter: Quarter) -> dict:
+    """All gross figures of `quarter` as plain data (the net variant is derived from them)."""
+    start, end = quarter.start, quarter.end
+    counts = quarter_counts(quarter)
+    caseload = caseload_at(end)
+    alerts = caseload.aggregate(
+        no_contact=Count("pk", filter=no_contact(end)), no_intervention=Count("pk", filter=no_intervention(end))
+    )
+    director_org = Subquery(Director.objects.filter(pk=OuterRef("director_at_end")).values("organisation__name")[:1])
+    return {
+        "schema": 1,
+        "period": {
+            "year": quarter.year,
+            "quarter": quarter.quarter,
+            "start": start.isoformat(),
+            "end": end.isoformat(),
+        },
+        "settings": {
+            "no_contact_days": settings.IPGAR_NO_CONTACT_DAYS,
+            "no_intervention_days": settings.IPGAR_NO_INTERVENTION_DAYS,
+            "pending_days": settings.IPGAR_PENDING_REPORT_DAYS,
+            "cases_per_fte": settings.IPGAR_CASES_PER_FTE,
+        },
+        "status": {k: counts[k] for k in ("active", "static", "aftercare", "caseload")},
+        "flow": {k: counts[k] for k in ("reports", "inclusions", "not_included", "outflows")},
+        "outflow_by_reason": _grouped(
+            Case.objects.filter(closed_on__range=(start, end)), "outflow_reason__name", "outflow_reason__name_en"
+        ),
+        "lead_time": _lead_time(quarter),
+        "pending": _pending(end),
+        "by_ideology": _grouped(caseload, "ideology__name", "ideology__name_en"),
+        "by_risk_category": _grouped(caseload, "risk_category__name", "risk_category__name_en"),
+        "by_area": _grouped(caseload, "area__name", "area__name_en"),
+        "by_organisation": _grouped(caseload.annotate(director_org=director_org), "director_org"),
+        "alerts": alerts,
+        "directors": _directors(end, caseload),
+        "interventions": _interventions(quarter),
+        "trend": [
+            {"label": q.label, "year": q.year, "quarter": q.quarter, **quarter_counts(q)}
+            for q in quarter.last(TREND_QUARTERS)
+        ],
+    }
