@@ -1,9 +1,12 @@
 """The case file: a pseudonymous case, its identity apart, and everything a director records."""
 
+import datetime as dt
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
+from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
@@ -106,6 +109,76 @@ class CaseQuerySet(models.QuerySet):
         registrations = PartnerRegistration.objects.active().filter(case=OuterRef("pk"), person=user)
         return self.filter(Exists(registrations))
 
+    def with_alerts(self, *, today=None) -> "CaseQuerySet":
+        """Annotate the three alerts of issue 3 in SQL, one place for pages, monitor and tasks.
+
+        Adds `last_contact_on`, `last_intervention_on` (latest start or end), `alert_no_contact`,
+        `alert_no_intervention`, `alert_pending_report` (booleans) and `alert_count`.
+        Thresholds come from settings (days): IPGAR_NO_CONTACT_DAYS — a case on a caseload
+        that is not static, detained or abroad, whose last contact (or inclusion, when there
+        was none) is older; IPGAR_NO_INTERVENTION_DAYS — a case on a caseload without a
+        running intervention and none started or ended since (counted from inclusion);
+        IPGAR_PENDING_REPORT_DAYS — a report not yet decided on (reported, assessment,
+        advised) older than that. `today` defaults to the local date (tests freeze it).
+        """
+        today = today or timezone.localdate()
+        contact_cutoff = today - dt.timedelta(days=settings.IPGAR_NO_CONTACT_DAYS)
+        intervention_cutoff = today - dt.timedelta(days=settings.IPGAR_NO_INTERVENTION_DAYS)
+        pending_cutoff = today - dt.timedelta(days=settings.IPGAR_PENDING_REPORT_DAYS)
+        last_contact = (
+            Contact.objects.filter(case=OuterRef("pk"), date__lte=today)
+            .order_by()
+            .values("case")
+            .annotate(last=models.Max("date"))
+            .values("last")
+        )
+        last_intervention = (
+            Intervention.objects.filter(case=OuterRef("pk"))
+            .order_by()
+            .values("case")
+            .annotate(last=models.Max(Greatest("started_on", "ended_on")))
+            .values("last")
+        )
+        running = Intervention.objects.filter(case=OuterRef("pk"), status=Intervention.Status.RUNNING)
+        on_caseload = Q(status__in=Case.CASELOAD_STATUSES)
+        qs = self.annotate(
+            last_contact_on=models.Subquery(last_contact, output_field=models.DateField()),
+            last_intervention_on=models.Subquery(last_intervention, output_field=models.DateField()),
+            has_running_intervention=Exists(running),
+        )
+        no_contact = (
+            on_caseload
+            & ~Q(status=Case.Status.STATIC)
+            & Q(is_detained=False, is_abroad=False)
+            & Q(**{"contact_since__lt": contact_cutoff})
+        )
+        no_intervention = (
+            on_caseload & Q(has_running_intervention=False) & Q(**{"intervention_since__lt": intervention_cutoff})
+        )
+        pending = Q(status__in=Case.PENDING_STATUSES, reported_on__lt=pending_cutoff)
+        qs = qs.annotate(
+            # PostgreSQL's GREATEST skips NULLs: a case without contacts counts from inclusion.
+            contact_since=Coalesce(Greatest("last_contact_on", "included_on"), "reported_on"),
+            intervention_since=Coalesce(Greatest("last_intervention_on", "included_on"), "reported_on"),
+        )
+
+        def flag(condition):
+            return models.Case(models.When(condition, then=1), default=0, output_field=models.IntegerField())
+
+        return qs.annotate(
+            alert_no_contact=models.ExpressionWrapper(no_contact, output_field=models.BooleanField()),
+            alert_no_intervention=models.ExpressionWrapper(no_intervention, output_field=models.BooleanField()),
+            alert_pending_report=models.ExpressionWrapper(pending, output_field=models.BooleanField()),
+            alert_count=flag(no_contact) + flag(no_intervention) + flag(pending),
+        )
+
+    def with_alert(self, kind: str = "any", *, today=None) -> "CaseQuerySet":
+        """Cases with an open alert: kind is "any", "no_contact", "no_intervention" or "pending_report"."""
+        qs = self.with_alerts(today=today)
+        if kind == "any":
+            return qs.filter(alert_count__gt=0)
+        return qs.filter(**{f"alert_{kind}": True})
+
 
 class Case(models.Model):
     """One person in the approach, known by a pseudonymous code (R-2026-017)."""
@@ -123,6 +196,8 @@ class Case(models.Model):
 
     # A director's caseload (capacity, pool overview, monitor) counts these statuses.
     CASELOAD_STATUSES = (Status.ACTIVE, Status.STATIC, Status.AFTERCARE)
+    # Reports not yet decided on: the pending-report alert and the monitor's pending figures.
+    PENDING_STATUSES = (Status.REPORTED, Status.ASSESSMENT, Status.ADVISED)
 
     code = models.CharField(_("code"), max_length=20, unique=True)
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.REPORTED)

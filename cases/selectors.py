@@ -1,0 +1,264 @@
+"""Permission-filtered reads of cases. Pages, the monitor and tasks share these.
+
+Every selector starts from `Case.objects.visible_to(user)`; alerts come from
+`CaseQuerySet.with_alerts()` (one SQL definition of the three alerts of issue 3).
+"""
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.db.models import Exists, OuterRef, Prefetch, Q
+from django.utils import timezone
+
+from . import permissions
+from .models import (
+    Case,
+    CaseAccessGrant,
+    CaseIdentity,
+    Contact,
+    Intervention,
+    LifeDomainScore,
+    NetworkLink,
+    PlanGoal,
+)
+
+ALERT_FILTERS = ("any", "no_contact", "no_intervention", "pending_report")
+
+
+def _base(user):
+    return (
+        Case.objects.visible_to(user)
+        .with_alerts()
+        .select_related("director__user", "area", "risk_category", "ideology", "report_source")
+    )
+
+
+def case_list(*, user, filters: dict | None = None):
+    """Cases the user may see, with alerts, filtered by status, director, ideology, risk category,
+    area, alert kind and a search on the code (issue 3). Used by /cases/ and the monitor."""
+    filters = filters or {}
+    qs = _base(user)
+    if value := filters.get("status"):
+        qs = qs.filter(status=value)
+    if value := filters.get("director"):
+        qs = qs.filter(director=value)
+    if value := filters.get("ideology"):
+        qs = qs.filter(ideology=value)
+    if value := filters.get("risk_category"):
+        qs = qs.filter(risk_category=value)
+    if value := filters.get("area"):
+        qs = qs.filter(area=value)
+    if (value := filters.get("alert")) in ALERT_FILTERS:
+        qs = qs.filter(alert_count__gt=0) if value == "any" else qs.filter(**{f"alert_{value}": True})
+    if value := (filters.get("q") or "").strip():
+        qs = qs.filter(code__icontains=value)
+    return qs.order_by("-reported_on", "-id")
+
+
+def caseload(*, user):
+    """ "Mijn caseload": the user's own cases and those held as a substitute (`via_substitute`),
+    with alerts, `running_interventions` and `latest_scores` (latest per domain) prefetched.
+    A constant number of queries whatever the caseload."""
+    substitute = CaseAccessGrant.objects.active().filter(
+        case=OuterRef("pk"), user=user, kind=CaseAccessGrant.Kind.SUBSTITUTE
+    )
+    running = Intervention.objects.filter(status=Intervention.Status.RUNNING).select_related("type", "partner")
+    latest_scores = (
+        LifeDomainScore.objects.order_by("case_id", "domain_id", "-scored_on", "-id")
+        .distinct("case_id", "domain_id")
+        .select_related("domain")
+    )
+    return (
+        _base(user)
+        .filter(status__in=Case.CASELOAD_STATUSES)
+        .annotate(via_substitute=Exists(substitute) & ~Q(director__user=user))
+        .filter(Q(director__user=user) | Q(via_substitute=True))
+        .prefetch_related(
+            Prefetch("interventions", queryset=running, to_attr="running_interventions"),
+            Prefetch("life_domain_scores", queryset=latest_scores, to_attr="latest_scores"),
+        )
+        .order_by("via_substitute", "code")
+    )
+
+
+def days_since(date: dt.date | None, *, today: dt.date | None = None) -> int | None:
+    return None if date is None else ((today or timezone.localdate()) - date).days
+
+
+def case_get(*, user, pk) -> Case | None:
+    """One case the user may see (with alerts), or None: the view then answers 404."""
+    try:
+        pk = int(pk)
+    except (TypeError, ValueError):
+        return None
+    return _base(user).filter(pk=pk).first()
+
+
+def case_identity(*, user, case: Case) -> CaseIdentity | None:
+    """The identity, only for who may see it (DESIGN §5); None otherwise or when absent."""
+    if not permissions.can_view_identity(user, case):
+        return None
+    return CaseIdentity.objects.filter(case=case).first()
+
+
+def case_network_links(*, user, case: Case) -> list[tuple[NetworkLink, Case]]:
+    """Links of the case to other cases the user may also see (DESIGN §4): (link, other case)."""
+    visible = Case.objects.visible_to(user).values("pk")
+    outgoing = NetworkLink.objects.filter(case=case, other__in=visible).select_related("other")
+    incoming = NetworkLink.objects.filter(other=case, case__in=visible).select_related("case")
+    return [(link, link.other) for link in outgoing] + [(link, link.case) for link in incoming]
+
+
+@dataclass
+class CaseFile:
+    """Everything the detail page shows, read in a fixed number of queries."""
+
+    case: Case
+    transitions: list = field(default_factory=list)
+    assignments: list = field(default_factory=list)
+    contacts: list = field(default_factory=list)
+    interventions: list = field(default_factory=list)
+    scores: list = field(default_factory=list)
+    latest_scores: list = field(default_factory=list)
+    plan_goals: list = field(default_factory=list)
+    escalations: list = field(default_factory=list)
+    links: list = field(default_factory=list)
+
+
+def case_file(*, user, case: Case) -> CaseFile:
+    """The parts of a case the detail page lists (the case itself came from case_get)."""
+    scores = list(case.life_domain_scores.select_related("domain", "by").order_by("domain__order", "-scored_on"))
+    latest = {}
+    for score in scores:
+        latest.setdefault(score.domain_id, score)
+    return CaseFile(
+        case=case,
+        transitions=list(case.transitions.select_related("by", "decision__meeting")),
+        assignments=list(case.assignments.select_related("director__user", "assigned_by")),
+        contacts=list(Contact.objects.filter(case=case).select_related("by")),
+        interventions=list(case.interventions.select_related("type", "partner")),
+        scores=scores,
+        latest_scores=list(latest.values()),
+        plan_goals=list(PlanGoal.objects.filter(case=case).select_related("domain")),
+        escalations=list(case.escalations.select_related("requested_by")),
+        links=case_network_links(user=user, case=case),
+    )
+
+
+def intervention_get(*, user, case: Case, pk) -> Intervention | None:
+    return case.interventions.filter(pk=pk).select_related("type", "partner").first() if str(pk).isdigit() else None
+
+
+def plan_goal_get(*, case: Case, pk) -> PlanGoal | None:
+    return case.plan_goals.filter(pk=pk).first() if str(pk).isdigit() else None
+
+
+# --- history ---------------------------------------------------------------------------------
+
+HISTORY_SKIP = {"id", "case", "version", "created_at", "updated_at", "anonymised_at", "legal_hold"}
+
+
+@dataclass
+class HistoryChange:
+    label: str
+    old: str
+    new: str
+
+
+@dataclass
+class HistoryEntry:
+    when: dt.datetime
+    who: str
+    subject: str
+    action: str
+    reason: str
+    changes: list[HistoryChange]
+
+
+def _display(field_obj, value, lookups) -> str:
+    if value is None or value == "":
+        return "—"
+    if field_obj.is_relation:
+        return lookups.get(field_obj.related_model, {}).get(value, str(value))
+    if field_obj.choices:
+        return str(dict(field_obj.flatchoices).get(value, value))
+    if isinstance(value, bool):
+        from django.utils.translation import gettext
+
+        return gettext("yes") if value else gettext("no")
+    if isinstance(value, dt.date):
+        return value.strftime("%d-%m-%Y")
+    return str(value)
+
+
+def case_history(*, user, case: Case) -> list[HistoryEntry]:
+    """Readable diffs of the case's simple-history records, newest first: field label, old → new,
+    who, when. Identity and information picture only for who may see them (DESIGN §5).
+    The caller has checked that the user may see the case (FIELD-NOTES 8)."""
+    from django.utils.translation import gettext as _
+
+    identity_allowed = permissions.can_view_identity(user, case)
+    sources = [
+        (_("Case"), Case, case.history.filter(id=case.pk), {"information_picture"} if not identity_allowed else set()),
+        (_("Contact"), Contact, Contact.history.filter(case_id=case.pk), set()),
+        (_("Intervention"), Intervention, Intervention.history.filter(case_id=case.pk), set()),
+        (_("Life-domain score"), LifeDomainScore, LifeDomainScore.history.filter(case_id=case.pk), set()),
+        (_("Plan goal"), PlanGoal, PlanGoal.history.filter(case_id=case.pk), set()),
+    ]
+    if identity_allowed:
+        sources.append((_("Identity"), CaseIdentity, CaseIdentity.history.filter(case_id=case.pk), set()))
+    rows_by_source = []
+    wanted: dict = {}
+    for subject, model, records, hidden in sources:
+        fields = [
+            f
+            for f in model._meta.concrete_fields
+            if f.name not in HISTORY_SKIP and f.name not in hidden and f.attname not in HISTORY_SKIP
+        ]
+        records = list(records.select_related("history_user").order_by("history_date", "history_id"))
+        rows_by_source.append((subject, model, fields, records))
+        for f in fields:
+            if f.is_relation:
+                wanted.setdefault(f.related_model, set()).update(getattr(r, f.attname) for r in records)
+    lookups = {
+        related: {obj.pk: str(obj) for obj in related._default_manager.filter(pk__in=ids - {None})}
+        for related, ids in wanted.items()
+    }
+    actions = {"+": _("created"), "~": _("changed"), "-": _("deleted")}
+    entries = []
+    for subject, model, fields, records in rows_by_source:
+        previous_by_object = {}
+        for record in records:
+            key = getattr(record, model._meta.pk.attname)
+            previous = previous_by_object.get(key)
+            changes = []
+            for f in fields:
+                new = getattr(record, f.attname)
+                old = getattr(previous, f.attname) if previous is not None else None
+                if previous is None and new in (None, "", False):
+                    continue
+                if previous is not None and old == new:
+                    continue
+                changes.append(
+                    HistoryChange(
+                        label=str(f.verbose_name),
+                        old=_display(f, old, lookups) if previous else "—",
+                        new=_display(f, new, lookups),
+                    )
+                )
+            previous_by_object[key] = record
+            if not changes and record.history_type == "~":
+                continue
+            who = record.history_user.get_full_name() or record.history_user.username if record.history_user else "—"
+            entries.append(
+                HistoryEntry(
+                    when=record.history_date,
+                    who=who,
+                    subject=subject,
+                    action=actions.get(record.history_type, record.history_type),
+                    reason=record.history_change_reason or "",
+                    changes=changes,
+                )
+            )
+    entries.sort(key=lambda e: e.when, reverse=True)
+    return entries

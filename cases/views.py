@@ -1,0 +1,433 @@
+"""Case pages: thin views over cases.selectors (reads) and cases.services (writes)."""
+
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from ipgar import access_log, roles
+
+from . import permissions, selectors, services, workflow
+from .forms import (
+    CaseEditForm,
+    CaseFilterForm,
+    CaseRegisterForm,
+    ContactForm,
+    EscalationForm,
+    IdentityForm,
+    InformationPictureForm,
+    InterventionForm,
+    NetworkLinkForm,
+    PlanGoalForm,
+    ScoreForm,
+    StatusForm,
+)
+from .models import Case
+
+PAGE_SIZE = 25
+
+
+def _not_found(request, pk, section=""):
+    access_log.denied(request, record_type="cases.case", record_id=pk, section=section)
+    raise Http404
+
+
+def _visible_case(request, pk, *, change=False, identity=False) -> Case:
+    """The case if the user may see it (and change it / see the identity); otherwise 404, logged."""
+    case = selectors.case_get(user=request.user, pk=pk)
+    if case is None:
+        _not_found(request, pk)
+    if change and not permissions.can_change(request.user, case):
+        _not_found(request, pk, section="change")
+    if identity and not permissions.can_view_identity(request.user, case):
+        _not_found(request, pk, section="identity")
+    return case
+
+
+def _add_errors(form, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, messages in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, messages)
+    else:
+        form.add_error(None, error)
+
+
+def _apply(form, call):
+    """Run a service; a broken rule becomes a form error (never a 500)."""
+    try:
+        return call()
+    except ValidationError as error:
+        _add_errors(form, error)
+    return None
+
+
+def _form_page(request, case, form, *, title, intro="", section="", submit=None, extra=None):
+    context = {
+        "case": case,
+        "form": form,
+        "title": title,
+        "intro": intro,
+        "submit": submit or _("Save"),
+        **(extra or {}),
+    }
+    access_log.viewed(request, case, section=section)
+    return render(request, "cases/form.html", context)
+
+
+# --- lists ---------------------------------------------------------------------------------
+
+
+def case_list(request):
+    """All cases the user may see (programme team: all), filtered and paginated."""
+    if not (roles.is_programme_team(request.user) or roles.is_director(request.user)):
+        access_log.denied(request, record_type="cases.case", record_id="list")
+        raise Http404
+    form = CaseFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    page = Paginator(selectors.case_list(user=request.user, filters=filters), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    access_log.record(request, record_type="cases.case", record_id="list", action=access_log.Action.LIST)
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "cases/list.html",
+        {
+            "form": form,
+            "page": page,
+            "query": query.urlencode(),
+            "can_register": permissions.can_register_case(request.user),
+        },
+    )
+
+
+def caseload(request):
+    """ "Mijn caseload": own cases and those held as a substitute."""
+    if not roles.is_director(request.user):
+        access_log.denied(request, record_type="cases.case", record_id="caseload")
+        raise Http404
+    cases = list(selectors.caseload(user=request.user))
+    for case in cases:
+        case.days_since_contact = selectors.days_since(case.last_contact_on)
+    access_log.record(request, record_type="cases.case", record_id="caseload", action=access_log.Action.LIST)
+    return render(request, "cases/caseload.html", {"cases": cases})
+
+
+# --- registration --------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def case_new(request):
+    if not permissions.can_register_case(request.user):
+        access_log.denied(request, record_type="cases.case", record_id="new")
+        raise Http404
+    form = CaseRegisterForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        identity = {field: data.pop(field) or "" for field in services.IDENTITY_FIELDS if field != "date_of_birth"}
+        identity["date_of_birth"] = data.pop("date_of_birth")
+        case = _apply(form, lambda: services.case_register(by=request.user, identity=identity, **data))
+        if case is not None:
+            return redirect("cases:detail", pk=case.pk)
+    return render(request, "cases/new.html", {"form": form})
+
+
+# --- the case file -------------------------------------------------------------------------
+
+
+def case_detail(request, pk):
+    case = _visible_case(request, pk)
+    user = request.user
+    file = selectors.case_file(user=user, case=case)
+    identity = selectors.case_identity(user=user, case=case)
+    access_log.viewed(request, case)
+    if identity is not None:
+        access_log.viewed(request, case, section="identity")
+    targets = workflow.allowed_targets(case)
+    return render(
+        request,
+        "cases/detail.html",
+        {
+            "case": case,
+            "file": file,
+            "identity": identity,
+            "may_change": permissions.can_change(user, case),
+            "may_see_identity": permissions.can_view_identity(user, case),
+            "programme_steps": [
+                t for t in targets if not workflow.needs_decision(case, t) and t in services.PROGRAMME_STEPS
+            ]
+            if permissions.can_register_case(user)
+            else [],
+            "decision_steps": [Case.Status(t).label for t in targets if workflow.needs_decision(case, t)],
+        },
+    )
+
+
+def case_history(request, pk):
+    case = _visible_case(request, pk)
+    entries = selectors.case_history(user=request.user, case=case)
+    access_log.viewed(request, case, section="history")
+    if permissions.can_view_identity(request.user, case):
+        access_log.viewed(request, case, section="identity")
+    return render(request, "cases/history.html", {"case": case, "entries": entries})
+
+
+@require_http_methods(["GET", "POST"])
+def case_edit(request, pk):
+    case = _visible_case(request, pk, change=True)
+    form = CaseEditForm(request.POST or None, case=case, initial=CaseEditForm.initial_for(case))
+    conflict = None
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        version = data.pop("version")
+        try:
+            services.case_update(case=case, by=request.user, version=version, **data)
+            return redirect("cases:detail", pk=case.pk)
+        except services.ConcurrentUpdateError as error:
+            form.add_error(None, error)
+            stored = CaseEditForm(case=error.stored, initial=CaseEditForm.initial_for(error.stored))
+            conflict = [
+                {
+                    "label": form[name].label,
+                    "stored": _shown(stored, name, CaseEditForm.initial_for(error.stored)[name]),
+                    "submitted": _shown(form, name, data.get(name)),
+                }
+                for name in services.CASE_EDIT_FIELDS
+            ]
+            # The next submit is based on what is stored now; the user's input stays in the form.
+            form.data = form.data.copy()
+            form.data["version"] = error.stored.version
+        except ValidationError as error:
+            _add_errors(form, error)
+    return _form_page(
+        request,
+        case,
+        form,
+        title=_("Edit case %(code)s") % {"code": case.code},
+        extra={"conflict": conflict},
+    )
+
+
+def _shown(form, name, value):
+    field = form.fields[name]
+    if value is None or value == "":
+        return "—"
+    if hasattr(field, "queryset"):
+        obj = value if hasattr(value, "pk") else field.queryset.filter(pk=value).first()
+        return str(obj) if obj else "—"
+    if isinstance(value, bool):
+        return _("yes") if value else _("no")
+    if hasattr(value, "strftime"):
+        return value.strftime("%d-%m-%Y")
+    return str(value)
+
+
+@require_http_methods(["GET", "POST"])
+def case_identity(request, pk):
+    case = _visible_case(request, pk, identity=True)
+    identity = selectors.case_identity(user=request.user, case=case)
+    initial = {f: getattr(identity, f) for f in services.IDENTITY_FIELDS} if identity else {}
+    form = IdentityForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = {k: (v if v is not None else None) for k, v in form.cleaned_data.items()}
+        if _apply(form, lambda: services.identity_update(case=case, by=request.user, **data)):
+            return redirect("cases:detail", pk=case.pk)
+    return _form_page(request, case, form, title=_("Identity of %(code)s") % {"code": case.code}, section="identity")
+
+
+@require_http_methods(["GET", "POST"])
+def case_information_picture(request, pk):
+    case = _visible_case(request, pk, identity=True)
+    form = InformationPictureForm(
+        request.POST or None, initial={"version": case.version, "text": case.information_picture}
+    )
+    conflict = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.information_picture_update(
+                case=case, by=request.user, version=form.cleaned_data["version"], text=form.cleaned_data["text"]
+            )
+            return redirect("cases:detail", pk=case.pk)
+        except services.ConcurrentUpdateError as error:
+            form.add_error(None, error)
+            conflict = [
+                {
+                    "label": _("information picture"),
+                    "stored": error.stored.information_picture or "—",
+                    "submitted": form.cleaned_data["text"] or "—",
+                }
+            ]
+            form.data = form.data.copy()
+            form.data["version"] = error.stored.version
+    return _form_page(
+        request,
+        case,
+        form,
+        title=_("Information picture of %(code)s") % {"code": case.code},
+        section="identity",
+        extra={"conflict": conflict},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def case_status(request, pk):
+    """The steps before the PTO-R (assessment, IVG-R advice, preventive talk): programme team."""
+    case = _visible_case(request, pk)
+    if not permissions.can_register_case(request.user):
+        _not_found(request, pk, section="status")
+    targets = [
+        t
+        for t in workflow.allowed_targets(case)
+        if not workflow.needs_decision(case, t) and t in services.PROGRAMME_STEPS
+    ]
+    form = StatusForm(request.POST or None, targets=targets)
+    if request.method == "POST" and form.is_valid():
+        step = services.PROGRAMME_STEPS[form.cleaned_data["to"]]
+        if _apply(form, lambda: step(case=case, by=request.user, reason=form.cleaned_data["reason"])):
+            return redirect("cases:detail", pk=case.pk)
+    return _form_page(
+        request,
+        case,
+        form,
+        title=_("Change the status of %(code)s") % {"code": case.code},
+        intro=_("Inclusion, not including, static and outflow are made from a PTO-R decision, not here."),
+    )
+
+
+def _simple_write(request, pk, form_class, service, *, title, redirect_anchor="", form_kwargs=None, **defaults):
+    case = _visible_case(request, pk, change=True)
+    form = form_class(request.POST or None, initial=defaults, **(form_kwargs or {}))
+    done = request.method == "POST" and form.is_valid()
+    if done and _apply(form, lambda: service(case=case, by=request.user, **form.cleaned_data)):
+        return redirect(reverse("cases:detail", kwargs={"pk": case.pk}) + redirect_anchor)
+    return _form_page(request, case, form, title=title % {"code": case.code})
+
+
+@require_http_methods(["GET", "POST"])
+def contact_new(request, pk):
+    return _simple_write(
+        request,
+        pk,
+        ContactForm,
+        services.contact_record,
+        title=_("Record a contact for %(code)s"),
+        redirect_anchor="#contacts",
+        date=timezone.localdate(),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def intervention_new(request, pk):
+    return _simple_write(
+        request,
+        pk,
+        InterventionForm,
+        services.intervention_record,
+        title=_("Add an intervention to %(code)s"),
+        redirect_anchor="#interventions",
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def intervention_edit(request, pk, intervention_pk):
+    case = _visible_case(request, pk, change=True)
+    intervention = selectors.intervention_get(user=request.user, case=case, pk=intervention_pk)
+    if intervention is None:
+        _not_found(request, pk, section="intervention")
+    initial = {f: getattr(intervention, f) for f in services.INTERVENTION_FIELDS}
+    form = InterventionForm(request.POST or None, initial=initial, current_type=intervention.type)
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and _apply(
+            form,
+            lambda: services.intervention_update(intervention=intervention, by=request.user, **form.cleaned_data),
+        )
+    ):
+        return redirect(reverse("cases:detail", kwargs={"pk": case.pk}) + "#interventions")
+    return _form_page(request, case, form, title=_("Change intervention of %(code)s") % {"code": case.code})
+
+
+@require_http_methods(["GET", "POST"])
+def score_new(request, pk):
+    return _simple_write(
+        request,
+        pk,
+        ScoreForm,
+        services.life_domain_score_record,
+        title=_("Score a life domain of %(code)s"),
+        redirect_anchor="#life-domains",
+        scored_on=timezone.localdate(),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def plan_goal_new(request, pk):
+    return _simple_write(
+        request,
+        pk,
+        PlanGoalForm,
+        services.plan_goal_set,
+        title=_("Add a goal to the plan of %(code)s"),
+        redirect_anchor="#plan",
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def plan_goal_edit(request, pk, goal_pk):
+    case = _visible_case(request, pk, change=True)
+    goal = selectors.plan_goal_get(case=case, pk=goal_pk)
+    if goal is None:
+        _not_found(request, pk, section="plan")
+    form = PlanGoalForm(
+        request.POST or None,
+        initial={"domain": goal.domain_id, "goal": goal.goal, "status": goal.status},
+        current_domain=goal.domain,
+    )
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and _apply(
+            form, lambda: services.plan_goal_set(case=case, by=request.user, plan_goal=goal, **form.cleaned_data)
+        )
+    ):
+        return redirect(reverse("cases:detail", kwargs={"pk": case.pk}) + "#plan")
+    return _form_page(request, case, form, title=_("Change a goal of the plan of %(code)s") % {"code": case.code})
+
+
+@require_http_methods(["GET", "POST"])
+def link_new(request, pk):
+    case = _visible_case(request, pk, change=True)
+    form = NetworkLinkForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        other = Case.objects.visible_to(request.user).filter(code__iexact=data.pop("other_code").strip()).first()
+        if other is None:
+            form.add_error("other_code", _("Unknown case code."))
+        elif _apply(form, lambda: services.network_link_add(case=case, other=other, by=request.user, **data)):
+            return redirect(reverse("cases:detail", kwargs={"pk": case.pk}) + "#network")
+    return _form_page(request, case, form, title=_("Link %(code)s to another case") % {"code": case.code})
+
+
+@require_http_methods(["GET", "POST"])
+def escalate(request, pk):
+    case = _visible_case(request, pk, change=True)
+    form = EscalationForm(request.POST or None)
+    done = request.method == "POST" and form.is_valid()
+    if done and _apply(form, lambda: services.case_escalate(case=case, by=request.user, **form.cleaned_data)):
+        return redirect(reverse("cases:detail", kwargs={"pk": case.pk}) + "#escalations")
+    return _form_page(
+        request,
+        case,
+        form,
+        title=_("Escalate %(code)s or ask the PTO-R for a decision") % {"code": case.code},
+        intro=_(
+            "ITAT-R and ITAT-R+ advise on a stuck case. Static, outflow and ending static are asked of the "
+            "PTO-R, which decides in its meeting."
+        ),
+    )
