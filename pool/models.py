@@ -103,7 +103,9 @@ class Substitution(models.Model):
     substitute = models.ForeignKey(Director, on_delete=models.PROTECT, related_name="substitutions")
     cases = models.ManyToManyField("cases.Case", blank=True, related_name="substitutions")
     # The grants this substitution made (issue 5), so ending an absence revokes exactly these.
-    grants = models.ManyToManyField("cases.CaseAccessGrant", blank=True, related_name="+", verbose_name=_("access grants"))
+    grants = models.ManyToManyField(
+        "cases.CaseAccessGrant", blank=True, related_name="+", verbose_name=_("access grants")
+    )
 
     class Meta:
         verbose_name = _("substitution")
@@ -114,6 +116,7 @@ class Substitution(models.Model):
 
 
 # --- issue 5: access carried by a substitution, caseload reviews, directory -------------------
+
 
 class CaseloadReview(models.Model):
     """The quarterly caseload review (caseloadbespreking) of one director by OOV (seed 004)."""
@@ -185,9 +188,7 @@ class ThreeWayConversation(models.Model):
     director = models.ForeignKey(Director, on_delete=models.CASCADE, related_name="three_way_conversations")
     held_on = models.DateField(_("held on"))
     line_manager_name = models.CharField(_("line manager"), max_length=150)
-    oov_participant = models.ForeignKey(
-        User, verbose_name=_("for OOV"), on_delete=models.PROTECT, related_name="+"
-    )
+    oov_participant = models.ForeignKey(User, verbose_name=_("for OOV"), on_delete=models.PROTECT, related_name="+")
     notes = models.TextField(_("notes"), blank=True)
     recorded_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
 

@@ -6,117 +6,212 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('cases', '0003_reference_data'),
-        ('ipgar', '0002_roles_and_organisations'),
-        ('pool', '0001_initial'),
+        ("cases", "0003_reference_data"),
+        ("ipgar", "0002_roles_and_organisations"),
+        ("pool", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='substitution',
-            name='grants',
-            field=models.ManyToManyField(blank=True, related_name='+', to='cases.caseaccessgrant', verbose_name='access grants'),
+            model_name="substitution",
+            name="grants",
+            field=models.ManyToManyField(
+                blank=True, related_name="+", to="cases.caseaccessgrant", verbose_name="access grants"
+            ),
         ),
         migrations.CreateModel(
-            name='CaseloadReview',
+            name="CaseloadReview",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('held_on', models.DateField(verbose_name='held on')),
-                ('summary', models.TextField(blank=True, verbose_name='summary')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('director', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='reviews', to='pool.director')),
-                ('held_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='held by')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("held_on", models.DateField(verbose_name="held on")),
+                ("summary", models.TextField(blank=True, verbose_name="summary")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "director",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="reviews", to="pool.director"
+                    ),
+                ),
+                (
+                    "held_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="held by",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'caseload review',
-                'verbose_name_plural': 'caseload reviews',
-                'ordering': ['-held_on', '-id'],
+                "verbose_name": "caseload review",
+                "verbose_name_plural": "caseload reviews",
+                "ordering": ["-held_on", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='CaseloadReviewItem',
+            name="CaseloadReviewItem",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('progress', models.TextField(blank=True, verbose_name='progress')),
-                ('content', models.TextField(blank=True, verbose_name='content')),
-                ('registration', models.TextField(blank=True, verbose_name='registration')),
-                ('case', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='cases.case', verbose_name='case')),
-                ('review', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='items', to='pool.caseloadreview')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("progress", models.TextField(blank=True, verbose_name="progress")),
+                ("content", models.TextField(blank=True, verbose_name="content")),
+                ("registration", models.TextField(blank=True, verbose_name="registration")),
+                (
+                    "case",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="cases.case",
+                        verbose_name="case",
+                    ),
+                ),
+                (
+                    "review",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="items", to="pool.caseloadreview"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'case in a caseload review',
-                'verbose_name_plural': 'cases in a caseload review',
-                'ordering': ['case__code'],
+                "verbose_name": "case in a caseload review",
+                "verbose_name_plural": "cases in a caseload review",
+                "ordering": ["case__code"],
             },
         ),
         migrations.CreateModel(
-            name='Contact',
+            name="Contact",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('role', models.CharField(choices=[('attention_officer', 'attention officer'), ('district_project_leader', 'district project leader'), ('other', 'other contact')], max_length=30, verbose_name='role')),
-                ('name', models.CharField(max_length=150, verbose_name='name')),
-                ('email', models.EmailField(blank=True, max_length=254, verbose_name='e-mail')),
-                ('phone', models.CharField(blank=True, max_length=40, verbose_name='phone')),
-                ('remarks', models.CharField(blank=True, max_length=300, verbose_name='remarks')),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='ipgar.organisation', verbose_name='organisation')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[
+                            ("attention_officer", "attention officer"),
+                            ("district_project_leader", "district project leader"),
+                            ("other", "other contact"),
+                        ],
+                        max_length=30,
+                        verbose_name="role",
+                    ),
+                ),
+                ("name", models.CharField(max_length=150, verbose_name="name")),
+                ("email", models.EmailField(blank=True, max_length=254, verbose_name="e-mail")),
+                ("phone", models.CharField(blank=True, max_length=40, verbose_name="phone")),
+                ("remarks", models.CharField(blank=True, max_length=300, verbose_name="remarks")),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="ipgar.organisation",
+                        verbose_name="organisation",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'directory contact',
-                'verbose_name_plural': 'directory',
-                'ordering': ['organisation__name', 'role', 'name'],
+                "verbose_name": "directory contact",
+                "verbose_name_plural": "directory",
+                "ordering": ["organisation__name", "role", "name"],
             },
         ),
         migrations.CreateModel(
-            name='Instruction',
+            name="Instruction",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('text', models.TextField(verbose_name='instruction')),
-                ('due_on', models.DateField(verbose_name='due on')),
-                ('done_on', models.DateField(blank=True, null=True, verbose_name='done on')),
-                ('case', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='cases.case', verbose_name='case')),
-                ('done_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('review', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='instructions', to='pool.caseloadreview')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("text", models.TextField(verbose_name="instruction")),
+                ("due_on", models.DateField(verbose_name="due on")),
+                ("done_on", models.DateField(blank=True, null=True, verbose_name="done on")),
+                (
+                    "case",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="cases.case",
+                        verbose_name="case",
+                    ),
+                ),
+                (
+                    "done_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "review",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="instructions",
+                        to="pool.caseloadreview",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'instruction',
-                'verbose_name_plural': 'instructions',
-                'ordering': ['done_on', 'due_on', 'id'],
+                "verbose_name": "instruction",
+                "verbose_name_plural": "instructions",
+                "ordering": ["done_on", "due_on", "id"],
             },
         ),
         migrations.CreateModel(
-            name='ThreeWayConversation',
+            name="ThreeWayConversation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('held_on', models.DateField(verbose_name='held on')),
-                ('line_manager_name', models.CharField(max_length=150, verbose_name='line manager')),
-                ('notes', models.TextField(blank=True, verbose_name='notes')),
-                ('director', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='three_way_conversations', to='pool.director')),
-                ('oov_participant', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='for OOV')),
-                ('recorded_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("held_on", models.DateField(verbose_name="held on")),
+                ("line_manager_name", models.CharField(max_length=150, verbose_name="line manager")),
+                ("notes", models.TextField(blank=True, verbose_name="notes")),
+                (
+                    "director",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="three_way_conversations",
+                        to="pool.director",
+                    ),
+                ),
+                (
+                    "oov_participant",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="for OOV",
+                    ),
+                ),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'three-way conversation',
-                'verbose_name_plural': 'three-way conversations',
-                'ordering': ['-held_on', '-id'],
+                "verbose_name": "three-way conversation",
+                "verbose_name_plural": "three-way conversations",
+                "ordering": ["-held_on", "-id"],
             },
         ),
         migrations.AddIndex(
-            model_name='caseloadreview',
-            index=models.Index(fields=['director', '-held_on'], name='pool_caselo_directo_76a860_idx'),
+            model_name="caseloadreview",
+            index=models.Index(fields=["director", "-held_on"], name="pool_caselo_directo_76a860_idx"),
         ),
         migrations.AddConstraint(
-            model_name='caseloadreviewitem',
-            constraint=models.UniqueConstraint(fields=('review', 'case'), name='one_item_per_case_per_review'),
+            model_name="caseloadreviewitem",
+            constraint=models.UniqueConstraint(fields=("review", "case"), name="one_item_per_case_per_review"),
         ),
         migrations.AddConstraint(
-            model_name='contact',
-            constraint=models.UniqueConstraint(fields=('organisation', 'role', 'name'), name='unique_directory_entry'),
+            model_name="contact",
+            constraint=models.UniqueConstraint(fields=("organisation", "role", "name"), name="unique_directory_entry"),
         ),
         migrations.AddConstraint(
-            model_name='instruction',
-            constraint=models.CheckConstraint(condition=models.Q(('done_on__isnull', True), ('done_by__isnull', False), _connector='OR'), name='instruction_done_by_someone'),
+            model_name="instruction",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("done_on__isnull", True), ("done_by__isnull", False), _connector="OR"),
+                name="instruction_done_by_someone",
+            ),
         ),
     ]

@@ -1,0 +1,296 @@
+"""Reads of the pool. The overview, the CSV, the proposal and the monitor share these.
+
+Every figure is derived in the database (capacity, load, next review), so a list of
+directors costs the same few queries whatever its length.
+"""
+
+import datetime as dt
+from collections import Counter
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Count, ExpressionWrapper, F, Func, OuterRef, Prefetch, Q, Subquery, Value, When
+from django.db.models.functions import Cast, Coalesce, Floor
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from cases.models import Case, Intervention
+
+from .models import Absence, CaseloadReview, CaseloadReviewItem, Contact, Director, Instruction, ThreeWayConversation
+
+# Seed 004: OOV holds the caseload review with every director once per 3 months and the
+# three-way conversation with the line manager once a year.
+REVIEW_INTERVAL_MONTHS = 3
+THREE_WAY_INTERVAL_MONTHS = 12
+# Interventions that still say what a case needs (completed or stopped ones no longer do).
+NEEDED_INTERVENTION_STATUSES = (Intervention.Status.PLANNED, Intervention.Status.RUNNING)
+
+
+class AddMonths(Func):
+    """date + n calendar months, in PostgreSQL (31 January + 1 month = 28/29 February)."""
+
+    output_field = models.DateField()
+
+    def __init__(self, expression, months: int, **extra):
+        super().__init__(expression, **extra)
+        self.months = int(months)
+
+    def as_sql(self, compiler, connection, **extra_context):
+        sql, params = compiler.compile(self.source_expressions[0])
+        return f"(({sql}) + make_interval(months => {self.months}))::date", params
+
+
+def _count(queryset) -> Subquery:
+    return Coalesce(
+        Subquery(
+            queryset.order_by().annotate(one=Value(1)).values("one").annotate(n=Count("pk")).values("n"),
+            output_field=models.IntegerField(),
+        ),
+        0,
+    )
+
+
+def director_figures(*, on: dt.date | None = None) -> models.QuerySet:
+    """Every director with derived figures: load, capacity, over capacity, next review and three-way."""
+    on = on or timezone.localdate()
+    caseload = Case.objects.filter(director=OuterRef("pk"), status__in=Case.CASELOAD_STATUSES)
+    last_review = CaseloadReview.objects.filter(director=OuterRef("pk")).order_by("-held_on").values("held_on")[:1]
+    last_three_way = (
+        ThreeWayConversation.objects.filter(director=OuterRef("pk")).order_by("-held_on").values("held_on")[:1]
+    )
+    open_instructions = Instruction.objects.filter(review__director=OuterRef("pk"), done_on__isnull=True)
+    return (
+        Director.objects.select_related("user", "organisation", "seconded_from")
+        .annotate(
+            active_cases=_count(caseload),
+            # The same rule as Director.capacity, in SQL: the override, else cases-per-FTE × FTE.
+            max_cases=models.Case(
+                When(capacity_override__isnull=False, then=F("capacity_override")),
+                default=Cast(Floor(F("fte") * settings.IPGAR_CASES_PER_FTE), models.IntegerField()),
+                output_field=models.IntegerField(),
+            ),
+            last_review_on=Subquery(last_review, output_field=models.DateField()),
+            last_three_way_on=Subquery(last_three_way, output_field=models.DateField()),
+            open_instructions=_count(open_instructions),
+        )
+        .annotate(
+            free_places=F("max_cases") - F("active_cases"),
+            over_capacity=ExpressionWrapper(Q(active_cases__gt=F("max_cases")), output_field=models.BooleanField()),
+            next_review_due=AddMonths(Coalesce("last_review_on", "active_from"), REVIEW_INTERVAL_MONTHS),
+            next_three_way_due=AddMonths(Coalesce("last_three_way_on", "active_from"), THREE_WAY_INTERVAL_MONTHS),
+        )
+        .annotate(
+            review_overdue=ExpressionWrapper(Q(next_review_due__lt=on), output_field=models.BooleanField()),
+            three_way_overdue=ExpressionWrapper(Q(next_three_way_due__lt=on), output_field=models.BooleanField()),
+            in_pool=ExpressionWrapper(
+                Q(active_from__lte=on) & (Q(active_until__isnull=True) | Q(active_until__gte=on)),
+                output_field=models.BooleanField(),
+            ),
+        )
+        .prefetch_related(
+            Prefetch(
+                "absences",
+                queryset=Absence.objects.filter(ends_on__gte=on).order_by("starts_on"),
+                to_attr="current_and_coming_absences",
+            ),
+            "restricted_to_areas",
+        )
+        .order_by("user__username")
+    )
+
+
+def pool_overview(*, on: dt.date | None = None) -> models.QuerySet:
+    """The pool now: directors in the pool, and former ones who still hold cases."""
+    return director_figures(on=on).filter(Q(in_pool=True) | Q(active_cases__gt=0))
+
+
+def director_get(*, pk: int, on: dt.date | None = None) -> Director | None:
+    return director_figures(on=on).filter(pk=pk).first()
+
+
+def director_caseload(*, director: Director) -> models.QuerySet:
+    """The cases on a director's caseload (DESIGN: active, static, aftercare)."""
+    return (
+        Case.objects.filter(director=director, status__in=Case.CASELOAD_STATUSES)
+        .select_related("area")
+        .order_by("code")
+    )
+
+
+def director_reviews(*, director: Director) -> models.QuerySet:
+    return (
+        CaseloadReview.objects.filter(director=director)
+        .select_related("held_by")
+        .prefetch_related(
+            Prefetch("items", queryset=CaseloadReviewItem.objects.select_related("case")),
+            Prefetch("instructions", queryset=Instruction.objects.select_related("case", "done_by")),
+        )
+    )
+
+
+def open_instructions(*, director: Director) -> models.QuerySet:
+    return (
+        Instruction.objects.filter(review__director=director, done_on__isnull=True)
+        .select_related("case", "review")
+        .order_by("due_on", "id")
+    )
+
+
+def cases_awaiting_director() -> models.QuerySet:
+    """Advised or active cases without a director: the programme team assigns them."""
+    return (
+        Case.objects.filter(status__in=[Case.Status.ADVISED, Case.Status.ACTIVE], director__isnull=True)
+        .select_related("area")
+        .order_by("reported_on", "code")
+    )
+
+
+def assignable_case_get(*, pk: int) -> Case | None:
+    """A case the programme team may (re)assign: advised or active (issue 5)."""
+    return (
+        Case.objects.filter(pk=pk, status__in=[Case.Status.ADVISED, Case.Status.ACTIVE])
+        .select_related("area", "director__user")
+        .first()
+    )
+
+
+def contact_search(*, query: str = "") -> models.QuerySet:
+    """The directory, filtered by a free-text query on name, organisation, role and remarks."""
+    contacts = Contact.objects.select_related("organisation")
+    for word in query.split():
+        roles = [value for value, label in Contact.Role.choices if word.lower() in str(label).lower()]
+        contacts = contacts.filter(
+            Q(name__icontains=word)
+            | Q(organisation__name__icontains=word)
+            | Q(organisation__code__icontains=word)
+            | Q(remarks__icontains=word)
+            | Q(email__icontains=word)
+            | Q(role__in=roles)
+        )
+    return contacts
+
+
+# --- the proposal: who should direct this case ------------------------------------------------
+
+
+def case_needs(*, case: Case, extra_partner_ids=()) -> Counter:
+    """Partner organisation id → how many needed interventions it carries (planned/running + stated needs)."""
+    needs = Counter(
+        dict(
+            Intervention.objects.filter(case=case, status__in=NEEDED_INTERVENTION_STATUSES)
+            .values("partner")
+            .annotate(n=Count("pk"))
+            .values_list("partner", "n")
+        )
+    )
+    for partner_id in extra_partner_ids:
+        needs[int(partner_id)] += 1
+    return needs
+
+
+@dataclass
+class Proposal:
+    director: Director
+    eligible: bool
+    cards: int  # needed interventions carried by the director's organisation
+    needs_total: int
+    free: int
+    absence: Absence | None
+    explanation: str
+    rank: int | None = None
+
+    @property
+    def would_exceed_capacity(self) -> bool:
+        return self.free <= 0
+
+
+def _ranking_key(proposal: Proposal):
+    # The ranking rule (seed 000 debate, memo seed 004), in this order:
+    # 1. restrictions are not weighed but obeyed: an ineligible director is not ranked;
+    # 2. room first: a director with a free place comes before anyone at or over capacity
+    #    (memo: "naast inhoud ook naar ruimte in de caseload gekeken", 12 cases per FTE);
+    # 3. best cards among those: more of the case's needed interventions carried by the
+    #    director's own organisation ranks higher (police in seed 000: best cards matter at
+    #    the start of a case, which is when it is assigned);
+    # 4. then more free places; 5. then the name, so the order is stable.
+    return (not proposal.eligible, proposal.free <= 0, -proposal.cards, -proposal.free, proposal.director.user.username)
+
+
+def _explain(*, director: Director, case: Case, cards: int, needs_total: int, free: int, absence, eligible: bool):
+    name = director.user.get_full_name() or director.user.username
+    if not eligible:
+        areas = ", ".join(sorted(str(area) for area in director.restricted_to_areas.all()))
+        return _("%(name)s only takes cases in %(areas)s; this case is in %(area)s, so not proposed.") % {
+            "name": name,
+            "areas": areas,
+            "area": case.area,
+        }
+    organisation = director.organisation.name
+    if needs_total == 0:
+        cards_part = _("no intervention needs are known yet, so free capacity decides")
+    elif cards:
+        cards_part = _("%(organisation)s carries %(cards)s of the %(total)s interventions this case needs") % {
+            "organisation": organisation,
+            "cards": cards,
+            "total": needs_total,
+        }
+    else:
+        cards_part = _("none of the %(total)s interventions this case needs come from %(organisation)s") % {
+            "organisation": organisation,
+            "total": needs_total,
+        }
+    if free > 0:
+        room_part = _("%(free)s of %(capacity)s places free") % {"free": free, "capacity": director.max_cases}
+    else:
+        room_part = _(
+            "no place free (%(active)s cases, maximum %(capacity)s), so assigning needs a confirmation with a reason"
+        ) % {"active": director.active_cases, "capacity": director.max_cases}
+    absence_part = ""
+    if absence is not None:
+        absence_part = _(" (absent until %(date)s)") % {"date": date_format(absence.ends_on, "j F Y")}
+    return _("%(name)s: %(cards)s; %(room)s%(absence)s.") % {
+        "name": name,
+        "cards": cards_part,
+        "room": room_part,
+        "absence": absence_part,
+    }
+
+
+def director_proposals(*, case: Case, extra_partner_ids=(), on: dt.date | None = None) -> list[Proposal]:
+    """Directors in the pool ranked for this case, each with a one-sentence explanation."""
+    on = on or timezone.localdate()
+    needs = case_needs(case=case, extra_partner_ids=extra_partner_ids)
+    needs_total = sum(needs.values())
+    proposals = []
+    for director in director_figures(on=on).filter(in_pool=True):
+        if director.pk == case.director_id:
+            continue
+        restricted = [area.pk for area in director.restricted_to_areas.all()]
+        eligible = not restricted or case.area_id in restricted
+        cards = needs.get(director.organisation_id, 0)
+        absence = next((a for a in director.current_and_coming_absences if a.starts_on <= on <= a.ends_on), None)
+        proposals.append(
+            Proposal(
+                director=director,
+                eligible=eligible,
+                cards=cards,
+                needs_total=needs_total,
+                free=director.free_places,
+                absence=absence,
+                explanation=_explain(
+                    director=director,
+                    case=case,
+                    cards=cards,
+                    needs_total=needs_total,
+                    free=director.free_places,
+                    absence=absence,
+                    eligible=eligible,
+                ),
+            )
+        )
+    proposals.sort(key=_ranking_key)
+    for rank, proposal in enumerate((p for p in proposals if p.eligible), start=1):
+        proposal.rank = rank
+    return proposals

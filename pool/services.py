@@ -1,0 +1,369 @@
+"""Writes on the pool that carry a business rule. Views, admin, demo and tests call these."""
+
+import datetime as dt
+import zoneinfo
+from collections import Counter, defaultdict
+from functools import partial
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import override
+
+from cases import permissions as case_permissions
+from cases import services as case_services
+from cases.models import Case, CaseAccessGrant
+
+from . import selectors
+from .models import (
+    Absence,
+    CaseloadReview,
+    CaseloadReviewItem,
+    Director,
+    Instruction,
+    Substitution,
+    ThreeWayConversation,
+)
+
+AMSTERDAM = zoneinfo.ZoneInfo("Europe/Amsterdam")
+ASSIGNABLE_STATUSES = (Case.Status.ADVISED, Case.Status.ACTIVE)
+DIRECTOR_FIELDS = (
+    "organisation",
+    "seconded_from",
+    "fte",
+    "capacity_override",
+    "line_manager_name",
+    "line_manager_email",
+    "active_from",
+    "active_until",
+)
+
+
+# --- keeping the pool ---------------------------------------------------------------------
+
+
+@transaction.atomic
+def director_create(*, user, by, restricted_to_areas=(), **fields) -> Director:
+    """Put a user in the pool; FTE 0.1-1.0, capacity derived unless overridden."""
+    director = Director(user=user, **{key: value for key, value in fields.items() if key in DIRECTOR_FIELDS})
+    director._history_user = by
+    _validate_director(director)
+    director.save()
+    director.restricted_to_areas.set(restricted_to_areas)
+    return director
+
+
+@transaction.atomic
+def director_update(*, director: Director, by, restricted_to_areas=None, **fields) -> Director:
+    """Change a director's organisation, FTE, restrictions, line manager or period."""
+    director = Director.objects.select_for_update().get(pk=director.pk)
+    for key, value in fields.items():
+        if key in DIRECTOR_FIELDS:
+            setattr(director, key, value)
+    director._history_user = by
+    _validate_director(director)
+    director.save()
+    if restricted_to_areas is not None:
+        director.restricted_to_areas.set(restricted_to_areas)
+    return director
+
+
+def _validate_director(director: Director) -> None:
+    director.full_clean(exclude=["user"] if director.pk else None)
+    if director.active_until and director.active_until < director.active_from:
+        raise ValidationError({"active_until": _("The period in the pool cannot end before it starts.")})
+
+
+# --- assignment and handover --------------------------------------------------------------
+
+
+def _check_can_take(*, director: Director, case: Case, on: dt.date) -> None:
+    if director.active_from > on or (director.active_until and director.active_until < on):
+        raise ValidationError(
+            _("%(name)s is not in the pool on %(date)s.") % {"name": director, "date": on.strftime("%d-%m-%Y")},
+            code="not_in_pool",
+        )
+    restricted = list(director.restricted_to_areas.values_list("pk", flat=True))
+    if restricted and case.area_id not in restricted:
+        raise ValidationError(
+            _("%(name)s only takes cases in their own areas; %(code)s is in %(area)s.")
+            % {"name": director, "code": case.code, "area": case.area},
+            code="restricted",
+        )
+
+
+def _check_capacity(*, incoming: Counter, confirm_over_capacity: bool, reason: str, on: dt.date) -> None:
+    """Beyond capacity only with an explicit confirmation and a reason (issue 5)."""
+    figures = {d.pk: d for d in selectors.director_figures(on=on).filter(pk__in=list(incoming))}
+    over = [
+        _("%(name)s would have %(count)s cases, maximum %(capacity)s")
+        % {"name": figures[pk], "count": figures[pk].active_cases + n, "capacity": figures[pk].max_cases}
+        for pk, n in incoming.items()
+        if figures[pk].active_cases + n > figures[pk].max_cases
+    ]
+    if over and not confirm_over_capacity:
+        raise ValidationError(
+            _("Beyond capacity: %(who)s. Confirm explicitly and give the reason.") % {"who": "; ".join(over)},
+            code="over_capacity",
+        )
+    if over and not (reason or "").strip():
+        raise ValidationError(_("Give the reason for assigning beyond capacity."), code="over_capacity_reason")
+
+
+@transaction.atomic
+def case_assign(
+    *,
+    case: Case,
+    director: Director,
+    by,
+    reason: str,
+    confirm_over_capacity: bool = False,
+    on: dt.date | None = None,
+) -> Case:
+    """The programme team's choice from the proposal; recorded (reason, by whom) and notified."""
+    on = on or timezone.localdate()
+    if case.status not in ASSIGNABLE_STATUSES:
+        raise ValidationError(_("Only advised or active cases are assigned here."), code="not_assignable")
+    if case.director_id == director.pk:
+        raise ValidationError(_("%(name)s already directs this case.") % {"name": director}, code="same_director")
+    if not (reason or "").strip():
+        raise ValidationError(_("Give the reason for this choice."), code="reason_required")
+    _check_can_take(director=director, case=case, on=on)
+    _check_capacity(
+        incoming=Counter({director.pk: 1}), confirm_over_capacity=confirm_over_capacity, reason=reason, on=on
+    )
+    case = case_services.case_assign_director(case=case, director=director, by=by, reason=reason, on=on)
+    transaction.on_commit(partial(notify_new_director, director_id=director.pk, case_ids=[case.pk]))
+    return case
+
+
+@transaction.atomic
+def cases_hand_over(
+    *,
+    moves: list[tuple[Case, Director]],
+    by,
+    reason: str,
+    confirm_over_capacity: bool = False,
+    on: dt.date | None = None,
+) -> list[Case]:
+    """Hand one or many cases to other directors at once: access moves, history keeps the old one."""
+    on = on or timezone.localdate()
+    if not moves:
+        raise ValidationError(_("Choose at least one case to hand over."), code="nothing_chosen")
+    if not (reason or "").strip():
+        raise ValidationError(_("Give the reason for the handover."), code="reason_required")
+    errors = []
+    for case, director in moves:
+        if case.director_id == director.pk:
+            errors.append(
+                ValidationError(
+                    _("%(code)s is already with %(name)s.") % {"code": case.code, "name": director}, code="same"
+                )
+            )
+            continue
+        try:
+            _check_can_take(director=director, case=case, on=on)
+        except ValidationError as error:
+            errors.append(error)
+    if errors:
+        raise ValidationError(errors)
+    _check_capacity(
+        incoming=Counter(director.pk for _case, director in moves),
+        confirm_over_capacity=confirm_over_capacity,
+        reason=reason,
+        on=on,
+    )
+    moved, per_director = [], defaultdict(list)
+    for case, director in moves:
+        moved.append(case_services.case_assign_director(case=case, director=director, by=by, reason=reason, on=on))
+        per_director[director.pk].append(case.pk)
+    for director_id, case_ids in per_director.items():
+        transaction.on_commit(partial(notify_new_director, director_id=director_id, case_ids=case_ids))
+    return moved
+
+
+def notify_new_director(*, director_id: int, case_ids: list[int]) -> int:
+    """E-mail a director the codes of the cases they now direct (codes only: pseudonymous)."""
+    director = Director.objects.select_related("user").get(pk=director_id)
+    if not director.user.email:
+        return 0
+    codes = list(Case.objects.filter(pk__in=case_ids).order_by("code").values_list("code", flat=True))
+    with override(settings.LANGUAGE_CODE):
+        subject = _("iPGA-R: %(count)s case(s) assigned to you") % {"count": len(codes)}
+        body = _(
+            "Dear %(name)s,\n\nThe programme team has assigned these cases to you: %(codes)s.\n"
+            "You find them on your caseload in the iPGA-R application.\n"
+        ) % {"name": director.user.get_full_name() or director.user.username, "codes": ", ".join(codes)}
+    return send_mail(subject, body, None, [director.user.email])
+
+
+# --- absence and substitution -----------------------------------------------------------------
+
+
+def day_bounds(*, starts_on: dt.date, ends_on: dt.date) -> tuple[dt.datetime, dt.datetime]:
+    """Start of the first day and end of the last day, in Amsterdam time."""
+    start = dt.datetime.combine(starts_on, dt.time.min, tzinfo=AMSTERDAM)
+    end = dt.datetime.combine(ends_on + dt.timedelta(days=1), dt.time.min, tzinfo=AMSTERDAM)
+    return start, end
+
+
+def _absent_during(*, director: Director, starts_on: dt.date, ends_on: dt.date):
+    return Absence.objects.filter(director=director, starts_on__lte=ends_on, ends_on__gte=starts_on)
+
+
+@transaction.atomic
+def absence_register(
+    *,
+    director: Director,
+    kind: str,
+    starts_on: dt.date,
+    ends_on: dt.date,
+    by,
+    note: str = "",
+    substitute: Director | None = None,
+    per_case: dict[Case, Director] | None = None,
+) -> Absence:
+    """Register an absence; substitutes get access to the cases for the absence period only.
+
+    `substitute` takes every case on the caseload, `per_case` overrides it case by case.
+    """
+    per_case = {case: sub for case, sub in (per_case or {}).items() if sub is not None}
+    if ends_on < starts_on:
+        raise ValidationError({"ends_on": _("The absence cannot end before it starts.")})
+    if _absent_during(director=director, starts_on=starts_on, ends_on=ends_on).exists():
+        raise ValidationError({"starts_on": _("%(name)s is already absent in this period.") % {"name": director}})
+    caseload = list(selectors.director_caseload(director=director))
+    on_caseload = {case.pk for case in caseload}
+    errors = []
+    for case in per_case:
+        if case.pk not in on_caseload:
+            errors.append(_("%(code)s is not on the caseload of %(name)s.") % {"code": case.code, "name": director})
+    if errors:
+        raise ValidationError(errors)
+    for field, sub in [("substitute", substitute)] + [(None, sub) for sub in set(per_case.values())]:
+        if sub is None:
+            continue
+        if sub.pk == director.pk:
+            raise ValidationError({field: _("A director cannot substitute for themselves.")})
+        if _absent_during(director=sub, starts_on=starts_on, ends_on=ends_on).exists():
+            message = _("%(name)s is absent during this period too.") % {"name": sub}
+            raise ValidationError({field: message} if field else message)
+    absence = Absence(director=director, kind=kind, starts_on=starts_on, ends_on=ends_on, note=note, registered_by=by)
+    absence.full_clean()
+    absence.save()
+    valid_from, valid_until = day_bounds(starts_on=starts_on, ends_on=ends_on)
+    assignment: dict[Director, list[Case]] = defaultdict(list)
+    for case in caseload:
+        sub = per_case.get(case, substitute)
+        if sub is not None:
+            assignment[sub].append(case)
+    for sub, cases in assignment.items():
+        substitution = Substitution.objects.create(absence=absence, substitute=sub)
+        # An explicit list even for "all": the caseload can change during the absence.
+        substitution.cases.set(cases)
+        reason = _("Substitute for %(name)s (%(kind)s) %(start)s–%(end)s") % {
+            "name": director,
+            "kind": absence.get_kind_display(),
+            "start": starts_on.strftime("%d-%m-%Y"),
+            "end": ends_on.strftime("%d-%m-%Y"),
+        }
+        grants = [
+            case_permissions.grant_case_access(
+                user=sub.user,
+                case=case,
+                kind=CaseAccessGrant.Kind.SUBSTITUTE,
+                reason=reason,
+                by=by,
+                valid_from=valid_from,
+                valid_until=valid_until,
+            )
+            for case in cases
+        ]
+        substitution.grants.set(grants)
+    return absence
+
+
+@transaction.atomic
+def absence_cancel(*, absence: Absence, by) -> None:
+    """Withdraw an absence registered in error: its substitutes' access ends now."""
+    for substitution in absence.substitutions.prefetch_related("grants"):
+        for grant in substitution.grants.all():
+            case_permissions.revoke_case_access(grant=grant, by=by)
+    absence.delete()
+
+
+# --- caseload reviews and three-way conversations ------------------------------------------------
+
+
+@transaction.atomic
+def review_record(
+    *,
+    director: Director,
+    held_on: dt.date,
+    by,
+    summary: str = "",
+    items: list[dict] | None = None,
+) -> CaseloadReview:
+    """Record a caseload review: per case progress, content, registration, and instructions.
+
+    Each item: case, progress, content, registration, instruction, instruction_due_on.
+    """
+    if held_on > timezone.localdate():
+        raise ValidationError({"held_on": _("A review is recorded after it was held, not before.")})
+    items = items or []
+    on_caseload = set(selectors.director_caseload(director=director).values_list("pk", flat=True))
+    errors = []
+    for item in items:
+        case = item["case"]
+        if case.pk not in on_caseload:
+            errors.append(_("%(code)s is not on the caseload of %(name)s.") % {"code": case.code, "name": director})
+        if (item.get("instruction") or "").strip() and not item.get("instruction_due_on"):
+            errors.append(_("Give the instruction for %(code)s a due date.") % {"code": case.code})
+        if item.get("instruction_due_on") and item["instruction_due_on"] < held_on:
+            errors.append(_("The instruction for %(code)s cannot be due before the review.") % {"code": case.code})
+    if errors:
+        raise ValidationError(errors)
+    review = CaseloadReview.objects.create(director=director, held_on=held_on, held_by=by, summary=summary)
+    for item in items:
+        remarks = {key: (item.get(key) or "").strip() for key in ("progress", "content", "registration")}
+        if any(remarks.values()):
+            CaseloadReviewItem.objects.create(review=review, case=item["case"], **remarks)
+        if (item.get("instruction") or "").strip():
+            Instruction.objects.create(
+                review=review, case=item["case"], text=item["instruction"].strip(), due_on=item["instruction_due_on"]
+            )
+    return review
+
+
+@transaction.atomic
+def instruction_complete(*, instruction: Instruction, by, on: dt.date | None = None) -> Instruction:
+    """Mark an instruction done; it then leaves the open list."""
+    instruction = Instruction.objects.select_for_update().get(pk=instruction.pk)
+    if instruction.done_on is None:
+        instruction.done_on = on or timezone.localdate()
+        instruction.done_by = by
+        instruction.save(update_fields=["done_on", "done_by"])
+    return instruction
+
+
+@transaction.atomic
+def three_way_record(
+    *, director: Director, held_on: dt.date, oov_participant, by, line_manager_name: str = "", notes: str = ""
+) -> ThreeWayConversation:
+    """Record the yearly three-way conversation; the next one falls due a year later."""
+    if held_on > timezone.localdate():
+        raise ValidationError({"held_on": _("A conversation is recorded after it was held, not before.")})
+    line_manager_name = (line_manager_name or director.line_manager_name).strip()
+    if not line_manager_name:
+        raise ValidationError({"line_manager_name": _("Name the line manager who took part.")})
+    return ThreeWayConversation.objects.create(
+        director=director,
+        held_on=held_on,
+        line_manager_name=line_manager_name,
+        oov_participant=oov_participant,
+        notes=notes,
+        recorded_by=by,
+    )

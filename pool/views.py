@@ -1,0 +1,279 @@
+"""Pages of the pool: thin; selectors read, services write, pool.permissions decides."""
+
+import csv
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from ipgar import access_log
+
+from . import forms, permissions, selectors, services
+from .models import Instruction
+
+CSV_COLUMNS = ["username", "name", "organisation", "fte", "capacity", "active_cases", "over_capacity"]
+
+
+def _refuse(request, *, record_type: str, record_id="", section: str = ""):
+    access_log.denied(request, record_type=record_type, record_id=record_id, section=section)
+    raise Http404
+
+
+def _require_manager(request, *, record_type="pool", record_id="", section=""):
+    if not permissions.can_manage_pool(request.user):
+        _refuse(request, record_type=record_type, record_id=record_id, section=section)
+
+
+def _director_or_404(request, pk: int):
+    _require_manager(request, record_type="pool.director", record_id=pk)
+    director = selectors.director_get(pk=pk)
+    if director is None:
+        _refuse(request, record_type="pool.director", record_id=pk)
+    return director
+
+
+def overview(request):
+    if not permissions.can_view_pool(request.user):
+        _refuse(request, record_type="pool", section="overview")
+    directors = list(selectors.pool_overview())
+    access_log.record(request, record_type="pool.director", action=access_log.Action.LIST, section="overview")
+    return render(
+        request,
+        "pool/overview.html",
+        {"directors": directors, "today": timezone.localdate(), "awaiting": selectors.cases_awaiting_director()[:50]},
+    )
+
+
+def caseload_csv(request):
+    if not permissions.can_view_pool(request.user):
+        _refuse(request, record_type="pool", section="caseload.csv")
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="caseload.csv"'
+    writer = csv.writer(response)
+    writer.writerow(CSV_COLUMNS)
+    for director in selectors.pool_overview():
+        writer.writerow(
+            [
+                director.user.username,
+                director.user.get_full_name(),
+                director.organisation.name,
+                f"{director.fte:.2f}",
+                director.max_cases,
+                director.active_cases,
+                "yes" if director.over_capacity else "no",
+            ]
+        )
+    access_log.record(request, record_type="pool.director", action=access_log.Action.DOWNLOAD, section="caseload.csv")
+    return response
+
+
+def my_figures(request):
+    """A director's own capacity figures, absences, next review and open instructions."""
+    if not permissions.can_view_own_figures(request.user):
+        _refuse(request, record_type="pool", section="mine")
+    director = selectors.director_get(pk=request.user.director.pk)
+    return render(
+        request,
+        "pool/mine.html",
+        {
+            "director": director,
+            "today": timezone.localdate(),
+            "instructions": selectors.open_instructions(director=director),
+        },
+    )
+
+
+def director_detail(request, pk: int):
+    director = _director_or_404(request, pk)
+    access_log.record(request, record_type="pool.director", record_id=pk, action=access_log.Action.VIEW)
+    return render(
+        request,
+        "pool/director_detail.html",
+        {
+            "director": director,
+            "today": timezone.localdate(),
+            "caseload": selectors.director_caseload(director=director),
+            "reviews": selectors.director_reviews(director=director)[:4],
+            "instructions": selectors.open_instructions(director=director),
+            "three_ways": director.three_way_conversations.select_related("oov_participant")[:3],
+            "absences": director.absences.prefetch_related("substitutions__substitute__user")[:10],
+        },
+    )
+
+
+def director_form(request, pk: int | None = None):
+    _require_manager(request, record_type="pool.director", record_id=pk or "")
+    director = _director_or_404(request, pk) if pk else None
+    form = forms.DirectorForm(request.POST or None, instance=director)
+    if request.method == "POST" and form.is_valid():
+        data = {key: value for key, value in form.cleaned_data.items() if key not in ("user", "restricted_to_areas")}
+        try:
+            if director is None:
+                director = services.director_create(
+                    user=form.cleaned_data["user"],
+                    by=request.user,
+                    restricted_to_areas=form.cleaned_data["restricted_to_areas"],
+                    **data,
+                )
+            else:
+                director = services.director_update(
+                    director=director,
+                    by=request.user,
+                    restricted_to_areas=form.cleaned_data["restricted_to_areas"],
+                    **data,
+                )
+        except ValidationError as error:
+            forms.apply_errors(form, error)
+        else:
+            messages.success(request, _("The pool has been updated."))
+            return redirect("pool:director", pk=director.pk)
+    return render(request, "pool/director_form.html", {"form": form, "director": director})
+
+
+def assign_list(request):
+    _require_manager(request, section="assign")
+    return render(request, "pool/assign_list.html", {"cases": selectors.cases_awaiting_director()})
+
+
+def assign(request, case_pk: int):
+    _require_manager(request, record_type="cases.case", record_id=case_pk, section="assign")
+    case = selectors.assignable_case_get(pk=case_pk)
+    if case is None:
+        _refuse(request, record_type="cases.case", record_id=case_pk, section="assign")
+    needs_form = forms.NeedsForm(request.GET or None)
+    needs = needs_form.cleaned_data["needs"] if needs_form.is_valid() else []
+    proposals = selectors.director_proposals(case=case, extra_partner_ids=[o.pk for o in needs])
+    form = forms.AssignForm(request.POST or None, proposals=proposals)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.case_assign(
+                case=case,
+                director=form.chosen(),
+                by=request.user,
+                reason=form.cleaned_data["reason"],
+                confirm_over_capacity=form.cleaned_data["confirm_over_capacity"],
+            )
+        except ValidationError as error:
+            forms.apply_errors(form, error)
+        else:
+            messages.success(
+                request, _("%(code)s is assigned to %(name)s.") % {"code": case.code, "name": form.chosen()}
+            )
+            return redirect("pool:overview")
+    access_log.viewed(request, case, section="assign")
+    return render(
+        request,
+        "pool/assign.html",
+        {"case": case, "proposals": proposals, "form": form, "needs_form": needs_form},
+    )
+
+
+def handover(request, pk: int):
+    director = _director_or_404(request, pk)
+    cases = list(selectors.director_caseload(director=director))
+    form = forms.HandoverForm(request.POST or None, director=director, cases=cases)
+    if request.method == "POST" and form.is_valid():
+        try:
+            moved = services.cases_hand_over(
+                moves=form.cleaned_data["moves"],
+                by=request.user,
+                reason=form.cleaned_data["reason"],
+                confirm_over_capacity=form.cleaned_data["confirm_over_capacity"],
+                on=form.cleaned_data["on"],
+            )
+        except ValidationError as error:
+            forms.apply_errors(form, error)
+        else:
+            messages.success(request, _("%(count)s case(s) handed over.") % {"count": len(moved)})
+            return redirect("pool:director", pk=director.pk)
+    access_log.record(
+        request, record_type="pool.director", record_id=pk, action=access_log.Action.LIST, section="handover"
+    )
+    return render(request, "pool/handover.html", {"director": director, "form": form})
+
+
+def absence_new(request, pk: int):
+    director = _director_or_404(request, pk)
+    cases = list(selectors.director_caseload(director=director))
+    form = forms.AbsenceForm(request.POST or None, director=director, cases=cases)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.absence_register(
+                director=director,
+                kind=data["kind"],
+                starts_on=data["starts_on"],
+                ends_on=data["ends_on"],
+                note=data["note"],
+                substitute=data["substitute"],
+                per_case=data["per_case"],
+                by=request.user,
+            )
+        except ValidationError as error:
+            forms.apply_errors(form, error)
+        else:
+            messages.success(request, _("The absence has been registered."))
+            return redirect("pool:director", pk=director.pk)
+    return render(request, "pool/absence_form.html", {"director": director, "form": form})
+
+
+def review_new(request, pk: int):
+    director = _director_or_404(request, pk)
+    cases = list(selectors.director_caseload(director=director))
+    form = forms.ReviewForm(request.POST or None, cases=cases)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.review_record(
+                director=director,
+                held_on=form.cleaned_data["held_on"],
+                summary=form.cleaned_data["summary"],
+                items=form.items(),
+                by=request.user,
+            )
+        except ValidationError as error:
+            forms.apply_errors(form, error)
+        else:
+            messages.success(request, _("The caseload review has been recorded."))
+            return redirect("pool:director", pk=director.pk)
+    return render(request, "pool/review_form.html", {"director": director, "form": form})
+
+
+@require_POST
+def instruction_done(request, pk: int):
+    _require_manager(request, record_type="pool.instruction", record_id=pk)
+    instruction = get_object_or_404(Instruction.objects.select_related("review"), pk=pk)
+    services.instruction_complete(instruction=instruction, by=request.user)
+    messages.success(request, _("The instruction is marked done."))
+    return redirect("pool:director", pk=instruction.review.director_id)
+
+
+def three_way_new(request, pk: int):
+    director = _director_or_404(request, pk)
+    form = forms.ThreeWayForm(
+        request.POST or None, initial={"line_manager_name": director.line_manager_name, "oov_participant": request.user}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.three_way_record(director=director, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            forms.apply_errors(form, error)
+        else:
+            messages.success(request, _("The three-way conversation has been recorded."))
+            return redirect("pool:director", pk=director.pk)
+    return render(request, "pool/three_way_form.html", {"director": director, "form": form})
+
+
+def directory(request):
+    if not permissions.can_search_directory(request.user):
+        _refuse(request, record_type="pool.contact", section="directory")
+    form = forms.DirectorySearchForm(request.GET or None)
+    query = form.cleaned_data["q"] if form.is_valid() else ""
+    return render(
+        request,
+        "pool/directory.html",
+        {"form": form, "query": query, "contacts": selectors.contact_search(query=query)},
+    )
