@@ -4,8 +4,10 @@ Every form of every app renders through this renderer: labels, help text and err
 tied to their input (aria-describedby), inputs carry the design-system classes.
 """
 
+from django.conf import settings
 from django.forms.boundfield import BoundField
 from django.forms.renderers import DjangoTemplates
+from django.utils.functional import cached_property
 
 _WIDGET_CLASSES = {
     "select": "ams-select",
@@ -35,3 +37,13 @@ class AccessibleBoundField(BoundField):
 class AccessibleFormRenderer(DjangoTemplates):
     form_template_name = "ipgar/forms/div.html"
     bound_field_class = AccessibleBoundField
+
+    @cached_property
+    def engine(self):
+        # Django's own form engine only sees app directories; ipgar/forms/*.html lives in
+        # the project's templates/ folder, so add the project's template DIRS to it.
+        engine = super().engine
+        project_dirs = [d for config in settings.TEMPLATES for d in config.get("DIRS", [])]
+        return self.backend(
+            {"APP_DIRS": True, "DIRS": [*engine.engine.dirs, *project_dirs], "NAME": "djangoforms", "OPTIONS": {}}
+        )
