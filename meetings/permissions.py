@@ -1,0 +1,94 @@
+"""Who may read and keep which meetings (DESIGN §5 and §6, issue 6). One place; tested as a matrix.
+
+Reading a meeting: the programme team always; otherwise an invitation to the meeting, or
+membership of the body when the body is one the user's role takes part in (directors: team
+meeting, ITAT-R(+), IVG-R, intervision; PTO-R members: PTO-R; partners: directors' meeting
+and steering group). Closed parts: the programme team and those admitted on their
+invitation. Case items: only who may see the case (cases.permissions.can_view).
+"""
+
+from django.db.models import Exists, OuterRef, Q
+
+from cases import permissions as case_permissions
+from ipgar import roles
+
+from .models import AgendaItem, Invitation, Meeting, MeetingBody
+
+K = MeetingBody.Kind
+
+BODY_KINDS_BY_ROLE = {
+    roles.DIRECTOR: {K.TEAM, K.ITAT_R, K.ITAT_R_PLUS, K.IVG_R, K.INTERVISION},
+    roles.PTO_R_MEMBER: {K.PTO_R},
+    roles.PARTNER: {K.DIRECTORS, K.STEERING_GROUP},
+}
+
+
+def _authenticated(user) -> bool:
+    return bool(getattr(user, "is_authenticated", False))
+
+
+def member_kinds(user) -> set[str]:
+    """Body kinds whose membership lets this user read the body's meetings."""
+    kinds: set[str] = set()
+    for role in roles.role_names(user):
+        kinds |= BODY_KINDS_BY_ROLE.get(role, set())
+    return kinds
+
+
+def meeting_condition(user) -> Q:
+    """A filter on Meeting for the meetings this user may read (used by the selectors)."""
+    if not _authenticated(user):
+        return Q(pk__in=[])
+    if roles.is_programme_team(user):
+        return Q()
+    invited = Exists(Invitation.objects.filter(meeting=OuterRef("pk"), user=user))
+    member = Exists(MeetingBody.members.through.objects.filter(meetingbody_id=OuterRef("body_id"), user_id=user.pk))
+    return Q(invited) | (Q(member) & Q(body__kind__in=member_kinds(user)))
+
+
+def can_view_meeting(user, meeting: Meeting) -> bool:
+    if not _authenticated(user):
+        return False
+    return Meeting.objects.filter(meeting_condition(user), pk=meeting.pk).exists()
+
+
+def can_manage(user, meeting: Meeting | None = None) -> bool:
+    """The programme team acts as secretary of every meeting; the named secretary of their own."""
+    if not _authenticated(user):
+        return False
+    if roles.is_programme_team(user):
+        return True
+    return meeting is not None and meeting.secretary_id == user.pk
+
+
+def is_admitted_to_closed_part(user, meeting: Meeting, invitation: Invitation | None = None) -> bool:
+    if not _authenticated(user):
+        return False
+    if roles.is_programme_team(user):
+        return True
+    if invitation is None:
+        invitation = Invitation.objects.filter(meeting=meeting, user=user).first()
+    return bool(invitation and invitation.admitted_to_closed_part)
+
+
+def can_view_case_item(user, item: AgendaItem) -> bool:
+    """One-object question; the meeting page asks it for all items at once through the selector."""
+    if item.case_id is None:
+        return True
+    return case_permissions.can_view(user, item.case)
+
+
+def can_view_case_summary(user, meeting: Meeting, case) -> bool:
+    """PTO-R summary (issue 4): a PTO-R member invited to (or member of) this PTO-R meeting's body,
+    and the case is on its agenda; the programme team too."""
+    if not _authenticated(user) or meeting.body.kind != K.PTO_R:
+        return False
+    closed_flags = list(AgendaItem.objects.filter(meeting=meeting, case=case).values_list("is_closed_part", flat=True))
+    if not closed_flags:
+        return False
+    if roles.is_programme_team(user):
+        return True
+    if not roles.is_pto_r_member(user) or not can_view_meeting(user, meeting):
+        return False
+    # A case discussed only in the closed part is summarised only for those admitted to it.
+    return not all(closed_flags) or is_admitted_to_closed_part(user, meeting)

@@ -1,0 +1,231 @@
+"""Permission-filtered reads of meetings and minutes (issue 6). Views and exports share them.
+
+A meeting page runs a fixed number of queries whatever the number of items: the case items
+the reader may see are decided with one query over Case.objects.visible_to (the same rule
+as cases.permissions.can_view), not one check per item.
+"""
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Max, Prefetch, Q, QuerySet
+
+from cases.models import Case, Escalation, Intervention
+from ipgar import roles
+
+from . import permissions
+from .models import (
+    ActionItem,
+    AgendaItem,
+    Decision,
+    ForwardAgendaItem,
+    Invitation,
+    Meeting,
+    MeetingBody,
+    MinuteEntry,
+    Minutes,
+)
+
+
+def meeting_list(*, user, body: MeetingBody | None = None) -> QuerySet[Meeting]:
+    """Meetings the user may read, newest first, with body and minutes status."""
+    qs = (
+        Meeting.objects.filter(permissions.meeting_condition(user))
+        .select_related("body", "minutes")
+        .annotate(item_count=Count("agenda_items", distinct=True))
+        .order_by("-date", "-id")
+    )
+    return qs.filter(body=body) if body is not None else qs
+
+
+def meeting_get(*, user, pk: int) -> Meeting | None:
+    return meeting_list(user=user).select_related("chair", "secretary").filter(pk=pk).first()
+
+
+def my_meetings(*, user) -> QuerySet[Meeting]:
+    """Meetings the user takes part in (invited, member of the body, chair or secretary): the calendar."""
+    own = (
+        Q(invitations__user=user)
+        | Q(body__members=user, body__kind__in=permissions.member_kinds(user) or {""})
+        | Q(secretary=user)
+        | Q(chair=user)
+    )
+    if roles.is_programme_team(user):
+        own |= Q(body__members=user)
+    visible = meeting_list(user=user).values("pk")
+    return Meeting.objects.filter(own, pk__in=visible).select_related("body").distinct().order_by("date")
+
+
+def body_list(*, user) -> QuerySet[MeetingBody]:
+    if not permissions.can_manage(user):
+        return MeetingBody.objects.none()
+    return MeetingBody.objects.annotate(
+        member_count=Count("members", distinct=True), last_meeting=Max("meetings__date")
+    ).order_by("name")
+
+
+def actions_on(*, meeting: Meeting) -> QuerySet[ActionItem]:
+    """The action list at a meeting: agreed up to this meeting and not done before it (carry-over)."""
+    return (
+        ActionItem.objects.filter(body_id=meeting.body_id, meeting__date__lte=meeting.date)
+        .filter(Q(done_on__isnull=True) | Q(done_on__gte=meeting.date))
+        .select_related("owner", "meeting", "agenda_item")
+        .order_by("meeting__date", "id")
+    )
+
+
+def forward_agenda(*, body: MeetingBody, on: dt.date) -> QuerySet[ForwardAgendaItem]:
+    """Planned topics of the body from this date on, and those still to be planned."""
+    return (
+        ForwardAgendaItem.objects.filter(body=body, done=False)
+        .filter(Q(target_date__gte=on) | Q(target_date__isnull=True))
+        .select_related("target_meeting__body")
+        .order_by("still_to_plan", "target_date", "id")
+    )
+
+
+@dataclass
+class ItemView:
+    """An agenda item as this reader may see it: in full, or only that it was discussed."""
+
+    item: AgendaItem
+    number: int
+    hidden: str = ""  # "", "closed" or "case"
+    summary_allowed: bool = False
+    entries: list = field(default_factory=list)
+    decisions: list = field(default_factory=list)
+    actions: list = field(default_factory=list)
+
+
+@dataclass
+class MeetingView:
+    meeting: Meeting
+    minutes: Minutes
+    invitations: list
+    sections: list  # [(section label, [ItemView])]
+    items: list
+    actions: list
+    forward: list
+    admitted: bool
+    can_manage: bool
+    to_adopt: list  # minutes of earlier meetings this meeting can adopt
+    amendments: list
+
+
+def meeting_view(*, user, meeting: Meeting) -> MeetingView:
+    """Everything the meeting page and the minutes exports show, filtered for this reader."""
+    # Meetings made elsewhere (cases.demo) may have no minutes row yet: read them as an empty draft.
+    minutes = meeting.minutes if hasattr(meeting, "minutes") else Minutes(meeting=meeting)
+    invitations = list(
+        Invitation.objects.filter(meeting=meeting).select_related("user", "organisation").order_by("organisation__name")
+    )
+    own = next((i for i in invitations if i.user_id == user.pk), None)
+    admitted = (
+        permissions.is_admitted_to_closed_part(user, meeting, own) if own or roles.is_programme_team(user) else False
+    )
+    items = list(
+        AgendaItem.objects.filter(meeting=meeting)
+        .select_related("case", "refers_to_meeting")
+        .prefetch_related(
+            Prefetch(
+                "entries",
+                queryset=MinuteEntry.objects.select_related("organisation", "person").prefetch_related("redactions"),
+            ),
+            Prefetch("decisions", queryset=Decision.objects.select_related("case", "director__user", "outflow_reason")),
+        )
+    )
+    case_ids = {i.case_id for i in items if i.case_id}
+    visible_cases = set(Case.objects.visible_to(user).filter(pk__in=case_ids).values_list("pk", flat=True))
+    summary_ok = (
+        meeting.body.kind == MeetingBody.Kind.PTO_R
+        and (roles.is_programme_team(user) or roles.is_pto_r_member(user))
+        and bool(case_ids)
+    )
+    actions = list(actions_on(meeting=meeting))
+    views, hidden_items = [], set()
+    for number, item in enumerate(items, start=1):
+        view = ItemView(item=item, number=number)
+        if item.is_closed_part and not admitted:
+            view.hidden = "closed"
+        elif item.case_id and item.case_id not in visible_cases:
+            view.hidden = "case"
+            view.summary_allowed = summary_ok
+        if view.hidden:
+            hidden_items.add(item.pk)
+        else:
+            view.entries = list(item.entries.all())
+            view.decisions = list(item.decisions.all())
+        views.append(view)
+    for action in actions:
+        if action.agenda_item_id in hidden_items:
+            action.hidden = True
+    sections = []
+    for key, label in AgendaItem.Section.choices:
+        in_section = [v for v in views if v.item.section == key]
+        if in_section:
+            sections.append((key, label, in_section))
+    to_adopt = []
+    if permissions.can_manage(user, meeting):
+        to_adopt = list(
+            Minutes.objects.filter(
+                meeting__body_id=meeting.body_id, meeting__date__lt=meeting.date, status=Minutes.Status.CIRCULATED
+            ).select_related("meeting")
+        )
+    return MeetingView(
+        meeting=meeting,
+        minutes=minutes,
+        invitations=invitations,
+        sections=sections,
+        items=views,
+        actions=[a for a in actions if not getattr(a, "hidden", False)],
+        forward=list(forward_agenda(body=meeting.body, on=meeting.date)),
+        admitted=admitted,
+        can_manage=permissions.can_manage(user, meeting),
+        to_adopt=to_adopt,
+        amendments=list(minutes.amendments.select_related("agenda_item", "by")) if minutes.pk else [],
+    )
+
+
+@dataclass
+class CaseSummary:
+    """The PTO-R summary of a case (issue 4): never identity or information picture."""
+
+    code: str
+    status: str
+    area: str
+    risk_category: str
+    ideology: str
+    director: str
+    question: str
+    running_interventions: int
+    last_contact: dt.date | None
+
+
+def case_summary(*, user, meeting: Meeting, case_id: int) -> CaseSummary | None:
+    case = (
+        Case.objects.select_related("area", "risk_category", "ideology", "director__user")
+        .annotate(
+            running=Count("interventions", filter=Q(interventions__status=Intervention.Status.RUNNING), distinct=True),
+            last_contact=Max("contacts__date"),
+        )
+        .filter(pk=case_id)
+        .first()
+    )
+    if case is None or not permissions.can_view_case_summary(user, meeting, case):
+        return None
+    item = AgendaItem.objects.filter(meeting=meeting, case=case).exclude(description="").first()
+    question = item.description if item else ""
+    if not question:
+        escalation = case.escalations.filter(body=Escalation.Body.PTO_R).order_by("-requested_on", "-id").first()
+        question = escalation.question if escalation else ""
+    return CaseSummary(
+        code=case.code,
+        status=case.get_status_display(),
+        area=str(case.area),
+        risk_category=str(case.risk_category or ""),
+        ideology=str(case.ideology or ""),
+        director=str(case.director or ""),
+        question=question,
+        running_interventions=case.running,
+        last_contact=case.last_contact,
+    )

@@ -1,0 +1,491 @@
+"""Writes on meetings, minutes, actions and the Woo publication (issue 6).
+
+Views, admin, the demo and tests call these. Adopted minutes are locked: every service that
+changes what the minutes record refuses with a ValidationError; a later correction is a
+recorded amendment (minutes_amend).
+"""
+
+import datetime as dt
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from cases import services as case_services
+
+from . import grounds, permissions
+from .models import (
+    ActionItem,
+    AgendaItem,
+    Decision,
+    ForwardAgendaItem,
+    Invitation,
+    Meeting,
+    MeetingBody,
+    MinuteEntry,
+    Minutes,
+    MinutesAmendment,
+    Redaction,
+)
+
+CLOSING_ORDER = 1000  # "Any other business and closing" stays last whatever is added
+
+
+def _require_secretary(by, meeting: Meeting | None = None) -> None:
+    if not permissions.can_manage(by, meeting):
+        raise PermissionDenied
+
+
+def _minutes_of(meeting: Meeting) -> Minutes:
+    minutes, _created = Minutes.objects.get_or_create(meeting=meeting)
+    return minutes
+
+
+def _require_editable(meeting: Meeting) -> None:
+    """Adopted minutes are locked (DESIGN §6): corrections go through minutes_amend."""
+    if Minutes.objects.filter(meeting=meeting, status=Minutes.Status.ADOPTED).exists():
+        raise ValidationError(
+            _("The minutes of this meeting have been adopted and are locked; record an amendment instead."),
+            code="locked",
+        )
+
+
+# --- bodies and planning -------------------------------------------------------------------
+
+
+@transaction.atomic
+def body_update(*, body: MeetingBody, name: str, rhythm_weeks: int | None, members, member_organisations, by):
+    """Change a body's name, rhythm, member people and organisations (programme team)."""
+    _require_secretary(by)
+    body.name = name
+    body.rhythm_weeks = rhythm_weeks
+    body.full_clean()
+    body.save()
+    body.members.set(members)
+    body.member_organisations.set(member_organisations)
+    return body
+
+
+def next_dates(*, body: MeetingBody, count: int, after: dt.date) -> list[dt.date]:
+    """The next `count` dates in the body's rhythm, counted from its last meeting (or `after`)."""
+    if not body.rhythm_weeks:
+        return []
+    last = body.meetings.filter(date__gte=after).aggregate(last=Max("date"))["last"]
+    step = dt.timedelta(weeks=body.rhythm_weeks)
+    start = last + step if last else after
+    return [start + step * n for n in range(count)]
+
+
+@transaction.atomic
+def meeting_plan_from_rhythm(*, body: MeetingBody, count: int, after: dt.date, by) -> list[Meeting]:
+    """Create the next meetings of a body from its rhythm (team every 4 weeks, intervision every 8)."""
+    _require_secretary(by)
+    if not body.rhythm_weeks:
+        raise ValidationError(_("This body has no rhythm; plan its meetings one by one."), code="no_rhythm")
+    if not 1 <= count <= 26:
+        raise ValidationError(_("Plan between 1 and 26 meetings at a time."), code="count")
+    template = body.meetings.order_by("-date").first()
+    return [
+        meeting_create(
+            body=body,
+            date=day,
+            start_time=template.start_time if template else None,
+            place=template.place if template else "",
+            chair=template.chair if template else None,
+            secretary=template.secretary if template else by,
+            has_closed_part=False,
+            by=by,
+        )
+        for day in next_dates(body=body, count=count, after=after)
+    ]
+
+
+@transaction.atomic
+def meeting_create(
+    *,
+    body: MeetingBody,
+    date: dt.date,
+    by,
+    start_time: dt.time | None = None,
+    place: str = "",
+    chair=None,
+    secretary=None,
+    has_closed_part: bool = False,
+) -> Meeting:
+    """Create a meeting with its standard agenda: opening, adoption of the previous minutes,
+    the body's open actions, and closing; members are invited."""
+    _require_secretary(by)
+    meeting = Meeting(
+        body=body,
+        date=date,
+        start_time=start_time,
+        place=place,
+        chair=chair,
+        secretary=secretary or by,
+        has_closed_part=has_closed_part,
+    )
+    meeting.full_clean()
+    meeting.save()
+    Minutes.objects.create(meeting=meeting)
+    Invitation.objects.bulk_create(
+        [Invitation(meeting=meeting, user=user, organisation_id=user.organisation_id) for user in body.members.all()]
+    )
+    items = [AgendaItem(meeting=meeting, order=1, title=_("Opening, agenda and announcements"))]
+    previous = body.meetings.filter(date__lt=date).exclude(pk=meeting.pk).order_by("-date", "-id").first()
+    if previous is not None and not Minutes.objects.filter(meeting=previous, status=Minutes.Status.ADOPTED).exists():
+        items.append(
+            AgendaItem(
+                meeting=meeting,
+                order=2,
+                kind=AgendaItem.Kind.PREVIOUS_MINUTES,
+                refers_to_meeting=previous,
+                title=_("Adoption of the draft minutes of %(date)s") % {"date": previous.date.strftime("%d-%m-%Y")},
+            )
+        )
+    if open_actions_for(body=body, on=date).exists():
+        items.append(AgendaItem(meeting=meeting, order=3, kind=AgendaItem.Kind.ACTIONS, title=_("Action list")))
+    items.append(AgendaItem(meeting=meeting, order=CLOSING_ORDER, title=_("Any other business and closing")))
+    AgendaItem.objects.bulk_create(items)
+    return meeting
+
+
+def open_actions_for(*, body: MeetingBody, on: dt.date):
+    """Actions agreed before `on` and not done before it: they are on that meeting's list."""
+    from django.db.models import Q
+
+    return ActionItem.objects.filter(body=body, meeting__date__lt=on).filter(
+        Q(done_on__isnull=True) | Q(done_on__gte=on)
+    )
+
+
+# --- agenda and attendance ----------------------------------------------------------------
+
+
+@transaction.atomic
+def agenda_item_add(
+    *,
+    meeting: Meeting,
+    title: str,
+    by,
+    section: str = AgendaItem.Section.GENERAL,
+    is_closed_part: bool = False,
+    case=None,
+    description: str = "",
+) -> AgendaItem:
+    """Add an item to the agenda, before the closing item; a case item goes in the cases section."""
+    _require_secretary(by, meeting)
+    _require_editable(meeting)
+    if case is not None:
+        section = AgendaItem.Section.CASES
+        if not title:
+            title = case.code
+    if is_closed_part and not meeting.has_closed_part:
+        meeting.has_closed_part = True
+        meeting.save(update_fields=["has_closed_part"])
+    last = meeting.agenda_items.filter(order__lt=CLOSING_ORDER).aggregate(last=Max("order"))["last"] or 0
+    item = AgendaItem(
+        meeting=meeting,
+        title=title,
+        section=section,
+        is_closed_part=is_closed_part,
+        case=case,
+        description=description,
+        order=last + 1,
+    )
+    item.full_clean()
+    item.save()
+    return item
+
+
+@transaction.atomic
+def invitation_save(
+    *,
+    meeting: Meeting,
+    by,
+    user=None,
+    organisation=None,
+    attendance: str = Invitation.Attendance.INVITED,
+    admitted_to_closed_part: bool = False,
+    comment: str = "",
+) -> Invitation:
+    """Invite someone, or record how an invited person or organisation attended."""
+    _require_secretary(by, meeting)
+    _require_editable(meeting)
+    if user is None and organisation is None:
+        raise ValidationError(_("Choose a person or an organisation."), code="nobody")
+    if user is not None:
+        invitation = Invitation.objects.filter(meeting=meeting, user=user).first() or Invitation(
+            meeting=meeting, user=user
+        )
+        invitation.organisation = organisation or user.organisation
+    else:
+        invitation = Invitation.objects.filter(meeting=meeting, user__isnull=True, organisation=organisation).first()
+        invitation = invitation or Invitation(meeting=meeting, organisation=organisation)
+    invitation.attendance = attendance
+    invitation.admitted_to_closed_part = admitted_to_closed_part
+    invitation.comment = comment
+    invitation.full_clean()
+    invitation.save()
+    return invitation
+
+
+# --- minutes content -----------------------------------------------------------------------
+
+
+@transaction.atomic
+def entry_add(*, agenda_item: AgendaItem, kind: str, text: str, by, organisation=None, person=None) -> MinuteEntry:
+    """Record an announcement, a statement (attributed to an organisation or a person) or a note."""
+    _require_secretary(by, agenda_item.meeting)
+    _require_editable(agenda_item.meeting)
+    if kind == MinuteEntry.Kind.STATEMENT and organisation is None and person is None:
+        raise ValidationError(_("A statement is attributed to an organisation or a person."), code="unattributed")
+    last = agenda_item.entries.aggregate(last=Max("order"))["last"] or 0
+    entry = MinuteEntry(
+        agenda_item=agenda_item,
+        kind=kind,
+        text=text.strip(),
+        organisation=organisation,
+        person=person,
+        order=last + 1,
+        created_by=by,
+    )
+    entry.full_clean()
+    entry.save()
+    return entry
+
+
+@transaction.atomic
+def decision_create(
+    *,
+    meeting: Meeting,
+    text: str,
+    by,
+    agenda_item: AgendaItem | None = None,
+    kind: str = Decision.Kind.GENERAL,
+    case=None,
+    director=None,
+    outflow_reason=None,
+) -> Decision:
+    """Record a numbered decision (BESLUIT); a PTO-R decision about a case carries the case's
+    transition through cases.services.case_apply_decision, which refuses invalid ones."""
+    _require_secretary(by, meeting)
+    _require_editable(meeting)
+    if agenda_item is not None and agenda_item.meeting_id != meeting.pk:
+        raise ValidationError(_("This item is not on this meeting's agenda."), code="other_meeting")
+    if case is None and agenda_item is not None:
+        case = agenda_item.case
+    if kind != Decision.Kind.GENERAL:
+        if meeting.body.kind != MeetingBody.Kind.PTO_R:
+            raise ValidationError(_("Only the PTO-R decides on cases."), code="not_pto_r")
+        if case is None:
+            raise ValidationError(_("Choose the case this decision is about."), code="no_case")
+    # Row lock on the meeting: two secretaries never hand out the same number.
+    Meeting.objects.select_for_update().filter(pk=meeting.pk).first()
+    number = (meeting.decisions.aggregate(last=Max("number"))["last"] or 0) + 1
+    decision = Decision(
+        meeting=meeting,
+        agenda_item=agenda_item,
+        number=number,
+        kind=kind,
+        text=text.strip(),
+        case=case,
+        director=director,
+        outflow_reason=outflow_reason,
+        created_by=by,
+    )
+    decision.full_clean()
+    decision.save()
+    if kind != Decision.Kind.GENERAL:
+        case_services.case_apply_decision(decision=decision, by=by)
+        decision.refresh_from_db()
+    return decision
+
+
+@transaction.atomic
+def action_create(
+    *,
+    meeting: Meeting,
+    subject: str,
+    description: str,
+    by,
+    owner=None,
+    deadline: dt.date | None = None,
+    deadline_text: str = "",
+    agenda_item: AgendaItem | None = None,
+) -> ActionItem:
+    """A new action on the body's list, agreed at this meeting."""
+    _require_secretary(by, meeting)
+    _require_editable(meeting)
+    if deadline is not None and deadline < meeting.date:
+        raise ValidationError({"deadline": _("The deadline lies before the meeting.")}, code="deadline")
+    action = ActionItem(
+        body=meeting.body,
+        meeting=meeting,
+        agenda_item=agenda_item,
+        subject=subject,
+        description=description,
+        owner=owner,
+        deadline=deadline,
+        deadline_text=deadline_text,
+        created_by=by,
+    )
+    action.full_clean()
+    action.save()
+    return action
+
+
+@transaction.atomic
+def action_complete(*, action: ActionItem, meeting: Meeting, by) -> ActionItem:
+    """Mark an action done at a meeting of its body; from the next meeting on it leaves the list."""
+    _require_secretary(by, meeting)
+    _require_editable(meeting)
+    if action.body_id != meeting.body_id or action.meeting.date > meeting.date:
+        raise ValidationError(_("This action is not on this meeting's list."), code="other_body")
+    if action.done_on is not None:
+        raise ValidationError(_("This action is already done."), code="done")
+    action.done_on = meeting.date
+    action.done_at_meeting = meeting
+    action.save(update_fields=["done_on", "done_at_meeting"])
+    return action
+
+
+@transaction.atomic
+def forward_item_create(
+    *,
+    body: MeetingBody,
+    topic: str,
+    by,
+    target_date: dt.date | None = None,
+    target_meeting: Meeting | None = None,
+    target_text: str = "",
+    still_to_plan: bool = False,
+) -> ForwardAgendaItem:
+    """Put a topic on the body's forward agenda, with a target date, meeting or 'still to plan'."""
+    _require_secretary(by, target_meeting)
+    if target_meeting is not None and target_meeting.body_id != body.pk:
+        raise ValidationError({"target_meeting": _("Choose a meeting of this body.")}, code="other_body")
+    if target_date is None and target_meeting is None and not target_text and not still_to_plan:
+        raise ValidationError(_("Give a target date or meeting, or mark it as still to be planned."), code="when")
+    item = ForwardAgendaItem(
+        body=body,
+        topic=topic,
+        target_date=target_date or (target_meeting.date if target_meeting else None),
+        target_meeting=target_meeting,
+        target_text=target_text,
+        still_to_plan=still_to_plan,
+        created_by=by,
+    )
+    item.full_clean()
+    item.save()
+    return item
+
+
+# --- minutes workflow ---------------------------------------------------------------------------
+
+
+@transaction.atomic
+def minutes_circulate(*, minutes: Minutes, by) -> Minutes:
+    """Send the draft round the members: draft → circulated."""
+    _require_secretary(by, minutes.meeting)
+    minutes = Minutes.objects.select_for_update().get(pk=minutes.pk)
+    if minutes.status != Minutes.Status.DRAFT:
+        raise ValidationError(_("Only draft minutes can be circulated."), code="not_draft")
+    minutes.status = Minutes.Status.CIRCULATED
+    minutes.circulated_at = timezone.now()
+    minutes._history_user = by
+    minutes.save()
+    return minutes
+
+
+@transaction.atomic
+def minutes_adopt(*, minutes: Minutes, at_meeting: Meeting, by, changes: str = "") -> Minutes:
+    """Adopt circulated minutes at a later meeting of the same body, noting textual changes;
+    records the numbered decision on that meeting's adoption item. The minutes are locked after."""
+    _require_secretary(by, at_meeting)
+    minutes = Minutes.objects.select_for_update().select_related("meeting").get(pk=minutes.pk)
+    meeting = minutes.meeting
+    if minutes.status == Minutes.Status.ADOPTED:
+        raise ValidationError(_("These minutes have already been adopted."), code="adopted")
+    if minutes.status != Minutes.Status.CIRCULATED:
+        raise ValidationError(_("Circulate the draft minutes before adopting them."), code="not_circulated")
+    if at_meeting.body_id != meeting.body_id or at_meeting.date <= meeting.date:
+        raise ValidationError(_("Minutes are adopted at a later meeting of the same body."), code="wrong_meeting")
+    item = at_meeting.agenda_items.filter(kind=AgendaItem.Kind.PREVIOUS_MINUTES, refers_to_meeting=meeting).first()
+    if item is None:
+        item = agenda_item_add(
+            meeting=at_meeting,
+            title=_("Adoption of the draft minutes of %(date)s") % {"date": meeting.date.strftime("%d-%m-%Y")},
+            by=by,
+        )
+        item.kind, item.refers_to_meeting = AgendaItem.Kind.PREVIOUS_MINUTES, meeting
+        item.save(update_fields=["kind", "refers_to_meeting"])
+    text = _("The minutes of %(body)s of %(date)s are adopted") % {
+        "body": meeting.body.name,
+        "date": meeting.date.strftime("%d-%m-%Y"),
+    }
+    text += _(", with the following textual changes: %(changes)s") % {"changes": changes.strip()} if changes else "."
+    decision_create(meeting=at_meeting, agenda_item=item, text=text, by=by)
+    minutes.status = Minutes.Status.ADOPTED
+    minutes.adopted_at = timezone.now()
+    minutes.adopted_at_meeting = at_meeting
+    minutes.adoption_changes = changes.strip()
+    minutes.adopted_by = by
+    minutes._history_user = by
+    minutes.save()
+    return minutes
+
+
+@transaction.atomic
+def minutes_amend(*, minutes: Minutes, text: str, reason: str, by, agenda_item: AgendaItem | None = None):
+    """Record a correction to adopted minutes; the adopted text itself stays as it was."""
+    _require_secretary(by, minutes.meeting)
+    minutes = Minutes.objects.get(pk=minutes.pk)  # the caller's copy may predate the adoption
+    if minutes.status != Minutes.Status.ADOPTED:
+        raise ValidationError(_("Minutes that are not adopted are corrected directly."), code="not_adopted")
+    if not reason.strip():
+        raise ValidationError({"reason": _("Give the reason for the correction.")}, code="reason")
+    if agenda_item is not None and agenda_item.meeting_id != minutes.meeting_id:
+        raise ValidationError(_("This item is not on this meeting's agenda."), code="other_meeting")
+    amendment = MinutesAmendment(minutes=minutes, agenda_item=agenda_item, text=text, reason=reason, by=by)
+    amendment.full_clean()
+    amendment.save()
+    return amendment
+
+
+# --- Woo publication ----------------------------------------------------------------------------
+
+
+def _require_ground(code: str) -> None:
+    if not grounds.is_valid(code):
+        raise ValidationError({"ground": _("Choose one of the Woo grounds.")}, code="ground")
+
+
+@transaction.atomic
+def agenda_item_set_ground(*, item: AgendaItem, ground: str, by) -> AgendaItem:
+    """The ground that replaces a case item or closed-part item in the Woo publication."""
+    _require_secretary(by, item.meeting)
+    if ground:
+        _require_ground(ground)
+    item.woo_ground = ground
+    item.save(update_fields=["woo_ground"])
+    return item
+
+
+@transaction.atomic
+def redaction_mark(*, entry: MinuteEntry, passage: str, ground: str, by, occurrence: int = 1) -> Redaction:
+    """Mark a passage of a minute entry to be withheld in the Woo publication on a ground."""
+    _require_secretary(by, entry.agenda_item.meeting)
+    _require_ground(ground)
+    if not passage:
+        raise ValidationError({"passage": _("Copy the passage to withhold from the text.")}, code="empty")
+    start = -1
+    for _n in range(max(occurrence, 1)):
+        start = entry.text.find(passage, start + 1)
+        if start < 0:
+            raise ValidationError({"passage": _("This passage does not occur in the text.")}, code="not_found")
+    redaction = Redaction(entry=entry, start=start, end=start + len(passage), ground=ground, by=by)
+    redaction.full_clean()
+    redaction.save()
+    return redaction

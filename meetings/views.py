@@ -1,0 +1,462 @@
+"""Thin views of the meetings app: read through selectors, write through services, 404 otherwise."""
+
+import datetime as dt
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from ipgar import access_log
+
+from . import exports, forms, permissions, publication, selectors, services
+from .models import ActionItem, AgendaItem, MeetingBody, Minutes
+
+
+def _meeting_or_404(request, pk: int):
+    meeting = selectors.meeting_get(user=request.user, pk=pk)
+    if meeting is None:
+        access_log.denied(request, record_type="meetings.meeting", record_id=pk)
+        raise Http404
+    return meeting
+
+
+def _managed_meeting_or_404(request, pk: int):
+    meeting = _meeting_or_404(request, pk)
+    if not permissions.can_manage(request.user, meeting):
+        access_log.denied(request, record_type="meetings.meeting", record_id=pk, section="secretary")
+        raise Http404
+    return meeting
+
+
+def _require_manager(request):
+    if not permissions.can_manage(request.user):
+        access_log.denied(request, record_type="meetings.meetingbody", record_id="", section="secretary")
+        raise Http404
+
+
+def _apply(form, call) -> bool:
+    """Run a service for a valid form; its ValidationError becomes a form error, never a 500."""
+    if not form.is_valid():
+        return False
+    try:
+        call(form.cleaned_data)
+    except ValidationError as error:
+        if hasattr(error, "error_dict"):
+            for name, errors in error.error_dict.items():
+                form.add_error(name if name in form.fields else None, errors)
+        else:
+            form.add_error(None, error)
+        return False
+    return True
+
+
+def _form_page(request, *, form, title: str, back: str, intro: str = "", submit: str = ""):
+    return render(
+        request,
+        "meetings/form.html",
+        {"form": form, "title": title, "back": back, "intro": intro, "submit": submit or _("Save")},
+        status=400 if form.is_bound else 200,
+    )
+
+
+# --- lists and the meeting page --------------------------------------------------------------
+
+
+def meeting_list(request):
+    meetings = list(selectors.meeting_list(user=request.user)[:200])
+    today = timezone.localdate()
+    return render(
+        request,
+        "meetings/list.html",
+        {
+            "upcoming": [m for m in reversed(meetings) if m.date >= today],
+            "past": [m for m in meetings if m.date < today],
+            "can_manage": permissions.can_manage(request.user),
+        },
+    )
+
+
+def meeting_detail(request, pk: int):
+    meeting = _meeting_or_404(request, pk)
+    view = selectors.meeting_view(user=request.user, meeting=meeting)
+    access_log.viewed(request, meeting)
+    context = {"view": view, "meeting": meeting}
+    if view.can_manage and view.to_adopt:
+        context["adopt_form"] = forms.AdoptForm(minutes_qs=Minutes.objects.filter(pk__in=[m.pk for m in view.to_adopt]))
+    return render(request, "meetings/detail.html", context)
+
+
+def meeting_create(request):
+    _require_manager(request)
+    form = forms.MeetingForm(request.POST or None, initial={"secretary": request.user})
+    if request.method == "POST":
+        created = {}
+
+        def call(data):
+            created["meeting"] = services.meeting_create(by=request.user, **data)
+
+        if _apply(form, call):
+            messages.success(request, _("The meeting has been created with its standard agenda."))
+            return redirect("meetings:detail", pk=created["meeting"].pk)
+    return _form_page(request, form=form, title=_("New meeting"), back=reverse("meetings:list"))
+
+
+# --- bodies -----------------------------------------------------------------------------------
+
+
+def body_list(request):
+    _require_manager(request)
+    return render(request, "meetings/bodies.html", {"bodies": selectors.body_list(user=request.user)})
+
+
+def body_detail(request, pk: int):
+    _require_manager(request)
+    body = get_object_or_404(MeetingBody, pk=pk)
+    today = timezone.localdate()
+    plan_form = forms.PlanForm(initial={"after": today})
+    body_form = forms.BodyForm(
+        initial={
+            "name": body.name,
+            "rhythm_weeks": body.rhythm_weeks,
+            "members": list(body.members.all()),
+            "member_organisations": list(body.member_organisations.all()),
+        },
+        prefix="body",
+    )
+    if request.method == "POST" and "plan" in request.POST:
+        plan_form = forms.PlanForm(request.POST)
+        made = {}
+
+        def plan(data):
+            made["meetings"] = services.meeting_plan_from_rhythm(
+                body=body, count=data["count"], after=data["after"], by=request.user
+            )
+
+        if _apply(plan_form, plan):
+            messages.success(request, _("%(count)d meetings planned.") % {"count": len(made["meetings"])})
+            return redirect("meetings:body", pk=body.pk)
+    elif request.method == "POST":
+        body_form = forms.BodyForm(request.POST, prefix="body")
+        if _apply(body_form, lambda data: services.body_update(body=body, by=request.user, **data)):
+            messages.success(request, _("The body has been saved."))
+            return redirect("meetings:body", pk=body.pk)
+    after = plan_form["after"].value() or today
+    if isinstance(after, str):
+        try:
+            after = dt.date.fromisoformat(after)
+        except ValueError:
+            after = today
+    return render(
+        request,
+        "meetings/body.html",
+        {
+            "body": body,
+            "plan_form": plan_form,
+            "body_form": body_form,
+            "next_dates": services.next_dates(body=body, count=4, after=after),
+            "members": body.members.select_related("organisation"),
+            "organisations": body.member_organisations.all(),
+            "meetings": selectors.meeting_list(user=request.user, body=body)[:12],
+            "status": 400 if request.method == "POST" else 200,
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+# --- preparing and taking minutes ---------------------------------------------------------------
+
+
+def _meeting_form(request, pk, *, form_factory, call, title, success):
+    meeting = _managed_meeting_or_404(request, pk)
+    form = form_factory(meeting, request.POST or None)
+    if request.method == "POST" and _apply(form, lambda data: call(meeting, data)):
+        messages.success(request, success)
+        return redirect("meetings:detail", pk=meeting.pk)
+    return _form_page(request, form=form, title=f"{title} – {meeting}", back=reverse("meetings:detail", args=[pk]))
+
+
+def agenda_item_add(request, pk: int):
+    return _meeting_form(
+        request,
+        pk,
+        form_factory=lambda m, data: forms.AgendaItemForm(data, user=request.user),
+        call=lambda m, data: services.agenda_item_add(meeting=m, by=request.user, **data),
+        title=_("Add an agenda item"),
+        success=_("The item has been added to the agenda."),
+    )
+
+
+def invitation_add(request, pk: int):
+    return _meeting_form(
+        request,
+        pk,
+        form_factory=lambda m, data: forms.InvitationForm(data),
+        call=lambda m, data: services.invitation_save(meeting=m, by=request.user, **data),
+        title=_("Attendance"),
+        success=_("The attendance has been recorded."),
+    )
+
+
+def entry_add(request, pk: int):
+    def factory(meeting, data):
+        form = forms.EntryForm(data, meeting=meeting, initial={"agenda_item": request.GET.get("item")})
+        return form
+
+    return _meeting_form(
+        request,
+        pk,
+        form_factory=factory,
+        call=lambda m, data: services.entry_add(by=request.user, **data),
+        title=_("Add to the minutes"),
+        success=_("Added to the minutes."),
+    )
+
+
+def decision_add(request, pk: int):
+    return _meeting_form(
+        request,
+        pk,
+        form_factory=lambda m, data: forms.DecisionForm(
+            data, meeting=m, user=request.user, initial={"agenda_item": request.GET.get("item")}
+        ),
+        call=lambda m, data: services.decision_create(meeting=m, by=request.user, **data),
+        title=_("Record a decision"),
+        success=_("The decision has been recorded."),
+    )
+
+
+def action_add(request, pk: int):
+    return _meeting_form(
+        request,
+        pk,
+        form_factory=lambda m, data: forms.ActionForm(
+            data, meeting=m, initial={"agenda_item": request.GET.get("item")}
+        ),
+        call=lambda m, data: services.action_create(meeting=m, by=request.user, **data),
+        title=_("New action"),
+        success=_("The action is on the action list."),
+    )
+
+
+def forward_add(request, pk: int):
+    return _meeting_form(
+        request,
+        pk,
+        form_factory=lambda m, data: forms.ForwardForm(data, body=m.body),
+        call=lambda m, data: services.forward_item_create(body=m.body, by=request.user, **data),
+        title=_("Forward agenda"),
+        success=_("The topic is on the forward agenda."),
+    )
+
+
+def amend(request, pk: int):
+    return _meeting_form(
+        request,
+        pk,
+        form_factory=lambda m, data: forms.AmendForm(data, meeting=m),
+        call=lambda m, data: services.minutes_amend(
+            minutes=Minutes.objects.get_or_create(meeting=m)[0], by=request.user, **data
+        ),
+        title=_("Record an amendment"),
+        success=_("The amendment has been recorded."),
+    )
+
+
+@require_POST
+def action_done(request, pk: int, action_pk: int):
+    meeting = _managed_meeting_or_404(request, pk)
+    action = get_object_or_404(ActionItem, pk=action_pk, body=meeting.body)
+    try:
+        services.action_complete(action=action, meeting=meeting, by=request.user)
+        messages.success(request, _("The action is done."))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return redirect("meetings:detail", pk=meeting.pk)
+
+
+@require_POST
+def circulate(request, pk: int):
+    meeting = _managed_meeting_or_404(request, pk)
+    try:
+        services.minutes_circulate(minutes=Minutes.objects.get_or_create(meeting=meeting)[0], by=request.user)
+        messages.success(request, _("The draft minutes have been circulated."))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return redirect("meetings:detail", pk=meeting.pk)
+
+
+def adopt(request, pk: int):
+    meeting = _managed_meeting_or_404(request, pk)
+    candidates = Minutes.objects.filter(
+        meeting__body_id=meeting.body_id, meeting__date__lt=meeting.date, status=Minutes.Status.CIRCULATED
+    ).select_related("meeting__body")
+    form = forms.AdoptForm(request.POST or None, minutes_qs=candidates)
+    if request.method == "POST" and _apply(
+        form,
+        lambda data: services.minutes_adopt(
+            minutes=data["minutes"], at_meeting=meeting, changes=data["changes"], by=request.user
+        ),
+    ):
+        messages.success(request, _("The minutes have been adopted and are now locked."))
+        return redirect("meetings:detail", pk=meeting.pk)
+    return _form_page(request, form=form, title=_("Adopt earlier minutes"), back=reverse("meetings:detail", args=[pk]))
+
+
+# --- PTO-R case summary (issue 4) --------------------------------------------------------------
+
+
+def case_summary(request, pk: int, case_pk: int):
+    meeting = _meeting_or_404(request, pk)
+    summary = selectors.case_summary(user=request.user, meeting=meeting, case_id=case_pk)
+    if summary is None:
+        access_log.denied(request, record_type="cases.case", record_id=case_pk, section="pto_r_summary")
+        raise Http404
+    access_log.record(request, record_type="cases.case", record_id=case_pk, label=summary.code, section="pto_r_summary")
+    return render(request, "meetings/case_summary.html", {"meeting": meeting, "summary": summary})
+
+
+# --- exports ------------------------------------------------------------------------------------
+
+
+def _log_export(request, meeting, view, *, section: str):
+    """Downloads that hold case data are logged per case as well as per meeting."""
+    access_log.record(
+        request,
+        record_type="meetings.meeting",
+        record_id=meeting.pk,
+        action=access_log.Action.DOWNLOAD,
+        section=section,
+    )
+    for item_view in view.items:
+        if item_view.item.case_id and not item_view.hidden and section != "woo":
+            access_log.record(
+                request,
+                record_type="cases.case",
+                record_id=item_view.item.case_id,
+                label=item_view.item.case.code,
+                action=access_log.Action.EXPORT,
+                section=f"minutes_{section}",
+            )
+
+
+def _download(content: bytes, *, content_type: str, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def minutes_pdf(request, pk: int):
+    meeting = _meeting_or_404(request, pk)
+    view = selectors.meeting_view(user=request.user, meeting=meeting)
+    _log_export(request, meeting, view, section="pdf")
+    return _download(
+        exports.minutes_pdf(view), content_type="application/pdf", filename=f"verslag-{meeting.date:%Y%m%d}.pdf"
+    )
+
+
+def minutes_docx(request, pk: int):
+    meeting = _meeting_or_404(request, pk)
+    view = selectors.meeting_view(user=request.user, meeting=meeting)
+    _log_export(request, meeting, view, section="docx")
+    return _download(
+        exports.minutes_docx(view),
+        content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        filename=f"verslag-{meeting.date:%Y%m%d}.docx",
+    )
+
+
+def woo_preview(request, pk: int):
+    meeting = _managed_meeting_or_404(request, pk)
+    view = selectors.meeting_view(user=request.user, meeting=meeting)
+    ground_form = forms.GroundForm(meeting=meeting, prefix="ground")
+    redaction_form = forms.RedactionForm(meeting=meeting, prefix="redaction")
+    status = 200
+    if request.method == "POST":
+        if "ground-agenda_item" in request.POST:
+            ground_form = forms.GroundForm(request.POST, meeting=meeting, prefix="ground")
+            ok = _apply(
+                ground_form,
+                lambda d: services.agenda_item_set_ground(item=d["agenda_item"], ground=d["ground"], by=request.user),
+            )
+        else:
+            redaction_form = forms.RedactionForm(request.POST, meeting=meeting, prefix="redaction")
+            ok = _apply(redaction_form, lambda d: services.redaction_mark(by=request.user, **d))
+        if ok:
+            messages.success(request, _("The publication has been updated."))
+            return redirect("meetings:woo", pk=meeting.pk)
+        status = 400
+    pub = publication.build(view, internal=True)
+    access_log.viewed(request, meeting, section="woo_preview")
+    return render(
+        request,
+        "meetings/woo_preview.html",
+        {
+            "meeting": meeting,
+            "pub": pub,
+            "view": view,
+            "title": _("Woo publication (preview)"),
+            "ground_form": ground_form,
+            "redaction_form": redaction_form,
+            "items": AgendaItem.objects.filter(meeting=meeting).exclude(case=None, is_closed_part=False),
+        },
+        status=status,
+    )
+
+
+def woo_pdf(request, pk: int):
+    meeting = _managed_meeting_or_404(request, pk)
+    view = selectors.meeting_view(user=request.user, meeting=meeting)
+    _log_export(request, meeting, view, section="woo")
+    pub = publication.build(view)
+    return _download(
+        exports.woo_pdf(pub), content_type="application/pdf", filename=f"woo-verslag-{meeting.date:%Y%m%d}.pdf"
+    )
+
+
+# --- calendar -----------------------------------------------------------------------------------
+
+
+def calendar(request):
+    """iCalendar feed of one's own meetings; behind the session login like every page."""
+    from icalendar import Calendar, Event
+
+    cal = Calendar()
+    cal.add("prodid", "-//Gemeente Amsterdam//iPGA-R//NL")
+    cal.add("version", "2.0")
+    cal.add("x-wr-calname", _("iPGA-R meetings"))
+    for meeting in selectors.my_meetings(user=request.user):
+        event = Event()
+        event.add("uid", f"meeting-{meeting.pk}@ipgar.amsterdam.nl")
+        event.add("summary", meeting.body.name)
+        if meeting.start_time:
+            start = timezone.make_aware(dt.datetime.combine(meeting.date, meeting.start_time))
+            event.add("dtstart", start)
+            event.add("dtend", start + dt.timedelta(hours=2))
+        else:
+            event.add("dtstart", meeting.date)
+        event.add("dtstamp", timezone.now())
+        if meeting.place:
+            event.add("location", meeting.place)
+        event.add("url", request.build_absolute_uri(reverse("meetings:detail", args=[meeting.pk])))
+        cal.add_component(event)
+    response = HttpResponse(cal.to_ical(), content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = 'inline; filename="ipgar-vergaderingen.ics"'
+    return response
+
+
+def permission_denied_as_404(view):
+    """Services raise PermissionDenied for a missing right; pages answer 404 (DESIGN §5)."""
+
+    def wrapped(request, *args, **kwargs):
+        try:
+            return view(request, *args, **kwargs)
+        except PermissionDenied:
+            access_log.denied(request, record_type="meetings.meeting", record_id=kwargs.get("pk", ""))
+            raise Http404 from None
+
+    return wrapped
