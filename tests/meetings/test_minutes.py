@@ -48,7 +48,7 @@ def test_minutes_go_draft_circulated_adopted_at_the_next_meeting_and_are_locked(
     item = first.agenda_items.first()
     services.entry_add(agenda_item=item, kind=MinuteEntry.Kind.ANNOUNCEMENT, text="Nieuwe regisseur", by=pt)
     minutes = first.minutes
-    with pytest.raises(ValidationError, match="Circulate|Verspreid"):
+    with pytest.raises(ValidationError, match=r"Circulate|Verspreid"):
         services.minutes_adopt(minutes=minutes, at_meeting=second, by=pt)
     services.minutes_circulate(minutes=minutes, by=pt)
     with pytest.raises(ValidationError):
