@@ -1,5 +1,14 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import access_views
 
 app_name = "access"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("partner/", access_views.partner_list, name="partner_list"),
+    path("partner/<int:case_id>/", access_views.partner_detail, name="partner_detail"),
+    path("cases/<int:case_id>/registrations/", access_views.registration_list, name="registration_list"),
+    path("cases/<int:case_id>/registrations/new/", access_views.registration_create, name="registration_create"),
+    path("registrations/<int:pk>/end/", access_views.registration_end, name="registration_end"),
+    path("subject-access/", access_views.subject_access, name="subject_access"),
+]

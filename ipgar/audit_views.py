@@ -3,10 +3,13 @@
 import csv
 
 from django import forms
+from django.apps import apps
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_GET
 
 from . import access_log as audit
 from . import roles
@@ -37,8 +40,15 @@ def access_log_filtered(*, data) -> tuple[AccessLogFilterForm, "QuerySet[AccessL
     if cleaned.get("person"):
         entries = entries.filter(username__iexact=cleaned["person"])
     if cleaned.get("record"):
-        term = cleaned["record"]
-        entries = entries.filter(record_label__iexact=term) | entries.filter(record_id=term)
+        term = cleaned["record"].strip()
+        # Denials carry only the requested id (the code was not shown): find them by the case's id too.
+        case_ids = [
+            str(pk)
+            for pk in apps.get_model("cases", "Case").objects.filter(code__iexact=term).values_list("pk", flat=True)
+        ]
+        entries = entries.filter(
+            Q(record_label__iexact=term) | Q(record_id=term) | Q(record_type="cases.case", record_id__in=case_ids)
+        )
     if cleaned.get("date_from"):
         entries = entries.filter(at__date__gte=cleaned["date_from"])
     if cleaned.get("date_until"):
@@ -54,6 +64,7 @@ def _require_privacy_officer(request):
         raise Http404
 
 
+@require_GET
 def access_log(request):
     _require_privacy_officer(request)
     form, entries = access_log_filtered(data=request.GET)
@@ -69,6 +80,13 @@ class _Echo:
         return value
 
 
+def _cell(value) -> str:
+    """A CSV cell a spreadsheet will not run as a formula (CSV injection, ASVS 5.3.10)."""
+    text = "" if value is None else str(value)
+    return f"'{text}" if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+@require_GET
 def access_log_csv(request):
     _require_privacy_officer(request)
     _form, entries = access_log_filtered(data=request.GET)
@@ -92,7 +110,7 @@ def access_log_csv(request):
     def rows():
         yield writer.writerow(header)
         for entry in entries.iterator(chunk_size=2000):
-            yield writer.writerow([entry.at.isoformat(), *(getattr(entry, name) for name in header[1:])])
+            yield writer.writerow([entry.at.isoformat(), *(_cell(getattr(entry, name)) for name in header[1:])])
 
     response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="access-log.csv"'

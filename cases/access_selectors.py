@@ -1,0 +1,116 @@
+"""Reads for the access pages: registrations, and the intervention partner's need-to-know view.
+
+The need-to-know view is an explicit field list (DESIGN §5), not the case with parts hidden:
+the selector returns plain records built from named columns, so a template cannot reach the
+identity, the information picture, other partners' interventions, history or meetings.
+"""
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import Prefetch, QuerySet
+
+from .models import Case, Intervention, PartnerRegistration
+
+
+@dataclass(frozen=True)
+class NeedToKnowIntervention:
+    type: str
+    goal: str
+    status: str
+    started_on: dt.date | None
+    ended_on: dt.date | None
+
+
+@dataclass(frozen=True)
+class NeedToKnowCase:
+    pk: int
+    code: str
+    first_name: str
+    area: str
+    director_name: str = ""
+    director_organisation: str = ""
+    director_email: str = ""
+    director_phone: str = ""
+    registered_until: dt.datetime | None = None
+    purpose: str = ""
+    interventions: tuple[NeedToKnowIntervention, ...] = ()
+
+
+_LIST_FIELDS = ("pk", "code", "identity__first_name", "area__name")
+
+
+def partner_case_list(*, user) -> list[NeedToKnowCase]:
+    """The cases an intervention partner is registered on now: code, first name, area (one query)."""
+    rows = Case.objects.registered_for_partner(user).order_by("code").values(*_LIST_FIELDS)
+    return [
+        NeedToKnowCase(
+            pk=row["pk"], code=row["code"], first_name=row["identity__first_name"] or "", area=row["area__name"]
+        )
+        for row in rows
+    ]
+
+
+def partner_case_get(*, user, case_id: int) -> NeedToKnowCase | None:
+    """One registered case's need-to-know fields, or None when the user is not registered on it now."""
+    row = (
+        Case.objects.registered_for_partner(user)
+        .filter(pk=case_id)
+        .values(
+            *_LIST_FIELDS,
+            "director__user__first_name",
+            "director__user__last_name",
+            "director__user__email",
+            "director__user__phone",
+            "director__organisation__name",
+        )
+        .first()
+    )
+    if row is None:
+        return None
+    registrations = list(
+        PartnerRegistration.objects.active().filter(case_id=case_id, person=user).order_by("valid_from")
+    )
+    # Only the interventions named in this partner's own registration: never other partners'.
+    interventions = (
+        Intervention.objects.filter(partnerregistration__in=registrations)
+        .distinct()
+        .order_by("started_on", "pk")
+        .values("type__name", "goal", "status", "started_on", "ended_on")
+    )
+    status_labels = dict(Intervention.Status.choices)
+    ends = [registration.valid_until for registration in registrations]  # None: open-ended
+    director_name = " ".join(
+        part for part in (row["director__user__first_name"], row["director__user__last_name"]) if part
+    )
+    return NeedToKnowCase(
+        pk=row["pk"],
+        code=row["code"],
+        first_name=row["identity__first_name"] or "",
+        area=row["area__name"],
+        director_name=director_name,
+        director_organisation=row["director__organisation__name"] or "",
+        director_email=row["director__user__email"] or "",
+        director_phone=row["director__user__phone"] or "",
+        registered_until=None if None in ends else max(ends, default=None),
+        purpose="; ".join(r.purpose for r in registrations),
+        interventions=tuple(
+            NeedToKnowIntervention(
+                type=i["type__name"],
+                goal=i["goal"],
+                status=status_labels.get(i["status"], i["status"]),
+                started_on=i["started_on"],
+                ended_on=i["ended_on"],
+            )
+            for i in interventions
+        ),
+    )
+
+
+def registration_list(*, case: Case) -> QuerySet[PartnerRegistration]:
+    """Every registration of a case, newest first, with what the covenant form shows (constant queries)."""
+    return (
+        case.partner_registrations.select_related("person", "organisation", "registered_by", "revoked_by")
+        .prefetch_related(Prefetch("interventions", queryset=Intervention.objects.select_related("type")))
+        .order_by("-valid_from", "-pk")
+    )

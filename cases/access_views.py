@@ -1,0 +1,152 @@
+"""Pages of need-to-know access (issue 4): partner registration, the partner's view, AVG export.
+
+Thin views: selectors and services do the work; everything a role may not see answers 404
+and the denial is written to the access log.
+"""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from ipgar import access_log, roles
+
+from . import access_selectors, access_services, permissions
+from . import subject_access as avg
+from .access_forms import RegistrationForm, SubjectAccessForm
+from .models import Case, PartnerRegistration
+
+Action = access_log.Action
+CASE = "cases.case"
+
+
+def _deny(request, *, record_type: str = CASE, record_id: object = "*", section: str = ""):
+    access_log.denied(request, record_type=record_type, record_id=record_id, section=section)
+    raise Http404
+
+
+def _form_errors(form, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+# --- the intervention partner's need-to-know view --------------------------------------------
+
+
+@require_GET
+def partner_list(request):
+    if not roles.is_intervention_partner(request.user):
+        _deny(request, section="need_to_know")
+    cases = access_selectors.partner_case_list(user=request.user)
+    access_log.record(request, record_type=CASE, record_id="*", action=Action.LIST, section="need_to_know")
+    return render(request, "cases/access/partner_list.html", {"cases": cases})
+
+
+@require_GET
+def partner_detail(request, case_id: int):
+    case = None
+    if roles.is_intervention_partner(request.user):
+        case = access_selectors.partner_case_get(user=request.user, case_id=case_id)
+    if case is None:
+        _deny(request, record_id=case_id, section="need_to_know")
+    access_log.record(request, record_type=CASE, record_id=case.pk, label=case.code, section="need_to_know")
+    return render(request, "cases/access/partner_detail.html", {"case": case})
+
+
+# --- registration (the covenant form) -----------------------------------------------------------
+
+
+def _managed_case(request, case_id: int) -> Case:
+    case = Case.objects.visible_to(request.user).filter(pk=case_id).select_related("area").first()
+    if case is None or not permissions.can_manage_registrations(request.user, case):
+        _deny(request, record_id=case_id, section="registrations")
+    return case
+
+
+@require_GET
+def registration_list(request, case_id: int):
+    case = _managed_case(request, case_id)
+    access_log.viewed(request, case, section="registrations")
+    registrations = access_selectors.registration_list(case=case)
+    return render(request, "cases/access/registration_list.html", {"case": case, "registrations": registrations})
+
+
+@require_http_methods(["GET", "POST"])
+def registration_create(request, case_id: int):
+    case = _managed_case(request, case_id)
+    form = RegistrationForm(request.POST or None, case=case)
+    if request.method == "POST" and form.is_valid():
+        valid_from, valid_until = form.period()
+        try:
+            access_services.partner_register(
+                case=case,
+                person=form.cleaned_data["person"],
+                organisation=form.cleaned_data["organisation"],
+                purpose=form.cleaned_data["purpose"],
+                interventions=form.cleaned_data["interventions"],
+                by=request.user,
+                valid_from=valid_from,
+                valid_until=valid_until,
+            )
+        except ValidationError as error:
+            _form_errors(form, error)
+        else:
+            messages.success(request, _("The intervention partner is registered."))
+            return redirect("access:registration_list", case_id=case.pk)
+    return render(request, "cases/access/registration_form.html", {"case": case, "form": form})
+
+
+@require_POST
+def registration_end(request, pk: int):
+    registration = PartnerRegistration.objects.select_related("case").filter(pk=pk).first()
+    if registration is None:
+        _deny(request, record_type="cases.partnerregistration", record_id=pk, section="registrations")
+    case = _managed_case(request, registration.case_id)
+    access_services.partner_registration_end(registration=registration, by=request.user)
+    messages.success(request, _("The registration has ended; the partner no longer has access."))
+    return redirect("access:registration_list", case_id=case.pk)
+
+
+# --- data-subject access (AVG art. 15) ------------------------------------------------------------
+
+
+@sensitive_post_parameters("bsn", "last_name", "first_name", "date_of_birth")
+@require_http_methods(["GET", "POST"])
+def subject_access(request):
+    # Criteria travel in the POST body only: no BSN or name in a URL (issue 4, security).
+    if not roles.is_programme_team(request.user):
+        _deny(request, record_type="cases.caseidentity", section="subject_access")
+    form = SubjectAccessForm(request.POST or None)
+    cases = None
+    if request.method == "POST" and form.is_valid():
+        criteria = {k: v for k, v in form.cleaned_data.items() if v}
+        cases = list(avg.subject_cases(user=request.user, **criteria))
+        export = request.POST.get("format")
+        if export in {"pdf", "json"} and cases:
+            return _subject_export(request, cases=cases, export=export)
+        access_log.record(
+            request, record_type="cases.caseidentity", record_id="*", action=Action.SEARCH, section="subject_access"
+        )
+        for case in cases:
+            access_log.viewed(request, case, section="identity")
+    return render(request, "cases/access/subject_access.html", {"form": form, "cases": cases})
+
+
+def _subject_export(request, *, cases, export: str) -> HttpResponse:
+    data = avg.subject_export(cases=cases)
+    if export == "pdf":
+        body, content_type = avg.subject_export_pdf(data=data), "application/pdf"
+    else:
+        body, content_type = avg.subject_export_json(data=data), "application/json"
+    for case in cases:
+        access_log.viewed(request, case, section="subject_access", action=Action.EXPORT)
+    response = HttpResponse(body, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{avg.export_filename(extension=export)}"'
+    response["Cache-Control"] = "no-store, private"
+    return response
