@@ -1,0 +1,98 @@
+"""The pool overview and its CSV: programme team only, derived figures, constant queries."""
+
+import csv
+import io
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+
+from ipgar.models import AccessLogEntry
+from pool import selectors
+
+from .factories import DirectorFactory, ProgrammeUserFactory, caseload, organisation
+
+pytestmark = pytest.mark.django_db
+
+
+def rows(response):
+    return list(csv.reader(io.StringIO(response.content.decode())))
+
+
+def test_overview_shows_load_against_capacity_and_flags_over_capacity(client):
+    om = DirectorFactory(fte=Decimal("0.5"), organisation=organisation("om"))
+    caseload(om, 7)
+    client.force_login(ProgrammeUserFactory())
+    response = client.get(reverse("pool:overview"))
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "7 / 6" in html
+    assert "boven capaciteit" in html
+
+
+def test_csv_has_exactly_the_columns_and_derived_values(client):
+    om = DirectorFactory(fte=Decimal("0.5"), organisation=organisation("om"))
+    wpi = DirectorFactory(fte=Decimal("1.0"), organisation=organisation("wpi"))
+    caseload(om, 7)
+    caseload(wpi, 2)
+    client.force_login(ProgrammeUserFactory())
+    response = client.get(reverse("pool:caseload_csv"))
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/csv")
+    header, *body = rows(response)
+    assert header == ["username", "name", "organisation", "fte", "capacity", "active_cases", "over_capacity"]
+    by_user = {row[0]: row for row in body}
+    assert by_user[om.user.username] == [
+        om.user.username,
+        om.user.get_full_name(),
+        om.organisation.name,
+        "0.50",
+        "6",
+        "7",
+        "yes",
+    ]
+    assert by_user[wpi.user.username][4:] == ["12", "2", "no"]
+    assert AccessLogEntry.objects.filter(section="caseload.csv", action="download").exists()
+
+
+def test_a_director_may_not_download_the_pool_or_see_the_overview(client):
+    director = DirectorFactory()
+    client.force_login(director.user)
+    assert client.get(reverse("pool:caseload_csv")).status_code == 404
+    assert client.get(reverse("pool:overview")).status_code == 404
+    assert AccessLogEntry.objects.filter(username=director.user.username, outcome="denied").count() == 2
+
+
+def test_a_director_sees_their_own_figures(client):
+    director = DirectorFactory(fte=Decimal("0.5"))
+    caseload(director, 3)
+    client.force_login(director.user)
+    response = client.get(reverse("pool:mine"))
+    assert response.status_code == 200
+    assert "3 / 6" in response.content.decode()
+
+
+def test_former_directors_without_cases_leave_the_overview():
+    import datetime as dt
+
+    former = DirectorFactory(former=True)
+    current = DirectorFactory()
+    shown = set(selectors.pool_overview(on=dt.date(2026, 1, 1)).values_list("pk", flat=True))
+    assert current.pk in shown and former.pk not in shown
+
+
+@pytest.mark.parametrize("n", [1, 12])
+def test_overview_and_csv_run_a_constant_number_of_queries(client, django_assert_max_num_queries, n):
+    for i in range(n):
+        director = DirectorFactory(fte=Decimal("0.5"))
+        caseload(director, 1 + i % 3)
+    client.force_login(ProgrammeUserFactory())
+    # session, user, groups, directors, absences, areas, awaiting cases, access log (+ savepoints)
+    with django_assert_max_num_queries(12):
+        response = client.get(reverse("pool:overview"))
+    assert response.status_code == 200
+    assert len(response.context["directors"]) == n
+    # session, user, groups, directors, absences, areas, the log entry with its organisation (+ savepoints)
+    with django_assert_max_num_queries(11):
+        response = client.get(reverse("pool:caseload_csv"))
+    assert len(rows(response)) == n + 1
