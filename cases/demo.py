@@ -1,0 +1,532 @@
+"""Demo cases (issue 3): 53 included cases 2019-2026 consistent with the pool memo (seed 004).
+
+Before the handover of the police cases (pool/demo_after_cases.py) the open caseloads are the
+memo's "Casussen in regie" column: r-oov-1 8, r-oov-2 9, r-oov-3 5, r-amstelland 3, r-om 7,
+r-rn 7, r-wpi 2, r-ggd 2, plus 7 on the two former police directors; 3 cases have flowed out
+(2 police, 1 OOV). Every inclusion, static and outflow is a PTO-R decision carried out by
+`case_apply_decision`. Deterministic (fixed seed, fixed dates up to 2026-11-01) and idempotent.
+Names are obviously fictitious.
+"""
+
+import datetime as dt
+import math
+import random
+from decimal import Decimal
+
+from django.contrib.auth.models import Group
+from django.db.models import Max
+from django.utils import timezone
+
+from ipgar import roles
+from ipgar.models import Organisation, User
+from meetings.models import Decision, Meeting, MeetingBody
+from pool.models import Director
+
+from . import services
+from .models import (
+    Area,
+    Case,
+    CaseTransition,
+    Contact,
+    Escalation,
+    Ideology,
+    Intervention,
+    InterventionType,
+    LifeDomain,
+    NetworkLink,
+    OutflowReason,
+    ReportSource,
+    RiskCategory,
+)
+
+CONTACT_KINDS = (
+    [Contact.Kind.FACE_TO_FACE] * 3
+    + [Contact.Kind.PHONE] * 2
+    + [
+        Contact.Kind.PARTNER_CONSULTATION,
+        Contact.Kind.ATTEMPT,
+    ]
+)
+SEED = 20200526  # the memo's date
+LAST_DATE = dt.date(2026, 11, 1)
+POLICE_LEFT = dt.date(2020, 6, 30)
+
+# Open cases per director before the handover (memo 004), and outflows (2 police, 1 OOV).
+OPEN = {
+    "r-oov-1": 8,
+    "r-oov-2": 9,
+    "r-oov-3": 5,
+    "r-amstelland": 3,
+    "r-om": 7,
+    "r-rn": 7,
+    "r-wpi": 2,
+    "r-ggd": 2,
+    "r-politie-1": 4,
+    "r-politie-2": 3,
+}
+CLOSED = ["r-politie-1", "r-politie-2", "r-oov-1"]
+FORMER_POLICE = [("r-politie-1", "Kees", "de Proef"), ("r-politie-2", "Anja", "Voorbeeld")]
+
+# The intervention types of each home organisation ("own organisation" interventions).
+OWN_TYPES = {
+    "oov": ["persoonsgerichte-gesprekken", "mentor", "religieus-mentor", "familiebegeleiding"],
+    "politie": ["stopgesprek"],
+    "om": ["gebiedsverbod", "strafrechtelijk"],
+    "rn": ["exit-begeleiding", "toezicht"],
+    "ggd": ["ggz-behandeling", "ggd-screening"],
+    "wpi": ["schulden", "werk-dagbesteding", "uitkering"],
+    "amstelveen": ["persoonsgerichte-gesprekken", "familiebegeleiding"],
+}
+FIRST_NAMES = ["Jan", "Fatima", "Piet", "Sara", "Mo", "Lisa", "Ahmed", "Eva", "Tim", "Noor", "Bram", "Yara"]
+LAST_NAMES = ["Voorbeeld", "Fictief", "Testman", "Proefpersoon", "Demodijk", "Verzonnen", "Nepnaam", "Steekproef"]
+AMSTERDAM_AREAS = ["centrum", "nieuw-west", "noord", "oost", "west", "zuid", "zuidoost", "weesp"]
+AMSTELLAND_AREAS = ["aalsmeer", "amstelveen", "diemen", "ouder-amstel", "uithoorn"]
+
+
+def second_monday(year: int, month: int) -> dt.date:
+    first = dt.date(year, month, 1)
+    return first + dt.timedelta(days=(7 - first.weekday()) % 7 + 7)
+
+
+def _months(start: dt.date, end: dt.date) -> list[dt.date]:
+    dates, year, month = [], start.year, start.month
+    while (year, month) <= (end.year, end.month):
+        dates.append(second_monday(year, month))
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return [d for d in dates if start <= d <= end]
+
+
+def _fictitious_bsn(n: int) -> str:
+    # 99xxxxxx numbers that pass the eleven-test: clearly not real people's numbers.
+    number = 99_000_000 + n * 37
+    while True:
+        digits = f"{number:08d}"
+        check = sum(int(d) * w for d, w in zip(digits, range(9, 1, -1), strict=True)) % 11
+        if check < 10:
+            return digits + str(check)
+        number += 1
+
+
+def _at(day: dt.date) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, dt.time(12, 0)))
+
+
+class _Seeder:
+    def __init__(self, stdout=None):
+        self.rng = random.Random(SEED)
+        self.stdout = stdout
+        self.pt = User.objects.get(username="pt")
+        self.pto_r = MeetingBody.objects.get(kind=MeetingBody.Kind.PTO_R)
+        self.ref = {
+            "source": list(ReportSource.objects.in_use()),
+            "risk": list(RiskCategory.objects.in_use()),
+            "ideology": list(Ideology.objects.in_use()),
+            "domain": list(LifeDomain.objects.in_use()),
+            "outflow": {r.code: r for r in OutflowReason.objects.all()},
+            "area": {a.code: a for a in Area.objects.all()},
+            "type": {t.code: t for t in InterventionType.objects.select_related("default_partner")},
+            "org": {o.code: o for o in Organisation.objects.all()},
+        }
+        self.people = 0
+
+    # --- building blocks ------------------------------------------------------------------
+
+    def _stamp_last_transition(self, case: Case, day: dt.date) -> None:
+        # Services stamp a transition "now"; the demo back-dates it to the day it happened.
+        last = CaseTransition.objects.filter(case=case).order_by("-id").first()
+        CaseTransition.objects.filter(pk=last.pk).update(at=_at(day))
+
+    def decide(self, case: Case, *, on: dt.date, kind: str, text: str, director=None, outflow_reason=None) -> Case:
+        meeting, _ = Meeting.objects.get_or_create(
+            body=self.pto_r,
+            date=on,
+            defaults={"place": "Stadhuis, Amstel 1", "start_time": dt.time(10, 0), "secretary": self.pt},
+        )
+        number = (meeting.decisions.aggregate(n=Max("number"))["n"] or 0) + 1
+        decision = Decision.objects.create(
+            meeting=meeting,
+            number=number,
+            kind=kind,
+            text=text,
+            case=case,
+            director=director,
+            outflow_reason=outflow_reason,
+            created_by=self.pt,
+        )
+        case = services.case_apply_decision(decision=decision, by=self.pt)
+        self._stamp_last_transition(case, on)
+        return case
+
+    def register(self, *, reported_on: dt.date, area_code: str) -> Case:
+        self.people += 1
+        n = self.people
+        return services.case_register(
+            by=self.pt,
+            reported_on=reported_on,
+            report_source=self.rng.choice(self.ref["source"]),
+            area=self.ref["area"][area_code],
+            report_summary=self.rng.choice(
+                [
+                    "Melding van zorgwekkende uitingen op sociale media (fictief).",
+                    "School meldt plotselinge gedragsverandering en isolement (fictief).",
+                    "Familie maakt zich zorgen over contacten met een extremistisch netwerk (fictief).",
+                    "Politie signaleert interesse in uitreizen (fictief).",
+                    "Partner meldt dreigende uitlatingen richting overheid (fictief).",
+                ]
+            ),
+            risk_category=self.rng.choice(self.ref["risk"]),
+            ideology=self.rng.choice(self.ref["ideology"]),
+            identity={
+                "first_name": FIRST_NAMES[n % len(FIRST_NAMES)],
+                "last_name": f"{LAST_NAMES[n % len(LAST_NAMES)]}-{n}",
+                "date_of_birth": dt.date(1985 + n % 23, 1 + n % 12, 1 + n % 27),
+                "bsn": _fictitious_bsn(n),
+                "address": f"Verzonnenstraat {n}",
+                "postcode": f"10{n % 90 + 10:02d} ZZ",
+                "city": "Amsterdam",
+            },
+        )
+
+    def step(self, case: Case, service, *, on: dt.date, reason: str) -> Case:
+        case = service(case=case, by=self.pt, reason=reason)
+        self._stamp_last_transition(case, on)
+        return case
+
+    def prepare(self, case: Case, *, advised_on: dt.date | None) -> Case:
+        """Assessment and (optionally) the IVG-R advice, dated between report and decision."""
+        start = case.reported_on + dt.timedelta(days=1)
+        case = self.step(case, services.case_start_assessment, on=start, reason="Duiding gestart")
+        if advised_on is not None:
+            case = self.step(case, services.case_advise, on=advised_on, reason="IVG-R adviseert over inclusie")
+        return case
+
+    # --- the director's work --------------------------------------------------------------
+
+    def work(self, case: Case, *, user, own_org: str, last_contact: dt.date, healthy: bool, stale_interventions: bool):
+        rng = self.rng
+        start = case.included_on
+        span = (last_contact - start).days
+        count = max(2, min(12, span // 45 + 1))
+        for i in range(count):
+            day = start + dt.timedelta(days=round(span * i / max(1, count - 1)))
+            services.contact_record(
+                case=case,
+                by=user,
+                date=day,
+                kind=rng.choice(
+                    [
+                        Contact.Kind.FACE_TO_FACE,
+                        Contact.Kind.FACE_TO_FACE,
+                        Contact.Kind.PHONE,
+                        Contact.Kind.PARTNER_CONSULTATION,
+                        Contact.Kind.ATTEMPT,
+                    ]
+                ),
+                note=rng.choice(["Huisbezoek.", "Telefonisch contact.", "Overleg met partner.", "Gesprek op kantoor."]),
+            )
+        # Interventions: mostly from the director's own organisation (seed 003).
+        partners = [code for code in OWN_TYPES if code not in (own_org, "amstelveen")]
+        n_interventions = rng.randint(1, 4)
+        for i in range(n_interventions):
+            own = rng.random() < 0.7
+            org = own_org if own else rng.choice(partners)
+            type_ = self.ref["type"][rng.choice(OWN_TYPES[org])]
+            if not own and type_.default_partner is not None:
+                org = type_.default_partner.code
+            begin = min(start + dt.timedelta(days=14 + 60 * i), LAST_DATE - dt.timedelta(days=20))
+            finished = stale_interventions or (i < n_interventions - 1 and rng.random() < 0.7)
+            end = None
+            if finished:
+                end = min(begin + dt.timedelta(days=rng.randint(30, 120)), LAST_DATE)
+                if stale_interventions:
+                    end = min(end, LAST_DATE - dt.timedelta(days=150))
+                    begin = min(begin, end - dt.timedelta(days=30))
+            services.intervention_record(
+                case=case,
+                by=user,
+                type=type_,
+                partner=self.ref["org"][org],
+                goal=rng.choice(
+                    [
+                        "Zicht houden en vertrouwen opbouwen.",
+                        "Stabiliseren van de thuissituatie.",
+                        "Afhouden van het netwerk.",
+                        "Werk of opleiding vinden.",
+                    ]
+                ),
+                started_on=max(begin, start),
+                ended_on=end,
+                status=Intervention.Status.COMPLETED if finished else Intervention.Status.RUNNING,
+                outcome="Afgerond volgens plan." if finished else "",
+            )
+        # Life-domain scores (ZRM): healthy cases score 4-5 everywhere (15-20% of cases).
+        domains = rng.sample(self.ref["domain"], 5)
+        scored_on = min(start + dt.timedelta(days=21), LAST_DATE)
+        for domain in domains:
+            score = rng.randint(4, 5) if healthy else rng.choice([1, 2, 2, 3, 3, 4, 5])
+            services.life_domain_score_record(
+                case=case, by=user, domain=domain, score=score, scored_on=scored_on, note=""
+            )
+            if score <= 3:
+                services.plan_goal_set(case=case, by=user, domain=domain, goal=f"Verbeteren van {domain.name.lower()}.")
+        if not healthy:
+            # Make sure a case meant to have problems has at least one.
+            low = [d for d in domains if case.life_domain_scores.filter(domain=d, score__lte=3).exists()]
+            if not low:
+                services.life_domain_score_record(
+                    case=case, by=user, domain=domains[0], score=2, scored_on=scored_on, note="Herbeoordeling"
+                )
+                services.plan_goal_set(case=case, by=user, domain=domains[0], goal="Stabiliseren.")
+        case.refresh_from_db()
+        return services.information_picture_update(
+            case=case,
+            by=user,
+            version=case.version,
+            text="Informatiebeeld (fictief): achtergrond, netwerk en risicotaxatie besproken in het PTO-R.",
+        )
+
+    # --- the whole set -------------------------------------------------------------------
+
+    def directors(self) -> dict[str, Director]:
+        group = Group.objects.get(name=roles.DIRECTOR)
+        for username, first, last in FORMER_POLICE:
+            user, created = User.objects.get_or_create(
+                username=username,
+                defaults={
+                    "first_name": first,
+                    "last_name": last,
+                    "email": f"{username}@example.amsterdam.nl",
+                    "organisation": self.ref["org"]["politie"],
+                    "function_title": "Casusregisseur (politie, tot 30-06-2020)",
+                    "is_demo": True,
+                    # Active while the demo history is written (grants need an active user);
+                    # `seed` deactivates them afterwards: they left the pool on 30-06-2020.
+                    "is_active": True,
+                },
+            )
+            if created:
+                user.set_unusable_password()
+                user.save(update_fields=["password"])
+                user.groups.add(group)
+            Director.objects.get_or_create(
+                user=user,
+                defaults={
+                    "organisation": self.ref["org"]["politie"],
+                    "fte": Decimal("1.0"),
+                    "line_manager_name": "Manager politie",
+                    "active_from": dt.date(2019, 1, 1),
+                    "active_until": POLICE_LEFT,
+                },
+            )
+        return {d.user.username: d for d in Director.objects.select_related("user", "organisation")}
+
+    def included_specs(self) -> list[dict]:
+        """One spec per included case: director, inclusion meeting, lead time, fate."""
+        rng = self.rng
+        specs = []
+        police_months = _months(dt.date(2019, 9, 1), dt.date(2020, 3, 31))
+        later_months = _months(dt.date(2019, 9, 1), dt.date(2026, 9, 30))
+        for username, count in OPEN.items():
+            for _ in range(count):
+                specs.append({"director": username, "closed": False})
+        for username in CLOSED:
+            specs.append({"director": username, "closed": True})
+        for spec in specs:
+            police = spec["director"].startswith("r-politie")
+            months = police_months if police else later_months
+            if spec["closed"]:
+                months = _months(dt.date(2019, 9, 1), dt.date(2019, 12, 31))
+            spec["included_on"] = rng.choice(months)
+            # Reports from 2019 on (32 weeks before September 2019 is January 2019).
+        # Lead time report → inclusion: 1-32 weeks around an 8-week average (seed 003).
+            spec["lead_weeks"] = max(1, min(32, round(rng.lognormvariate(math.log(7), 0.6))))
+            area_codes = AMSTELLAND_AREAS if spec["director"] == "r-amstelland" else AMSTERDAM_AREAS
+            spec["area"] = rng.choice(area_codes)
+        specs[0]["lead_weeks"], specs[1]["lead_weeks"] = 1, 32
+        # Fates of the open non-police cases: static, detained, abroad, stale contact or interventions.
+        open_specs = [s for s in specs if not s["closed"] and not s["director"].startswith("r-politie")]
+        rng.shuffle(open_specs)
+        fates = ["static"] * 5 + ["detained"] * 3 + ["abroad"] * 2 + ["no_contact"] * 5 + ["no_intervention"] * 3
+        for spec, fate in zip(open_specs, fates, strict=False):
+            spec["fate"] = fate
+        for spec in specs:
+            spec.setdefault("fate", "")
+            spec["healthy"] = False
+        healthy = [s for s in specs if not s["closed"]]
+        for spec in rng.sample(healthy, 9):  # 9 of 50: 18 % without life-domain problems
+            spec["healthy"] = True
+        for spec in specs:
+            spec["reported_on"] = spec["included_on"] - dt.timedelta(weeks=spec["lead_weeks"])
+        return specs
+
+    def run(self):
+        directors = self.directors()
+        specs = self.included_specs()
+        # Register in report order so codes run chronologically per year.
+        specs.sort(key=lambda s: (s["reported_on"], s["director"]))
+        outflow_reasons = ["risk-reduced", "long-detention", "moved"]
+        for spec in specs:
+            director = directors[spec["director"]]
+            case = self.register(reported_on=spec["reported_on"], area_code=spec["area"])
+            inclusion = spec["included_on"]
+            advised_on = max(inclusion - dt.timedelta(days=5), case.reported_on + dt.timedelta(days=2))
+            case = self.prepare(case, advised_on=advised_on)
+            name = director.user.get_full_name()
+            case = self.decide(
+                case,
+                on=inclusion,
+                kind=Decision.Kind.INCLUSION,
+                director=director,
+                text=f"De casus {case.code} wordt in regie genomen; regisseur {name}.",
+            )
+            user = director.user
+            fate = spec["fate"]
+            if spec["closed"]:
+                last_contact = dt.date(2020, 4, 20)
+            elif spec["director"].startswith("r-politie"):
+                last_contact = dt.date(2020, 6, 2) - dt.timedelta(days=self.rng.randint(0, 20))
+            elif fate in ("static", "detained", "abroad", "no_contact"):
+                last_contact = LAST_DATE - dt.timedelta(days=self.rng.randint(100, 200))
+            else:
+                last_contact = LAST_DATE - dt.timedelta(days=self.rng.randint(0, 14))
+            last_contact = max(last_contact, inclusion + dt.timedelta(days=7))
+            case = self.work(
+                case,
+                user=user,
+                own_org=director.organisation.code,
+                last_contact=min(last_contact, LAST_DATE),
+                healthy=spec["healthy"],
+                stale_interventions=fate == "no_intervention" or spec["director"].startswith("r-politie"),
+            )
+            if spec["closed"]:
+                reason = self.ref["outflow"][outflow_reasons.pop(0)]
+                if reason.code == "long-detention":
+                    case = self.decide(
+                        case,
+                        on=dt.date(2020, 5, 11),
+                        kind=Decision.Kind.CLOSE,
+                        outflow_reason=reason,
+                        text=f"De casus {case.code} stroomt uit wegens langdurige detentie.",
+                    )
+                else:
+                    case = self.decide(
+                        case,
+                        on=dt.date(2020, 5, 11),
+                        kind=Decision.Kind.OUTFLOW,
+                        text=f"De casus {case.code} gaat naar nazorg in het stadsdeel.",
+                    )
+                    case = self.decide(
+                        case,
+                        on=dt.date(2020, 6, 8),
+                        kind=Decision.Kind.CLOSE,
+                        outflow_reason=reason,
+                        text=f"De nazorg van {case.code} is afgerond; de casus stroomt uit.",
+                    )
+            elif fate == "static":
+                on = second_monday(2026, self.rng.choice([3, 4, 5, 6]))
+                on = max(on, second_monday(inclusion.year + (inclusion.month // 12), inclusion.month % 12 + 1))
+                if on <= LAST_DATE:
+                    services.case_escalate(
+                        case=case,
+                        by=user,
+                        body=Escalation.Body.PTO_R,
+                        request=Escalation.Request.STATIC,
+                        question="Geen handelingsperspectief en geen veiligheidsrisico: verzoek status statisch.",
+                        on=on - dt.timedelta(days=14),
+                    )
+                    case = self.decide(
+                        case,
+                        on=on,
+                        kind=Decision.Kind.STATIC,
+                        text=f"De casus {case.code} wordt statisch: geen handelingsperspectief, geen risico.",
+                    )
+            elif fate in ("detained", "abroad"):
+                case.refresh_from_db()
+                services.case_update(
+                    case=case,
+                    by=user,
+                    version=case.version,
+                    reason="Gedetineerd" if fate == "detained" else "Uitgereisd",
+                    **{"is_detained" if fate == "detained" else "is_abroad": True},
+                )
+            elif fate == "no_intervention" and self.rng.random() < 0.7:
+                services.case_escalate(
+                    case=case,
+                    by=user,
+                    body=Escalation.Body.ITAT_R,
+                    request=Escalation.Request.ADVICE,
+                    question="De casus zit vast: welke interventie is nog mogelijk?",
+                    on=LAST_DATE - dt.timedelta(days=20),
+                )
+        self.pending_reports()
+        self.links()
+
+    def pending_reports(self):
+        """Reports not (yet) included: assessment, advised, not included, preventive talk."""
+        plan = [
+            (dt.date(2026, 10, 26), "reported", None),
+            (dt.date(2026, 10, 30), "reported", None),
+            (dt.date(2026, 6, 15), "assessment", None),
+            (dt.date(2026, 7, 20), "assessment", None),
+            (dt.date(2026, 8, 31), "assessment", None),
+            (dt.date(2026, 10, 5), "assessment", None),
+            (dt.date(2026, 10, 19), "assessment", None),
+            (dt.date(2026, 8, 10), "advised", None),
+            (dt.date(2026, 9, 14), "advised", None),
+            (dt.date(2024, 1, 15), "not_included", dt.date(2024, 3, 11)),
+            (dt.date(2025, 3, 3), "not_included", dt.date(2025, 5, 12)),
+            (dt.date(2025, 12, 1), "not_included", dt.date(2026, 2, 9)),
+            (dt.date(2025, 8, 4), "preventive_talk", None),
+            (dt.date(2026, 3, 2), "preventive_talk", None),
+        ]
+        for reported_on, outcome, decided_on in sorted(plan):
+            case = self.register(reported_on=reported_on, area_code=self.rng.choice(AMSTERDAM_AREAS + AMSTELLAND_AREAS))
+            if outcome == "reported":
+                continue
+            if outcome == "preventive_talk":
+                case = self.prepare(case, advised_on=None)
+                self.step(
+                    case,
+                    services.case_preventive_talk,
+                    on=reported_on + dt.timedelta(weeks=4),
+                    reason="Preventief gesprek in plaats van inclusie",
+                )
+                continue
+            advised_on = None
+            if outcome in ("advised", "not_included"):
+                advised_on = (decided_on or reported_on + dt.timedelta(weeks=6)) - dt.timedelta(days=7)
+            case = self.prepare(case, advised_on=advised_on)
+            if outcome == "not_included":
+                self.decide(
+                    case,
+                    on=decided_on,
+                    kind=Decision.Kind.NOT_INCLUDED,
+                    text=f"De casus {case.code} wordt niet in de aanpak opgenomen; signaal terug naar de melder.",
+                )
+
+    def links(self):
+        """A few network links between cases of the same director (same network, key location)."""
+        active = list(Case.objects.filter(status=Case.Status.ACTIVE).select_related("director__user").order_by("code"))
+        by_director = {}
+        for case in active:
+            by_director.setdefault(case.director_id, []).append(case)
+        made = 0
+        for cases in by_director.values():
+            if len(cases) >= 2 and made < 4:
+                kind = NetworkLink.Kind.SAME_NETWORK if made % 2 == 0 else NetworkLink.Kind.KEY_LOCATION
+                services.network_link_add(
+                    case=cases[0], other=cases[1], kind=kind, by=self.pt, note="Gezien in hetzelfde netwerk (fictief)."
+                )
+                made += 1
+
+
+def seed(*, stdout=None) -> None:
+    """Create the demo cases once; a second run changes nothing."""
+    seeder = _Seeder(stdout=stdout)
+    seeder.directors()
+    if Case.objects.exists():
+        return
+    seeder.run()
+    User.objects.filter(username__in=[username for username, *_ in FORMER_POLICE]).update(is_active=False)
+    if stdout is not None:
+        stdout.write(f"cases: {Case.objects.count()} cases")
