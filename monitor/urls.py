@@ -1,5 +1,25 @@
-from django.urls import path  # noqa: F401
+from django.urls import path, register_converter
+
+from . import views
+
+
+class VariantConverter:
+    regex = "gross|net"
+
+    def to_python(self, value: str) -> str:
+        return value
+
+    def to_url(self, value: str) -> str:
+        return value
+
+
+register_converter(VariantConverter, "variant")
 
 app_name = "monitor"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("<int:year>/q<int:quarter>/<variant:variant>/", views.detail, name="detail"),
+    path("<int:year>/q<int:quarter>/<variant:variant>/export.pdf", views.export_pdf, name="export_pdf"),
+    path("<int:year>/q<int:quarter>/<variant:variant>/export.xlsx", views.export_xlsx, name="export_xlsx"),
+]

@@ -1,0 +1,533 @@
+"""From frozen figures to what a reader sees: sections with a short text, tables and charts.
+
+One structure feeds the page, the PDF and the Excel export, so the three always agree. It
+is built on reading (titles in the reader's language); the figures themselves never change.
+"""
+
+from dataclasses import dataclass, field
+
+from django.utils import formats
+from django.utils.dateparse import parse_date
+from django.utils.translation import get_language, gettext as _, ngettext
+
+from .suppression import is_hidden
+
+DAYS_PER_WEEK = 7
+
+
+@dataclass
+class Table:
+    caption: str
+    headers: list[str]
+    rows: list[list]
+    chart: dict | None = None
+    key: str = ""
+
+
+@dataclass
+class Section:
+    key: str
+    title: str
+    text: str
+    tables: list[Table] = field(default_factory=list)
+
+
+def show(value) -> str:
+    """A cell as text: "< 5" for a hidden count, a dash for no value."""
+    if is_hidden(value):
+        return f"< {value['lt']}"
+    if value is None:
+        return "–"
+    if isinstance(value, bool):
+        return _("yes") if value else _("no")
+    if isinstance(value, float):
+        return formats.number_format(value, 1)
+    return str(value)
+
+
+def _label(row: dict, empty: str) -> str:
+    english = (get_language() or "nl").startswith("en")
+    label = row.get("label_en") if english and row.get("label_en") else row.get("label")
+    return label if label is not None else empty
+
+
+def _chart_value(value):
+    return None if is_hidden(value) else value
+
+
+def _weeks(days):
+    if days is None or is_hidden(days):
+        return days
+    return round(days / DAYS_PER_WEEK, 1)
+
+
+def _breakdown(key: str, caption: str, rows: list[dict], *, empty: str, kind: str = "bar") -> Table:
+    labels = [_label(r, empty) for r in rows]
+    return Table(
+        key=key,
+        caption=caption,
+        headers=[caption, _("Number of cases")],
+        rows=[[label, r["value"]] for label, r in zip(labels, rows, strict=True)],
+        chart={
+            "type": kind,
+            "labels": labels,
+            "datasets": [{"label": _("Number of cases"), "data": [_chart_value(r["value"]) for r in rows]}],
+        },
+    )
+
+
+def _num(value) -> str:
+    return show(value)
+
+
+def sections(figures: dict, *, variant: str) -> list[Section]:
+    """The monitor's sections in reading order; gross-only sections only for the gross variant."""
+    gross = variant == "gross"
+    end = parse_date(figures["period"]["end"])
+    end_text = formats.date_format(end, "j F Y")
+    limits = figures["settings"]
+    st = figures["status"]
+    out = []
+
+    out.append(
+        Section(
+            "status",
+            _("Cases at the end of the quarter"),
+            _(
+                "On %(date)s, %(total)s cases were in the approach: %(active)s in active direction, "
+                "%(static)s static and %(aftercare)s in aftercare."
+            )
+            % {
+                "date": end_text,
+                "total": _num(st["caseload"]),
+                "active": _num(st["active"]),
+                "static": _num(st["static"]),
+                "aftercare": _num(st["aftercare"]),
+            },
+            [
+                Table(
+                    key="status",
+                    caption=_("Cases by status at the end of the quarter"),
+                    headers=[_("Status"), _("Number of cases")],
+                    rows=[
+                        [_("active direction"), st["active"]],
+                        [_("static"), st["static"]],
+                        [_("aftercare"), st["aftercare"]],
+                        [_("total"), st["caseload"]],
+                    ],
+                    chart={
+                        "type": "bar",
+                        "labels": [_("active direction"), _("static"), _("aftercare")],
+                        "datasets": [
+                            {
+                                "label": _("Number of cases"),
+                                "data": [_chart_value(st[k]) for k in ("active", "static", "aftercare")],
+                            }
+                        ],
+                    },
+                )
+            ],
+        )
+    )
+
+    flow = figures["flow"]
+    out.append(
+        Section(
+            "flow",
+            _("Reports, inclusions and outflow in the quarter"),
+            _(
+                "In the quarter there were %(reports)s new reports and %(inclusions)s inclusions; "
+                "%(not_included)s reports were not included and %(outflows)s cases flowed out."
+            )
+            % {k: _num(v) for k, v in flow.items()},
+            [
+                Table(
+                    key="flow",
+                    caption=_("Flow in the quarter"),
+                    headers=[_("Figure"), _("Number")],
+                    rows=[
+                        [_("reports"), flow["reports"]],
+                        [_("inclusions"), flow["inclusions"]],
+                        [_("not included"), flow["not_included"]],
+                        [_("outflows"), flow["outflows"]],
+                    ],
+                ),
+                _breakdown(
+                    "outflow_by_reason",
+                    _("Outflow by reason"),
+                    figures["outflow_by_reason"],
+                    empty=_("no reason recorded"),
+                ),
+            ],
+        )
+    )
+
+    lead = figures["lead_time"]
+    lead_text = (
+        _("No case was included in the quarter.")
+        if lead["n"] == 0
+        else _("For the %(n)s inclusions of the quarter the lead time from report to inclusion was %(mean)s weeks on average (median %(median)s weeks, from %(min)s to %(max)s weeks).")
+        % {
+            "n": _num(lead["n"]),
+            "mean": show(_weeks(lead["mean_days"])),
+            "median": show(_weeks(lead["median_days"])),
+            "min": show(_weeks(lead["min_days"])),
+            "max": show(_weeks(lead["max_days"])),
+        }
+    )
+    out.append(
+        Section(
+            "lead_time",
+            _("Lead time from report to inclusion"),
+            lead_text,
+            [
+                Table(
+                    key="lead_time",
+                    caption=_("Lead time of the inclusions in the quarter"),
+                    headers=[_("Measure"), _("Days"), _("Weeks")],
+                    rows=[
+                        [_("mean"), lead["mean_days"], _weeks(lead["mean_days"])],
+                        [_("median"), lead["median_days"], _weeks(lead["median_days"])],
+                        [_("shortest"), lead["min_days"], _weeks(lead["min_days"])],
+                        [_("longest"), lead["max_days"], _weeks(lead["max_days"])],
+                        [_("number of inclusions"), lead["n"], None],
+                    ],
+                )
+            ],
+        )
+    )
+
+    pending = figures["pending"]
+    weeks_limit = limits["pending_days"] // DAYS_PER_WEEK
+    tables = [
+        Table(
+            key="pending_bands",
+            caption=_("Pending reports by age at the end of the quarter"),
+            headers=[_("Age in weeks"), _("Number of reports")],
+            rows=[[b["label"], b["value"]] for b in pending["bands"]] + [[_("total"), pending["count"]]],
+            chart={
+                "type": "bar",
+                "labels": [b["label"] for b in pending["bands"]],
+                "datasets": [
+                    {"label": _("Number of reports"), "data": [_chart_value(b["value"]) for b in pending["bands"]]}
+                ],
+            },
+        ),
+        Table(
+            key="pending",
+            caption=_("Pending reports"),
+            headers=[_("Figure"), _("Value")],
+            rows=[
+                [_("pending reports"), pending["count"]],
+                [_("pending longer than %(weeks)s weeks") % {"weeks": weeks_limit}, pending["over_limit"]],
+                [_("share pending longer than %(weeks)s weeks (%%)") % {"weeks": weeks_limit}, pending["share_over_limit"]],
+                [_("mean age (days)"), pending["mean_age_days"]],
+                [_("highest age (days)"), pending["max_age_days"]],
+            ],
+        ),
+    ]
+    if gross:
+        tables.append(
+            Table(
+                key="pending_cases",
+                caption=_("Pending reports per case"),
+                headers=[_("Case"), _("Age (days)"), _("Age (weeks)")],
+                rows=[[c["label"], c["value"], _weeks(c["value"])] for c in pending["cases"]],
+            )
+        )
+    out.append(
+        Section(
+            "pending",
+            _("Reports still pending"),
+            _("At the end of the quarter %(count)s reports were awaiting a decision; %(over)s of them (%(share)s%%) for longer than %(weeks)s weeks.")
+            % {
+                "count": _num(pending["count"]),
+                "over": _num(pending["over_limit"]),
+                "share": show(pending["share_over_limit"]),
+                "weeks": weeks_limit,
+            },
+            tables,
+        )
+    )
+
+    not_recorded = _("not recorded")
+    out.append(
+        Section(
+            "breakdown",
+            _("Caseload by ideology, risk category, area and organisation"),
+            _("The %(total)s cases in the approach at the end of the quarter, broken down four ways. The organisation is that of the case's director.")
+            % {"total": _num(st["caseload"])},
+            [
+                _breakdown("by_ideology", _("Ideology"), figures["by_ideology"], empty=not_recorded),
+                _breakdown("by_risk_category", _("Risk category"), figures["by_risk_category"], empty=not_recorded),
+                _breakdown("by_area", _("Area"), figures["by_area"], empty=not_recorded),
+                _breakdown(
+                    "by_organisation",
+                    _("Director's organisation"),
+                    figures["by_organisation"],
+                    empty=_("no director"),
+                ),
+            ],
+        )
+    )
+
+    alerts = figures["alerts"]
+    out.append(
+        Section(
+            "alerts",
+            _("Cases without contact or intervention"),
+            _(
+                "%(no_contact)s cases had no contact for more than %(contact_days)s days (static, detained and "
+                "abroad cases not counted); %(no_intervention)s cases had no intervention for more than "
+                "%(intervention_days)s days."
+            )
+            % {
+                "no_contact": _num(alerts["no_contact"]),
+                "no_intervention": _num(alerts["no_intervention"]),
+                "contact_days": limits["no_contact_days"],
+                "intervention_days": limits["no_intervention_days"],
+            },
+            [
+                Table(
+                    key="alerts",
+                    caption=_("Cases with an alert at the end of the quarter"),
+                    headers=[_("Alert"), _("Number of cases")],
+                    rows=[
+                        [_("no contact for more than %(days)s days") % {"days": limits["no_contact_days"]}, alerts["no_contact"]],
+                        [
+                            _("no intervention for more than %(days)s days") % {"days": limits["no_intervention_days"]},
+                            alerts["no_intervention"],
+                        ],
+                    ],
+                )
+            ],
+        )
+    )
+
+    if gross:
+        out.append(_directors_section(figures))
+        out.append(_interventions_section(figures))
+        out.append(_completeness_section(figures))
+    out.append(_trend_section(figures))
+    return out
+
+
+def director_rows(rows: list[dict]) -> list[list]:
+    no_director = _("no director")
+    return [
+        [
+            _label(r, no_director),
+            r["organisation"],
+            r["fte"],
+            r["caseload"],
+            r["capacity"],
+            r["over_capacity"],
+            r["no_contact"],
+            r["no_intervention"],
+        ]
+        for r in rows
+    ]
+
+
+def director_headers() -> list[str]:
+    return [
+        _("Director"),
+        _("Organisation"),
+        _("FTE"),
+        _("Caseload"),
+        _("Capacity"),
+        _("Over capacity"),
+        _("No contact"),
+        _("No intervention"),
+    ]
+
+
+def _directors_section(figures: dict) -> Section:
+    rows = [r for r in figures["directors"] if r["director_id"] is not None]
+    over = [r for r in rows if r["over_capacity"]]
+    labels = [_label(r, "") for r in rows]
+    text = ngettext(
+        "%(n)s director was over capacity (%(per_fte)s cases per FTE unless agreed otherwise).",
+        "%(n)s directors were over capacity (%(per_fte)s cases per FTE unless agreed otherwise).",
+        len(over),
+    ) % {"n": len(over), "per_fte": figures["settings"]["cases_per_fte"]}
+    return Section(
+        "directors",
+        _("Caseload per director"),
+        text,
+        [
+            Table(
+                key="directors",
+                caption=_("Caseload per director against capacity"),
+                headers=director_headers(),
+                rows=director_rows(figures["directors"]),
+                chart={
+                    "type": "bar",
+                    "labels": labels,
+                    "datasets": [
+                        {"label": _("Caseload"), "data": [r["caseload"] for r in rows]},
+                        {"label": _("Capacity"), "data": [r["capacity"] for r in rows]},
+                    ],
+                },
+            )
+        ],
+    )
+
+
+def _interventions_section(figures: dict) -> Section:
+    iv = figures["interventions"]
+    own = iv["own_organisation"]
+    unknown = _("unknown")
+    return Section(
+        "interventions",
+        _("Interventions"),
+        _(
+            "%(started)s interventions started in the quarter and %(running)s were running at its end. "
+            "%(own)s of the %(total)s interventions of the quarter (%(share)s%%) came from the director's own "
+            "organisation. %(unused)s catalogue entries were not used in the last four quarters."
+        )
+        % {
+            "started": iv["started"],
+            "running": iv["running"],
+            "own": own["own"],
+            "total": own["total"],
+            "share": show(own["share"]),
+            "unused": len(iv["unused_types"]),
+        },
+        [
+            _breakdown("started_by_type", _("Started by intervention"), iv["started_by_type"], empty=unknown),
+            _breakdown("started_by_partner", _("Started by executing partner"), iv["started_by_partner"], empty=unknown),
+            _breakdown("running_by_type", _("Running by intervention"), iv["running_by_type"], empty=unknown),
+            _breakdown("running_by_partner", _("Running by executing partner"), iv["running_by_partner"], empty=unknown),
+            Table(
+                key="own_organisation",
+                caption=_("Interventions from the director's own organisation"),
+                headers=[_("Figure"), _("Value")],
+                rows=[
+                    [_("from the director's own organisation"), own["own"]],
+                    [_("all interventions in the quarter"), own["total"]],
+                    [_("share (%)"), own["share"]],
+                ],
+            ),
+            Table(
+                key="unused_types",
+                caption=_("Catalogue entries unused in the last four quarters"),
+                headers=[_("Intervention")],
+                rows=[[_label(t, unknown)] for t in iv["unused_types"]],
+            ),
+        ],
+    )
+
+
+def _completeness_section(figures: dict) -> Section:
+    rows = [r for r in figures["directors"] if r["caseload"]]
+    return Section(
+        "completeness",
+        _("Registration completeness per director"),
+        _(
+            "A case counts as completely registered when it has a risk category, an ideology, at least one "
+            "life-domain score and at least one goal in the plan of approach."
+        ),
+        [
+            Table(
+                key="completeness",
+                caption=_("Registration completeness per director"),
+                headers=[
+                    _("Director"),
+                    _("Cases"),
+                    _("With risk category"),
+                    _("With ideology"),
+                    _("With life-domain score"),
+                    _("With plan goal"),
+                    _("Complete"),
+                    _("Complete (%)"),
+                ],
+                rows=[
+                    [
+                        _label(r, _("no director")),
+                        r["caseload"],
+                        r["with_risk_category"],
+                        r["with_ideology"],
+                        r["with_score"],
+                        r["with_goal"],
+                        r["complete"],
+                        r["complete_share"],
+                    ]
+                    for r in rows
+                ],
+            )
+        ],
+    )
+
+
+def _trend_section(figures: dict) -> Section:
+    trend = figures["trend"]
+    labels = [row["label"] for row in trend]
+    measures = [
+        ("caseload", _("caseload")),
+        ("active", _("active direction")),
+        ("static", _("static")),
+        ("aftercare", _("aftercare")),
+        ("reports", _("reports")),
+        ("inclusions", _("inclusions")),
+        ("not_included", _("not included")),
+        ("outflows", _("outflows")),
+        ("pending", _("pending reports")),
+        ("lead_time_mean", _("mean lead time (days)")),
+    ]
+    charted = ("caseload", "reports", "inclusions", "outflows", "pending")
+    return Section(
+        "trend",
+        _("Trend over eight quarters"),
+        _("The main figures of the last eight quarters, each counted at that quarter's end."),
+        [
+            Table(
+                key="trend",
+                caption=_("Trend over the last eight quarters"),
+                headers=[_("Quarter")] + [name for _key, name in measures],
+                rows=[[row["label"]] + [row[key] for key, _name in measures] for row in trend],
+                chart={
+                    "type": "line",
+                    "labels": labels,
+                    "datasets": [
+                        {"label": name, "data": [_chart_value(row[key]) for row in trend]}
+                        for key, name in measures
+                        if key in charted
+                    ],
+                },
+            ),
+            Table(
+                key="trend_lead_time",
+                caption=_("Mean lead time per quarter (weeks)"),
+                headers=[_("Quarter"), _("Weeks")],
+                rows=[[row["label"], _weeks(row["lead_time_mean"])] for row in trend],
+                chart={
+                    "type": "line",
+                    "labels": labels,
+                    "datasets": [
+                        {
+                            "label": _("mean lead time (weeks)"),
+                            "data": [_chart_value(_weeks(row["lead_time_mean"])) for row in trend],
+                        }
+                    ],
+                },
+            ),
+        ],
+    )
+
+
+def own_table(row: dict) -> Table:
+    """A director's own caseload figures (their row of the gross monitor)."""
+    return Table(
+        key="own",
+        caption=_("Your caseload at the end of the quarter"),
+        headers=[_("Figure"), _("Value")],
+        rows=[
+            [_("Caseload"), row["caseload"]],
+            [_("Capacity"), row["capacity"]],
+            [_("Over capacity"), row["over_capacity"]],
+            [_("No contact"), row["no_contact"]],
+            [_("No intervention"), row["no_intervention"]],
+            [_("Complete (%)"), row["complete_share"]],
+        ],
+    )

@@ -1,0 +1,187 @@
+"""Monitor pages and exports: who may read what (200/404), generating, query counts, exports."""
+
+import datetime as dt
+import io
+
+import openpyxl
+import pikepdf
+import pytest
+import time_machine
+from django.urls import reverse
+
+from ipgar import roles
+from ipgar.models import AccessLogEntry
+from monitor import services
+from monitor.models import MonitorSnapshot
+from tests.ipgar.factories import UserFactory
+
+from . import dataset
+from .factories import DirectorFactory, ProgrammeUserFactory
+from .pdftext import pdf_text
+
+pytestmark = pytest.mark.django_db
+
+TODAY = dt.date(2025, 11, 1)
+GROSS_READERS = {roles.PROGRAMME_TEAM, roles.PTO_R_MEMBER}
+NET_READERS = GROSS_READERS | {roles.PARTNER, roles.DIRECTOR}
+ALL_ROLES = [*roles.ROLES, None]
+
+
+@pytest.fixture(autouse=True)
+def _clock():
+    with time_machine.travel(dt.datetime(2025, 11, 1, 10, 0), tick=False):
+        yield
+
+
+@pytest.fixture
+def built():
+    data = dataset.build()
+    services.snapshot_build(year=2025, quarter=2, by=ProgrammeUserFactory(first_name="Femke", last_name="Maker"))
+    return data
+
+
+def _user(role):
+    if role == roles.DIRECTOR:
+        return DirectorFactory().user
+    return UserFactory(role=role) if role else UserFactory()
+
+
+PAGES = ["detail", "export_pdf", "export_xlsx"]
+
+
+@pytest.mark.parametrize("role", ALL_ROLES)
+def test_index_access(client, built, role):
+    client.force_login(_user(role))
+    response = client.get(reverse("monitor:index"))
+    assert response.status_code == (200 if role in NET_READERS else 404)
+    if response.status_code == 200:
+        body = response.content.decode()
+        assert ("/monitor/2025/q2/gross/" in body) == (role in GROSS_READERS)
+        assert "/monitor/2025/q2/net/" in body
+    else:
+        assert AccessLogEntry.objects.filter(outcome="denied", record_type="monitor.monitorsnapshot").exists()
+
+
+@pytest.mark.parametrize("variant", ["gross", "net"])
+@pytest.mark.parametrize("page", PAGES)
+@pytest.mark.parametrize("role", ALL_ROLES)
+def test_page_access(client, built, role, page, variant):
+    client.force_login(_user(role))
+    readers = GROSS_READERS if variant == "gross" else NET_READERS
+    response = client.get(reverse(f"monitor:{page}", args=[2025, 2, variant]))
+    assert response.status_code == (200 if role in readers else 404)
+    if role not in readers:
+        assert AccessLogEntry.objects.filter(outcome="denied", record_id=f"2025-Q2-{variant}").exists()
+    elif page != "detail":
+        assert AccessLogEntry.objects.filter(action="export", record_type="monitor.monitorsnapshot").count() == 1
+
+
+def test_missing_quarter_is_404(client, built):
+    client.force_login(ProgrammeUserFactory())
+    assert client.get(reverse("monitor:detail", args=[2024, 1, "gross"])).status_code == 404
+    assert client.get("/monitor/2025/q2/other/").status_code == 404
+
+
+def test_gross_page_shows_figures_maker_and_charts(client, built):
+    client.force_login(ProgrammeUserFactory())
+    body = client.get(reverse("monitor:detail", args=[2025, 2, "gross"])).content.decode()
+    assert "Femke Maker" in body
+    assert 'data-chart="chart-trend-trend"' in body and 'id="chart-trend-trend"' in body
+    assert "T-G" in body  # the pending case, per case in the gross monitor only
+    assert "Bas Beek" in body  # a director row
+    assert "<script>" not in body.replace('<script id="', "")  # json_script only, no inline code
+
+
+def test_net_page_has_no_director_or_case_rows_and_hides_small_counts(client, built):
+    client.force_login(UserFactory(role=roles.PARTNER))
+    body = client.get(reverse("monitor:detail", args=[2025, 2, "net"])).content.decode()
+    assert "T-G" not in body and "Bas Beek" not in body and "Anna Aal" not in body
+    assert "&lt; 5" in body
+
+
+def test_director_sees_own_caseload_on_the_net_monitor(client, built):
+    d2 = built["d2"]
+    client.force_login(d2.user)
+    body = client.get(reverse("monitor:detail", args=[2025, 2, "net"])).content.decode()
+    assert 'id="section-own"' in body
+    own = next(r for r in MonitorSnapshot.objects.get(variant="gross").figures["directors"] if r["director_id"] == d2.pk)
+    assert own["over_capacity"] is True
+    assert "Anna Aal" not in body  # not another director's row
+
+
+def test_programme_team_generates_and_regenerates(client, built):
+    user = ProgrammeUserFactory()
+    client.force_login(user)
+    response = client.post(reverse("monitor:index"), {"year": 2025, "quarter": 2})
+    assert response.status_code == 302
+    newest = MonitorSnapshot.objects.filter(year=2025, quarter=2, variant="gross").order_by("-version").first()
+    assert newest.version == 2 and newest.created_by == user
+    assert MonitorSnapshot.objects.filter(year=2025, quarter=2).count() == 4
+    page = client.get(response["Location"]).content.decode()
+    assert "Versie 2 van 2" in page or "Version 2 of 2" in page
+
+
+def test_generating_a_running_quarter_is_a_form_error(client, built):
+    client.force_login(ProgrammeUserFactory())
+    response = client.post(reverse("monitor:index"), {"year": 2025, "quarter": 4})
+    assert response.status_code == 200
+    assert MonitorSnapshot.objects.filter(year=2025, quarter=4).count() == 0
+    assert response.context["form"].errors
+    bad = client.post(reverse("monitor:index"), {"year": "abc", "quarter": 9})
+    assert bad.status_code == 200 and bad.context["form"].errors
+
+
+def test_others_cannot_generate(client, built):
+    client.force_login(UserFactory(role=roles.PTO_R_MEMBER))
+    assert client.post(reverse("monitor:index"), {"year": 2025, "quarter": 1}).status_code == 404
+    assert MonitorSnapshot.objects.filter(year=2025, quarter=1).count() == 0
+
+
+def test_pdf_export_is_tagged_and_holds_the_figures(client, built):
+    client.force_login(ProgrammeUserFactory())
+    response = client.get(reverse("monitor:export_pdf", args=[2025, 2, "gross"]))
+    assert response["Content-Type"] == "application/pdf"
+    pdf = pikepdf.open(io.BytesIO(response.content))
+    assert "/StructTreeRoot" in pdf.Root and "/Lang" in pdf.Root and "/MarkInfo" in pdf.Root
+    gross = MonitorSnapshot.objects.get(variant="gross").figures
+    text = pdf_text(pdf)
+    assert "Kwartaalmonitor 2025 Q2" in text or "Quarterly monitor 2025 Q2" in text
+    assert "T-G" in text  # a pending case of the gross monitor
+    assert f"{gross['pending']['cases'][0]['value']}" in text
+    assert "Bas Beek" in text
+
+
+def test_xlsx_export_holds_real_numbers_per_section(client, built):
+    client.force_login(ProgrammeUserFactory())
+    response = client.get(reverse("monitor:export_xlsx", args=[2025, 2, "gross"]))
+    book = openpyxl.load_workbook(io.BytesIO(response.content))
+    gross = MonitorSnapshot.objects.get(variant="gross").figures
+    assert len(book.sheetnames) >= 10
+    status_sheet = book[book.sheetnames[0]]
+    values = {row[0]: row[1] for row in status_sheet.iter_rows(values_only=True) if len(row) > 1}
+    assert values["totaal"] == gross["status"]["caseload"] and isinstance(values["totaal"], int)
+    assert values["actieve regie"] == gross["status"]["active"]
+    trend = book[book.sheetnames[-2]]  # the last section; "About" follows
+    quarters = [row[0] for row in trend.iter_rows(values_only=True) if row[0] and str(row[0]).startswith("20")]
+    assert quarters[:8] == [row["label"] for row in gross["trend"]]
+
+
+def test_xlsx_net_export_writes_hidden_counts_as_text(client, built):
+    client.force_login(UserFactory(role=roles.PARTNER))
+    response = client.get(reverse("monitor:export_xlsx", args=[2025, 2, "net"]))
+    book = openpyxl.load_workbook(io.BytesIO(response.content))
+    cells = [c for sheet in book for row in sheet.iter_rows(values_only=True) for c in row]
+    assert "< 5" in cells
+    assert 6 in cells  # the caseload total (6) is shown as a number
+
+
+@pytest.mark.parametrize("extra", [0, 12])
+def test_query_counts_are_constant(client, django_assert_max_num_queries, extra):
+    user = ProgrammeUserFactory()
+    for year in range(2015, 2015 + 1 + extra):
+        services.snapshot_build(year=year, quarter=1, by=user)
+    client.force_login(user)
+    with django_assert_max_num_queries(10):
+        assert client.get(reverse("monitor:index")).status_code == 200
+    with django_assert_max_num_queries(10):
+        assert client.get(reverse("monitor:detail", args=[2015, 1, "gross"])).status_code == 200
