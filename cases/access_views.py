@@ -80,7 +80,7 @@ def registration_list(request, case_id: int):
 @require_http_methods(["GET", "POST"])
 def registration_create(request, case_id: int):
     case = _managed_case(request, case_id)
-    form = RegistrationForm(request.POST or None, case=case)
+    form = RegistrationForm(request.POST if request.method == "POST" else None, case=case)
     if request.method == "POST" and form.is_valid():
         valid_from, valid_until = form.period()
         try:
@@ -122,7 +122,7 @@ def subject_access(request):
     # Criteria travel in the POST body only: no BSN or name in a URL (issue 4, security).
     if not roles.is_programme_team(request.user):
         _deny(request, record_type="cases.caseidentity", section="subject_access")
-    form = SubjectAccessForm(request.POST or None)
+    form = SubjectAccessForm(request.POST if request.method == "POST" else None)
     cases = None
     if request.method == "POST" and form.is_valid():
         criteria = {k: v for k, v in form.cleaned_data.items() if v}
