@@ -139,7 +139,7 @@ def grant_case_access(
         for perm in PERMISSIONS_BY_KIND[kind]:
             assign_perm(perm, user, case)
     getattr(user, "_case_grant_cache", {}).pop(case.pk, None)
-    logger.info("access granted: grant=%s case=%s user=%s kind=%s", grant.pk, case.pk, user.pk, kind)
+    logger.debug("access granted: grant=%s case=%s user=%s kind=%s", grant.pk, case.pk, user.pk, kind)
     return grant
 
 
@@ -151,7 +151,7 @@ def revoke_case_access(*, grant: CaseAccessGrant, by, at: dt.datetime | None = N
         grant.revoked_at = at or timezone.now()
         grant.revoked_by = by
         grant.save(update_fields=["revoked_at", "revoked_by"])
-        logger.info("access revoked: grant=%s case=%s user=%s", grant.pk, grant.case_id, grant.user_id)
+        logger.debug("access revoked: grant=%s case=%s user=%s", grant.pk, grant.case_id, grant.user_id)
     _sync_guardian(user=grant.user, case=grant.case)
     return grant
 
