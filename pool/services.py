@@ -148,6 +148,7 @@ def cases_hand_over(
     reason: str,
     confirm_over_capacity: bool = False,
     on: dt.date | None = None,
+    notify: bool = True,
 ) -> list[Case]:
     """Hand one or many cases to other directors at once: access moves, history keeps the old one."""
     on = on or timezone.localdate()
@@ -180,7 +181,7 @@ def cases_hand_over(
     for case, director in moves:
         moved.append(case_services.case_assign_director(case=case, director=director, by=by, reason=reason, on=on))
         per_director[director.pk].append(case.pk)
-    for director_id, case_ids in per_director.items():
+    for director_id, case_ids in per_director.items() if notify else ():
         transaction.on_commit(partial(notify_new_director, director_id=director_id, case_ids=case_ids))
     return moved
 

@@ -94,7 +94,7 @@ def absent_and_form(client):
 
 
 def test_absence_ending_before_it_starts_is_a_form_error(client, absent_and_form):
-    absent, other, url = absent_and_form
+    _absent, _other, url = absent_and_form
     response = client.post(url, {"kind": "leave", "starts_on": "2026-07-10", "ends_on": "2026-07-01"})
     assert response.status_code == 200
     assert response.context["form"].errors["ends_on"] == ["De afwezigheid kan niet eindigen voordat zij begint."]
@@ -102,7 +102,7 @@ def test_absence_ending_before_it_starts_is_a_form_error(client, absent_and_form
 
 
 def test_substitute_who_is_the_absent_director_is_a_form_error(client, absent_and_form):
-    absent, other, url = absent_and_form
+    absent, _other, url = absent_and_form
     response = client.post(
         url, {"kind": "leave", "starts_on": "2026-07-01", "ends_on": "2026-07-10", "substitute": absent.pk}
     )
