@@ -6,6 +6,4 @@ class GenerateForm(forms.Form):
     """Which quarter the programme team wants a (new version of the) monitor for."""
 
     year = forms.IntegerField(label=_("Year"), min_value=2015, max_value=2100)
-    quarter = forms.TypedChoiceField(
-        label=_("Quarter"), coerce=int, choices=[(q, f"Q{q}") for q in (1, 2, 3, 4)]
-    )
+    quarter = forms.TypedChoiceField(label=_("Quarter"), coerce=int, choices=[(q, f"Q{q}") for q in (1, 2, 3, 4)])

@@ -8,7 +8,8 @@ from dataclasses import dataclass, field
 
 from django.utils import formats
 from django.utils.dateparse import parse_date
-from django.utils.translation import get_language, gettext as _, ngettext
+from django.utils.translation import get_language, ngettext
+from django.utils.translation import gettext as _
 
 from .suppression import is_hidden
 
@@ -166,7 +167,10 @@ def sections(figures: dict, *, variant: str) -> list[Section]:
     lead_text = (
         _("No case was included in the quarter.")
         if lead["n"] == 0
-        else _("For the %(n)s inclusions of the quarter the lead time from report to inclusion was %(mean)s weeks on average (median %(median)s weeks, from %(min)s to %(max)s weeks).")
+        else _(
+            "For the %(n)s inclusions of the quarter the lead time from report to inclusion was %(mean)s "
+            "weeks on average (median %(median)s weeks, from %(min)s to %(max)s weeks)."
+        )
         % {
             "n": _num(lead["n"]),
             "mean": show(_weeks(lead["mean_days"])),
@@ -220,7 +224,10 @@ def sections(figures: dict, *, variant: str) -> list[Section]:
             rows=[
                 [_("pending reports"), pending["count"]],
                 [_("pending longer than %(weeks)s weeks") % {"weeks": weeks_limit}, pending["over_limit"]],
-                [_("share pending longer than %(weeks)s weeks (%%)") % {"weeks": weeks_limit}, pending["share_over_limit"]],
+                [
+                    _("share pending longer than %(weeks)s weeks (%%)") % {"weeks": weeks_limit},
+                    pending["share_over_limit"],
+                ],
                 [_("mean age (days)"), pending["mean_age_days"]],
                 [_("highest age (days)"), pending["max_age_days"]],
             ],
@@ -239,7 +246,10 @@ def sections(figures: dict, *, variant: str) -> list[Section]:
         Section(
             "pending",
             _("Reports still pending"),
-            _("At the end of the quarter %(count)s reports were awaiting a decision; %(over)s of them (%(share)s%%) for longer than %(weeks)s weeks.")
+            _(
+                "At the end of the quarter %(count)s reports were awaiting a decision; %(over)s of them "
+                "(%(share)s%%) for longer than %(weeks)s weeks."
+            )
             % {
                 "count": _num(pending["count"]),
                 "over": _num(pending["over_limit"]),
@@ -255,7 +265,10 @@ def sections(figures: dict, *, variant: str) -> list[Section]:
         Section(
             "breakdown",
             _("Caseload by ideology, risk category, area and organisation"),
-            _("The %(total)s cases in the approach at the end of the quarter, broken down four ways. The organisation is that of the case's director.")
+            _(
+                "The %(total)s cases in the approach at the end of the quarter, broken down four ways. The "
+                "organisation is that of the case's director."
+            )
             % {"total": _num(st["caseload"])},
             [
                 _breakdown("by_ideology", _("Ideology"), figures["by_ideology"], empty=not_recorded),
@@ -293,7 +306,10 @@ def sections(figures: dict, *, variant: str) -> list[Section]:
                     caption=_("Cases with an alert at the end of the quarter"),
                     headers=[_("Alert"), _("Number of cases")],
                     rows=[
-                        [_("no contact for more than %(days)s days") % {"days": limits["no_contact_days"]}, alerts["no_contact"]],
+                        [
+                            _("no contact for more than %(days)s days") % {"days": limits["no_contact_days"]},
+                            alerts["no_contact"],
+                        ],
                         [
                             _("no intervention for more than %(days)s days") % {"days": limits["no_intervention_days"]},
                             alerts["no_intervention"],
@@ -396,9 +412,13 @@ def _interventions_section(figures: dict) -> Section:
         },
         [
             _breakdown("started_by_type", _("Started by intervention"), iv["started_by_type"], empty=unknown),
-            _breakdown("started_by_partner", _("Started by executing partner"), iv["started_by_partner"], empty=unknown),
+            _breakdown(
+                "started_by_partner", _("Started by executing partner"), iv["started_by_partner"], empty=unknown
+            ),
             _breakdown("running_by_type", _("Running by intervention"), iv["running_by_type"], empty=unknown),
-            _breakdown("running_by_partner", _("Running by executing partner"), iv["running_by_partner"], empty=unknown),
+            _breakdown(
+                "running_by_partner", _("Running by executing partner"), iv["running_by_partner"], empty=unknown
+            ),
             Table(
                 key="own_organisation",
                 caption=_("Interventions from the director's own organisation"),

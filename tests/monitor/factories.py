@@ -44,3 +44,26 @@ class SnapshotFactory(factory.django.DjangoModelFactory):
     version = 1
     frozen = True
     figures = factory.LazyFunction(dict)
+
+
+class CaseloadReviewFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "pool.CaseloadReview"
+
+    director = factory.SubFactory(DirectorFactory)
+    held_on = factory.LazyFunction(lambda: timezone.localdate() - dt.timedelta(days=30))
+    held_by = factory.SubFactory(ProgrammeUserFactory)
+
+
+class ActionItemFactory(factory.django.DjangoModelFactory):
+    """An action on the PTO-R's action list."""
+
+    class Meta:
+        model = "meetings.ActionItem"
+
+    meeting = factory.SubFactory("tests.cases.factories.MeetingFactory")
+    body = factory.SelfAttribute("meeting.body")
+    subject = factory.Sequence(lambda n: f"Actie {n}")
+    description = "Uitzoeken en terugkoppelen."
+    deadline = factory.LazyFunction(lambda: timezone.localdate() - dt.timedelta(days=3))
+    created_by = factory.SubFactory(ProgrammeUserFactory)

@@ -40,9 +40,7 @@ def pdf_text(pdf: pikepdf.Pdf) -> str:
             elif op in ("Tj", "'", '"') and current:
                 out.append(_decode(bytes(operands[-1]), *current))
             elif op == "TJ" and current:
-                out.append(
-                    "".join(_decode(bytes(x), *current) for x in operands[0] if isinstance(x, pikepdf.String))
-                )
+                out.append("".join(_decode(bytes(x), *current) for x in operands[0] if isinstance(x, pikepdf.String)))
             elif op in ("ET", "Td", "TD", "T*"):
                 out.append(" ")
     return re.sub(r"\s+", " ", "".join(out))

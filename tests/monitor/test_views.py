@@ -104,7 +104,9 @@ def test_director_sees_own_caseload_on_the_net_monitor(client, built):
     client.force_login(d2.user)
     body = client.get(reverse("monitor:detail", args=[2025, 2, "net"])).content.decode()
     assert 'id="section-own"' in body
-    own = next(r for r in MonitorSnapshot.objects.get(variant="gross").figures["directors"] if r["director_id"] == d2.pk)
+    own = next(
+        r for r in MonitorSnapshot.objects.get(variant="gross").figures["directors"] if r["director_id"] == d2.pk
+    )
     assert own["over_capacity"] is True
     assert "Anna Aal" not in body  # not another director's row
 
