@@ -41,8 +41,11 @@ class ReferenceDataAdmin(admin.ModelAdmin):
 
     def get_deleted_objects(self, objs, request):
         # Entries in use are not refused here: delete_model archives them instead.
-        deleted, counts, perms_needed, _protected = super().get_deleted_objects(objs, request)
-        return deleted, counts, perms_needed, []
+        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
+        if protected:
+            in_use = _("in use: will be archived instead of deleted")
+            return [f"{obj} ({in_use})" for obj in objs], {}, set(), []
+        return deleted, counts, perms_needed, protected
 
     def delete_model(self, request, obj):
         try:
