@@ -1,0 +1,573 @@
+# ruff: noqa: E501  (demo prose from the seed minutes reads better unbroken)
+"""Demo meetings (issue 6): the three seed meetings rebuilt with fictitious names, minutes for the
+PTO-R meetings that cases.demo made for its decisions, and a year of team meetings.
+
+Every person here is fictitious. Runs after cases.demo; a second run changes nothing.
+"""
+
+import datetime as dt
+
+from django.db import transaction
+from django.utils import timezone
+
+from ipgar.models import Organisation, User
+
+from . import services
+from .models import AgendaItem, Decision, Invitation, Meeting, MeetingBody, MinuteEntry, Minutes
+
+K = MeetingBody.Kind
+A = Invitation.Attendance
+E = MinuteEntry.Kind
+
+# username, first name, last name, organisation, function, public official
+PEOPLE = [
+    ("demo-ptor-om", "Marloes", "Kuipers", "om", "PTO-R lid OM", False),
+    ("demo-ptor-rn", "Sjoerd", "Brouwer", "rn", "PTO-R lid RN", False),
+    ("demo-ptor-ggd", "Anouk", "Verbeek", "ggd", "PTO-R lid GGD", False),
+    ("demo-ptor-wpi", "Rachid", "Amrani", "wpi", "PTO-R lid WPI", False),
+    ("demo-ptor-rvdk", "Ilse", "Dekker", "rvdk", "PTO-R lid RvdK", False),
+    ("demo-id", "Joost", "Willems", "id", "Informatiedienst", False),
+    ("demo-id-gast", "Merel", "Schouten", "id", "Informatiedienst", False),
+    ("demo-nctv", "Bart", "Hoekstra", "nctv", "NCTV", False),
+    ("demo-pt-analist", "Sophie", "Koster", "oov", "Analist programmateam", False),
+    # The directors' meeting of 28 October 2019 (seed 002).
+    ("demo-do-acvz", "Gerard", "Lammers", "oov", "Voorzitter AcVZ", False),
+    ("demo-do-oov", "Willem", "Haverkamp", "oov", "Directeur OOV", True),
+    ("demo-do-politie", "Erik", "Postma", "politie", "Lid Directeurenoverleg", False),
+    ("demo-do-om", "Carla", "Timmer", "om", "Lid Directeurenoverleg", False),
+    ("demo-do-wpi", "Henk", "Vos", "wpi", "Lid Directeurenoverleg", False),
+    ("demo-do-rvdk", "Judith", "Sanders", "rvdk", "Lid Directeurenoverleg", False),
+    ("demo-do-rn", "Arjen", "Bosman", "rn", "Lid Directeurenoverleg", False),
+    ("demo-do-ggd", "Jacob", "Wolters", "ggd", "Directeur GGD", True),
+    ("demo-do-3ro", "Paul", "Kramer", "oov", "namens 3Ro", False),
+    ("demo-do-secretaris", "Linda", "Groen", "oov", "Secretaris Directeurenoverleg", False),
+    # District project leaders at the team meeting of 15 June 2021 (seed 001); sd-west is Naima Ouali.
+    ("demo-sd-centrum", "Tessa", "Smeets", "stadsdeel-centrum", "Gebiedsprojectleider Centrum", False),
+    ("demo-sd-nieuw-west", "Hamza", "Yilmaz", "stadsdeel-nieuw-west", "Gebiedsprojectleider Nieuw-West", False),
+    ("demo-sd-noord", "Roos", "Prins", "stadsdeel-noord", "Gebiedsprojectleider Noord", False),
+    ("demo-sd-zuidoost", "Kofi", "Mensah", "stadsdeel-zuidoost", "Gebiedsprojectleider Zuidoost", False),
+    ("demo-sd-zuid", "Evelien", "Bos", "stadsdeel-zuid", "Gebiedsprojectleider Zuid", False),
+    ("demo-oov-af", "Nadia", "Bennani", "oov", "Coördinator aandachtsfunctionarissen", False),
+]
+SEED_PTO_R = dt.date(2020, 3, 9)
+DIRECTORS = ["r-oov-1", "r-oov-2", "r-oov-3", "r-amstelland", "r-om", "r-rn", "r-wpi", "r-ggd"]
+
+
+def _people() -> dict[str, User]:
+    people = {
+        u.username: u
+        for u in User.objects.filter(username__in=[*DIRECTORS, "pt", "ptor-politie", "do-partner", "sd-west"])
+    }
+    for username, first, last, org, function, official in PEOPLE:
+        user, created = User.objects.get_or_create(
+            username=username,
+            defaults={
+                "first_name": first,
+                "last_name": last,
+                "email": f"{username}@example.amsterdam.nl",
+                "organisation": Organisation.objects.get(code=org),
+                "function_title": function,
+                "is_public_official": official,
+                "is_demo": True,
+            },
+        )
+        if created:
+            user.set_unusable_password()  # attendees in the minutes only; they never log in
+            user.save(update_fields=["password"])
+        people[username] = user
+    return people
+
+
+def _memberships(p: dict[str, User]) -> None:
+    pt = p["pt"]
+    body = MeetingBody.objects.get
+    pto_r = body(kind=K.PTO_R)
+    pto_r.members.add(pt, p["ptor-politie"], *(p[u] for u in p if u.startswith("demo-ptor-")))
+    body(kind=K.DIRECTORS).members.add(p["do-partner"], *(p[u] for u in p if u.startswith("demo-do-")))
+    body(kind=K.TEAM).members.add(pt, *(p[u] for u in DIRECTORS))
+    body(kind=K.INTERVISION).members.add(*(p[u] for u in DIRECTORS))
+
+
+def _meeting(body_kind: str, date: dt.date, *, by, **kwargs) -> Meeting:
+    existing = Meeting.objects.filter(body__kind=body_kind, date=date).first()
+    if existing is not None:
+        if not Minutes.objects.filter(meeting=existing).exists():
+            Minutes.objects.create(meeting=existing)
+        return existing
+    return services.meeting_create(body=MeetingBody.objects.get(kind=body_kind), date=date, by=by, **kwargs)
+
+
+def _item(meeting: Meeting, order: int) -> AgendaItem:
+    return meeting.agenda_items.filter(order=order).first()
+
+
+def _say(item, text, *, by, kind=E.STATEMENT, org=None, person=None):
+    organisation = Organisation.objects.get(code=org) if org else None
+    return services.entry_add(agenda_item=item, kind=kind, text=text, organisation=organisation, person=person, by=by)
+
+
+def _attend(meeting, p, *, by, present=(), absent=(), by_email=(), guests=(), admitted=()):
+    for username, attendance in (
+        *((u, A.PRESENT) for u in present),
+        *((u, A.ABSENT) for u in absent),
+        *((u, A.COMMENTS_BY_EMAIL) for u in by_email),
+        *((u, A.GUEST) for u in guests),
+    ):
+        user = p.get(username)
+        if user is not None:
+            services.invitation_save(
+                meeting=meeting, user=user, attendance=attendance, admitted_to_closed_part=username in admitted, by=by
+            )
+        else:  # an organisation code: attendance per organisation, as seed 000 records it
+            services.invitation_save(
+                meeting=meeting, organisation=Organisation.objects.get(code=username), attendance=attendance, by=by
+            )
+
+
+def _pto_r_2020(p, pt) -> Meeting:
+    """Seed 000: the PTO-R of 9 March 2020 (cases.demo may already have decided cases there)."""
+    previous = _meeting(K.PTO_R, dt.date(2020, 2, 10), by=pt)
+    m = _meeting(K.PTO_R, SEED_PTO_R, by=pt, start_time=dt.time(10, 0), place="Stadhuis, Amstel 1")
+    _attend(
+        m,
+        p,
+        by=pt,
+        present=["pt", "ptor-politie", "demo-ptor-ggd", "demo-ptor-rn", "demo-id", "demo-nctv"],
+        absent=["demo-ptor-rvdk", "demo-ptor-wpi"],
+        by_email=["demo-ptor-om"],
+        guests=["demo-id-gast"],
+    )
+    opening = m.agenda_items.filter(order=1).first() or services.agenda_item_add(
+        meeting=m, title="Opening, agenda en mededelingen", by=pt
+    )
+    _say(opening, "WPI, OM en RvdK zijn afwezig. OM heeft opmerkingen per mail doorgegeven.", kind=E.NOTE, by=pt)
+    _say(opening, "Als gast is aangeschoven: Merel Schouten vanuit de ID.", kind=E.NOTE, by=pt)
+    services.decision_create(meeting=m, agenda_item=opening, text="De agenda wordt vastgesteld.", by=pt)
+    _say(opening, "deelt mede dat hij binnenkort vertrekt bij de NCTV.", kind=E.ANNOUNCEMENT, org="nctv", by=pt)
+    _say(
+        opening,
+        "deelt mede dat regisseur Mohamed Bouzid per 1 april een andere functie krijgt.",
+        kind=E.ANNOUNCEMENT,
+        org="rn",
+        by=pt,
+    )
+    _say(
+        opening,
+        "deelt mede dat de analist is vertrokken en dat hij de taken tijdelijk (tot september) zal waarnemen.",
+        kind=E.ANNOUNCEMENT,
+        org="id",
+        by=pt,
+    )
+    _say(
+        opening,
+        "deelt mede dat Sophie Koster de interventies binnen de iPGA-R in kaart zal brengen: wat is er in huis aan "
+        "interventies, wat missen we nog? De bevindingen zijn uitsluitend bedoeld voor interne sturing ('bruto' "
+        "kwartaalmonitor); de overige partners ontvangen een 'netto' kwartaalmonitor.",
+        kind=E.ANNOUNCEMENT,
+        person=p["pt"],
+        by=pt,
+    )
+    minutes_item = m.agenda_items.filter(kind=AgendaItem.Kind.PREVIOUS_MINUTES).first()
+    if minutes_item is None:
+        minutes_item = services.agenda_item_add(
+            meeting=m, title="Vaststellen conceptverslag PTO-R d.d. 10 februari 2020", by=pt
+        )
+        # cases.demo made this meeting without the standard agenda: file the adoption under this item.
+        AgendaItem.objects.filter(pk=minutes_item.pk).update(
+            kind=AgendaItem.Kind.PREVIOUS_MINUTES, refers_to_meeting=previous
+        )
+    for org, text in [
+        (
+            "id",
+            "geeft aan dat de regisseurs momenteel nog teveel denken vanuit hun eigen koker; aansturing vanuit een centraal punt (het programmateam) lijkt goed.",
+        ),
+        (
+            "politie",
+            "is van mening dat de expertise vanuit de moederorganisatie een andere expertise is dan de regisseurs-expertise (regievoering zonder macht) en blijft voorstander van verdelen naar 'wie heeft de beste kaarten'.",
+        ),
+        (
+            "nctv",
+            "geeft aan dat de meeste gemeenten in het land werken met een centrale pool van regisseurs, gecoördineerd door de gemeenten of de veiligheidshuizen.",
+        ),
+        (
+            "rn",
+            "geeft aan dat de discussie onderdeel uitmaakt van de evaluatie en is voorstander van centrale aansturing van de regisseurs.",
+        ),
+        ("ggd", "sluit zich hierbij aan."),
+    ]:
+        _say(minutes_item, text, org=org, by=pt)
+    services.decision_create(
+        meeting=m,
+        agenda_item=minutes_item,
+        text="Het programmateam stelt aan de hand van de gemaakte opmerkingen een A4 op met voorstellen voor de "
+        "inrichting van een kleinere pool en de aansturing daarvan. De PTO-R leden bespreken de varianten vooraf "
+        "met het Directeurenoverleg-lid van de eigen organisatie.",
+        by=pt,
+    )
+    services.action_create(
+        meeting=m,
+        agenda_item=minutes_item,
+        subject="A4 inrichting regisseurspool",
+        description="Femke de Vries stelt een A4 op met varianten voor de pool en de aansturing; per mail naar de PTO-R leden.",
+        owner=p["pt"],
+        deadline=dt.date(2020, 4, 6),
+        by=pt,
+    )
+    expect = services.agenda_item_add(
+        meeting=m, title="Wat verwachten wij van de regisseurs en wat moeten zij kennen en kunnen?", by=pt
+    )
+    _say(expect, "Dit punt is nog niet besproken en wordt meegenomen in het volgende PTO-R.", kind=E.NOTE, by=pt)
+    services.minutes_circulate(minutes=m.minutes, by=pt)
+    if Minutes.objects.filter(meeting=previous, status=Minutes.Status.DRAFT).exists():
+        services.minutes_circulate(minutes=previous.minutes, by=pt)
+    return m
+
+
+def _team_2021(p, pt) -> Meeting:
+    """Seed 001: the team meeting of 15 June 2021 with its action list and forward agenda."""
+    earlier = {
+        d: _meeting(K.TEAM, d, by=pt) for d in (dt.date(2020, 10, 1), dt.date(2020, 12, 3), dt.date(2021, 3, 23))
+    }
+    actions = [
+        (
+            dt.date(2021, 3, 23),
+            "Bijeenkomst over kwetsbaarheid regisseurs bij casuïstiek in de media",
+            "Femke de Vries plant bijeenkomst en vraagt ook iemand van Woordvoering BM om aan te sluiten",
+            "",
+            "27 mei",
+        ),
+        (
+            dt.date(2021, 3, 23),
+            "Teamuitstapje in Westerpark",
+            "Sanne Bakker plant, in samenspraak met Lotte Visser, een BBQ in Landsmeer",
+            "",
+            "Voor de zomervakantie",
+        ),
+        (
+            dt.date(2021, 3, 23),
+            "Familiebijeenkomst(en) met BM",
+            "Regisseurs gaan binnen de caseload na welke casussen hieraan behoefte hebben en koppelen dit terug aan Femke de Vries",
+            "",
+            "z.s.m.",
+        ),
+        (
+            dt.date(2021, 3, 23),
+            "Bijeenkomst over veiligheid met directeur OOV",
+            "Femke de Vries heeft het secretariaat van Willem Haverkamp gevraagd een bijeenkomst in te plannen.",
+            "",
+            "z.s.m.",
+        ),
+        (
+            dt.date(2020, 10, 1),
+            "Actualisering interventiepallet",
+            "Youssef El Amrani heeft het interventiepallet teruggebracht naar een basispallet; daarna wordt het jaarlijks geactualiseerd.",
+            "",
+            "Eerste helft 2021, daarna jaarlijks",
+        ),
+        (
+            dt.date(2020, 12, 3),
+            "Verbinding tussen programmateam en regisseurspool",
+            "Femke de Vries organiseert een bijeenkomst tussen het programmateam en de regisseurspool.",
+            "",
+            "Tweede helft 2021",
+        ),
+        (
+            dt.date(2020, 10, 1),
+            "Evaluatie nieuwe regisseurspool / Teamuitje regisseurspool",
+            "Allen: de ervaringen worden tijdens het volgende teamuitje gedeeld; Femke de Vries werkt verbeterpunten uit.",
+            "",
+            "September 2021",
+        ),
+    ]
+    made = {}
+    owners = {"Femke": "pt", "Sanne": "r-oov-1", "Youssef": "r-oov-2", "Regisseurs": None, "Allen:": None}
+    for date, subject, description, _unused, when in actions:
+        owner = owners.get(description.split()[0])
+        made[subject] = services.action_create(
+            meeting=earlier[date],
+            subject=subject,
+            description=description,
+            owner=p.get(owner) if owner else None,
+            deadline_text=when,
+            by=pt,
+        )
+    may = _meeting(K.TEAM, dt.date(2021, 5, 18), by=pt)
+    m = _meeting(K.TEAM, dt.date(2021, 6, 15), by=pt, start_time=dt.time(13, 30), place="Amstel 1, kamer 4.12")
+    services.action_complete(
+        action=made["Bijeenkomst over kwetsbaarheid regisseurs bij casuïstiek in de media"], meeting=m, by=pt
+    )
+    _attend(
+        m,
+        p,
+        by=pt,
+        present=["pt", "r-oov-1", "r-oov-2", "r-oov-3", "r-om", "r-rn", "r-wpi", "r-ggd"],
+        absent=["r-amstelland"],
+        guests=[
+            "demo-sd-centrum",
+            "demo-sd-nieuw-west",
+            "demo-sd-noord",
+            "demo-sd-zuidoost",
+            "demo-sd-zuid",
+            "sd-west",
+            "demo-oov-af",
+        ],
+    )
+    first = services.agenda_item_add(meeting=m, title="Kennismaking met projectleiders stadsdelen", by=pt)
+    first.order = 0
+    first.save(update_fields=["order"])  # the seed takes the introductions before the opening
+    _say(
+        first,
+        "heet iedereen welkom en licht toe dat de regisseurspool is teruggebracht tot 7 regisseurs en 1 regisseur voor de Amstellandgemeenten.",
+        person=p["pt"],
+        by=pt,
+    )
+    _say(
+        first,
+        "merkt op dat het goed is om voor elke casus de samenwerking te zoeken met het stadsdeel; het stadsdeel vult dan het registratieformulier voor interventiepartners in.",
+        person=p["r-oov-1"],
+        by=pt,
+    )
+    _say(
+        first,
+        "geeft aan dat bepaalde informatie bewust niet met het stadsdeel wordt gedeeld, zoals het informatiebeeld; een projectleider krijgt alleen 'need-to-know' informatie.",
+        person=p["pt"],
+        by=pt,
+    )
+    _say(
+        first,
+        "merkt op dat zij in het verleden zelf als regisseur heeft gewerkt en dat de borging en nazorg binnen het stadsdeel toen erg werd gemist.",
+        person=p["sd-west"],
+        by=pt,
+    )
+    second = services.agenda_item_add(
+        meeting=m, title="Toelichting door Nadia Bennani over aandachtsfunctionarissen", by=pt
+    )
+    _say(
+        second,
+        "licht toe dat aandachtsfunctionarissen fungeren als 'gate-keepers' voor het Steunpunt en als vraagbaak voor collega's.",
+        person=p["demo-oov-af"],
+        by=pt,
+    )
+    services.decision_create(
+        meeting=m,
+        agenda_item=second,
+        text="Afgesproken wordt dat de contactgegevens van de aandachtsfunctionarissen worden gedeeld met de regisseurs.",
+        by=pt,
+    )
+    services.decision_create(meeting=m, agenda_item=_item(m, 1), text="De agenda wordt vastgesteld.", by=pt)
+    _say(_item(m, 1), "Pieter Jansen en de Amstellandgemeenten zijn afwezig.", kind=E.NOTE, by=pt)
+    prev = m.agenda_items.filter(kind=AgendaItem.Kind.PREVIOUS_MINUTES).first()
+    if prev is not None:
+        _say(
+            prev,
+            "Het verslag is niet besproken. Dit agendapunt wordt doorgeschoven naar het volgende overleg.",
+            kind=E.NOTE,
+            by=pt,
+        )
+    picture = services.agenda_item_add(meeting=m, title="Toelichting op informatiebeeld april 2021", by=pt)
+    _say(
+        picture,
+        "geeft een presentatie over het informatiebeeld; het is een vertrouwelijk stuk dat niet verder wordt verspreid.",
+        person=p["demo-pt-analist"],
+        by=pt,
+    )
+    _say(picture, "geeft aan het beeld te herkennen.", person=p["r-om"], by=pt)
+    body = m.body
+    for topic, kwargs in [
+        (
+            "Trainingsdagen voor leden Weegploeg",
+            {"target_date": dt.date(2021, 6, 30), "target_text": "30 juni (9-13 uur) en 8 juli (13-17 uur)"},
+        ),
+        (
+            "Intervisiebijeenkomsten voor regisseurs",
+            {"target_date": dt.date(2021, 6, 22), "target_text": "22/6, 23/9, 11/11 en 16/12"},
+        ),
+        (
+            "Vervolgbijeenkomst over veiligheid met directeur OOV",
+            {"target_text": "Mei/juni of na zomervakantie", "still_to_plan": True},
+        ),
+        ("BBQ voor regisseurspool in Landsmeer", {"target_text": "Voor zomervakantie", "still_to_plan": True}),
+        ("Toelichting GGD op ZRM", {"target_text": "iPGA-R", "still_to_plan": True}),
+        ("Uitnodigen TA's", {"target_text": "iPGA-R", "still_to_plan": True}),
+        (
+            "Bijeenkomst tussen programmateam R&E en regisseurspool",
+            {"target_text": "2e helft 2021", "still_to_plan": True},
+        ),
+        (
+            "Teamuitje regisseurspool",
+            {"target_date": dt.date(2021, 9, 15), "target_text": "September 2021", "still_to_plan": True},
+        ),
+    ]:
+        services.forward_item_create(body=body, topic=topic, by=pt, **kwargs)
+    for earlier_meeting in [*earlier.values(), may]:
+        if earlier_meeting.minutes.status == Minutes.Status.DRAFT:
+            services.minutes_circulate(minutes=earlier_meeting.minutes, by=pt)
+    services.minutes_circulate(minutes=m.minutes, by=pt)
+    return m
+
+
+def _directors_2019(p, pt) -> Meeting:
+    """Seed 002: the closed part of the directors' meeting of 28 October 2019."""
+    m = _meeting(
+        K.DIRECTORS,
+        dt.date(2019, 10, 28),
+        by=pt,
+        start_time=dt.time(16, 0),
+        place="Actiecentrum Veiligheid en Zorg, Wibautstraat 6",
+        chair=p["demo-do-acvz"],
+        secretary=pt,
+        has_closed_part=True,
+    )
+    admitted = ["demo-do-politie", "demo-do-om", "demo-do-rn", "demo-do-rvdk", "demo-do-wpi", "do-partner", "pt"]
+    _attend(
+        m,
+        p,
+        by=pt,
+        present=[
+            "demo-do-acvz",
+            "demo-do-oov",
+            "demo-do-politie",
+            "demo-do-om",
+            "demo-do-wpi",
+            "demo-do-3ro",
+            "demo-do-rvdk",
+            "demo-do-secretaris",
+            "do-partner",
+        ],
+        absent=["demo-do-ggd", "demo-do-rn"],
+        guests=["pt"],
+        admitted=admitted,
+    )
+    item = services.agenda_item_add(
+        meeting=m,
+        title="Plan van aanpak doorontwikkeling beleidskader en uitvoeringskader iPGA-R",
+        is_closed_part=True,
+        by=pt,
+    )
+    _say(
+        item,
+        "Dit onderwerp is in een besloten deel besproken in aanwezigheid van: Politie, OM, RN, RvdK en WPI. GGD was afwezig.",
+        kind=E.NOTE,
+        by=pt,
+    )
+    _say(
+        item,
+        "licht toe dat doorontwikkeling van de aanpak nodig is: kenmerken van 'geradicaliseerden', de opkomst van andere ideologieën dan het jihadisme en de ervaringen met de huidige iPGA-R.",
+        person=p["pt"],
+        by=pt,
+    )
+    _say(
+        item,
+        "zou liever een duidelijker indeling van het voorstel zien. De term 'status: statisch' vindt hij een groot risico: of je staat op de lijst en er wordt op ingezet, of je gaat van de lijst af.",
+        person=p["demo-do-politie"],
+        by=pt,
+    )
+    _say(
+        item,
+        "adviseert eerst te starten met een herijking van het beleidskader en het Sociaal Domein op te nemen in de werkgroep.",
+        person=p["demo-do-om"],
+        by=pt,
+    )
+    _say(item, "oppert het een probleemanalyse te noemen en geen Plan van Aanpak.", person=p["demo-do-oov"], by=pt)
+    _say(item, "raadt aan ook het eigen functioneren te evalueren.", person=p["demo-do-wpi"], by=pt)
+    services.decision_create(
+        meeting=m,
+        agenda_item=item,
+        text="Het stuk wordt teruggebracht tot een probleemanalyse. Deze zal samen met het ophalen van een opdracht tot "
+        "doorontwikkeling op 18 november 2019 aan de Stuurgroep Veiligheid en Zorg worden voorgelegd.",
+        by=pt,
+    )
+    services.minutes_circulate(minutes=m.minutes, by=pt)
+    return m
+
+
+def _pto_r_minutes(p, pt) -> None:
+    """Minutes, attendance and case items for the PTO-R meetings cases.demo made for its decisions."""
+    today = timezone.localdate()
+    meetings = list(Meeting.objects.filter(body__kind=K.PTO_R).order_by("date"))
+    present = ["pt", "ptor-politie", "demo-ptor-om", "demo-ptor-rn", "demo-ptor-ggd", "demo-ptor-wpi"]
+    previous = None
+    for m in meetings:
+        if not Minutes.objects.filter(meeting=m).exists():
+            Minutes.objects.create(meeting=m)
+            if m.date <= today:
+                _attend(m, p, by=pt, present=present, absent=["demo-ptor-rvdk"])
+            services.agenda_item_add(meeting=m, title="Opening, agenda en mededelingen", by=pt)
+        for decision in m.decisions.filter(case__isnull=False, agenda_item__isnull=True).select_related("case"):
+            item = services.agenda_item_add(
+                meeting=m,
+                title="",
+                case=decision.case,
+                description=f"Voorstel: {decision.get_kind_display()}.",
+                by=pt,
+            )
+            # The decision was taken (and carried out) by cases.demo; the demo only files it under its item.
+            Decision.objects.filter(pk=decision.pk).update(agenda_item=item)
+            _say(
+                item,
+                "De regisseur licht de casus toe; de leden stellen vragen over voortgang en risico's.",
+                kind=E.NOTE,
+                by=pt,
+            )
+            if m.date == SEED_PTO_R:
+                # Seed 000 withholds its case on "4.1.4": kept as seen, flagged for a human in the publication.
+                services.agenda_item_set_ground(item=item, ground="4.1.4", by=pt)
+        if previous is not None and m.date <= today:
+            minutes = Minutes.objects.get(meeting=previous)
+            if minutes.status == Minutes.Status.DRAFT:
+                services.minutes_circulate(minutes=minutes, by=pt)
+                minutes.refresh_from_db()
+            if minutes.status == Minutes.Status.CIRCULATED:
+                services.minutes_adopt(minutes=minutes, at_meeting=m, by=pt)
+        previous = m
+
+
+def _team_year(p, pt) -> None:
+    """Team meetings every 4 weeks for a year up to two months ahead, adopted one after the other."""
+    today = timezone.localdate()
+    start = today - dt.timedelta(weeks=48)
+    start += dt.timedelta(days=(1 - start.weekday()) % 7)  # on Tuesdays, as the seed's team meeting
+    present = ["pt", *DIRECTORS]
+    previous = None
+    for n in range(15):
+        day = start + dt.timedelta(weeks=4 * n)
+        m = _meeting(K.TEAM, day, by=pt, start_time=dt.time(13, 30), place="Amstel 1")
+        if day <= today:
+            _attend(m, p, by=pt, present=present[: 7 + n % 3], absent=present[7 + n % 3 :])
+            opening = _item(m, 1)
+            _say(opening, "Caseloads en capaciteit besproken aan de hand van het pooloverzicht.", kind=E.NOTE, by=pt)
+            if n % 3 == 0:
+                services.action_create(
+                    meeting=m,
+                    subject=f"Intervisie voorbereiden ({day:%B})",
+                    description="Lotte Visser bereidt de casus voor de volgende intervisie voor.",
+                    owner=p["r-oov-3"],
+                    deadline=day + dt.timedelta(weeks=8),
+                    by=pt,
+                )
+            if previous is not None:
+                for action in services.open_actions_for(body=m.body, on=day).filter(meeting=previous):
+                    if n % 2 == 0:
+                        services.action_complete(action=action, meeting=m, by=pt)
+                services.minutes_circulate(minutes=previous.minutes, by=pt)
+                services.minutes_adopt(minutes=previous.minutes, at_meeting=m, by=pt)
+            previous = m
+
+
+@transaction.atomic
+def seed(*, stdout=None) -> None:
+    """Create the demo meetings once; a second run changes nothing."""
+    if not User.objects.filter(username="pt").exists():
+        return
+    people = _people()
+    _memberships(people)
+    if MinuteEntry.objects.exists():
+        return
+    pt = people["pt"]
+    _directors_2019(people, pt)
+    _pto_r_2020(people, pt)
+    _team_2021(people, pt)
+    _pto_r_minutes(people, pt)
+    _team_year(people, pt)
+    if stdout is not None:
+        stdout.write(f"meetings: {Meeting.objects.count()} meetings, {MinuteEntry.objects.count()} minute entries")
