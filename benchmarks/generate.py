@@ -21,6 +21,7 @@ from cases.models import (
     Case,
     CaseAccessGrant,
     CaseIdentity,
+    CaseTransition,
     CaseUserObjectPermission,
     Contact,
     DirectorAssignment,
@@ -152,7 +153,9 @@ def generate(*, cases: int, seed: int = 42) -> dict:
             )
         )
     all_cases = bulk_create_with_history(case_rows, Case, batch_size=BATCH, default_user=programme)
-    all_cases = list(Case.objects.order_by("pk").only("pk", "director_id", "included_on", "reported_on", "status"))
+    all_cases = list(
+        Case.objects.order_by("pk").only("pk", "director_id", "included_on", "reported_on", "status", "closed_on")
+    )
     CaseIdentity.objects.bulk_create(
         [
             CaseIdentity(case=case, first_name=f"Voornaam{case.pk}", last_name=f"Achternaam{case.pk}")
@@ -170,7 +173,31 @@ def generate(*, cases: int, seed: int = 42) -> dict:
         ],
         batch_size=BATCH,
     )
-    _log(f"{cases} cases with identities, history and assignments", started)
+    transitions = []
+    for case in all_cases:
+        steps = [(S.REPORTED, S.ASSESSMENT, case.reported_on + dt.timedelta(days=2))]
+        if case.included_on:
+            steps += [
+                (S.ASSESSMENT, S.ADVISED, max(case.included_on - dt.timedelta(days=7), case.reported_on)),
+                (S.ADVISED, S.ACTIVE, case.included_on),
+            ]
+            if case.status in (S.STATIC, S.AFTERCARE):
+                steps.append((S.ACTIVE, case.status, min(case.included_on + dt.timedelta(days=200), TODAY)))
+            if case.status == S.CLOSED:
+                steps.append((S.ACTIVE, S.CLOSED, case.closed_on))
+        for source, target, day in steps:
+            transitions.append(
+                CaseTransition(
+                    case_id=case.pk,
+                    from_status=source,
+                    to_status=target,
+                    at=timezone.make_aware(dt.datetime.combine(day, dt.time(10))),
+                    by=programme,
+                    reason="benchmark",
+                )
+            )
+    CaseTransition.objects.bulk_create(transitions, batch_size=BATCH)
+    _log(f"{cases} cases with identities, history, assignments and {len(transitions)} transitions", started)
 
     # --- grants: every director on their cases, users on a few cases each ---------------------------
     user_of_director = {d.pk: d.user_id for d in directors}
