@@ -1,6 +1,7 @@
 """Forms of the case pages: input shape only; the rules live in cases.services."""
 
 from django import forms
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from ipgar.models import Organisation
@@ -41,7 +42,16 @@ def _choices(model, current=None):
     return qs
 
 
-class IdentityFieldsMixin(forms.Form):
+class CaseForm(forms.Form):
+    """Labels start with a capital, as on every page; the model's verbose names are lower case."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            field.label = capfirst(field.label)
+
+
+class IdentityFieldsMixin(CaseForm):
     first_name = forms.CharField(label=_("first name"), max_length=100, required=False)
     last_name = forms.CharField(label=_("last name"), max_length=150, required=False)
     date_of_birth = _date(_("date of birth"), required=False)
@@ -72,7 +82,7 @@ class CaseRegisterForm(IdentityFieldsMixin):
     field_order = ["reported_on", "report_source", "area", "report_summary", "risk_category", "ideology"]
 
 
-class CaseEditForm(forms.Form):
+class CaseEditForm(CaseForm):
     version = forms.IntegerField(widget=forms.HiddenInput)
     reported_on = _date(_("reported on"))
     report_source = forms.ModelChoiceField(label=_("report source"), queryset=ReportSource.objects.none())
@@ -109,12 +119,12 @@ class CaseEditForm(forms.Form):
         }
 
 
-class InformationPictureForm(forms.Form):
+class InformationPictureForm(CaseForm):
     version = forms.IntegerField(widget=forms.HiddenInput)
     text = forms.CharField(label=_("information picture"), required=False, widget=forms.Textarea(attrs={"rows": 12}))
 
 
-class StatusForm(forms.Form):
+class StatusForm(CaseForm):
     to = forms.ChoiceField(label=_("new status"))
     reason = forms.CharField(label=_("reason"), widget=forms.Textarea(attrs={"rows": 3}))
 
@@ -123,13 +133,13 @@ class StatusForm(forms.Form):
         self.fields["to"].choices = [(value, Case.Status(value).label) for value in targets]
 
 
-class ContactForm(forms.Form):
+class ContactForm(CaseForm):
     date = _date(_("date"))
     kind = forms.ChoiceField(label=_("kind"), choices=Contact.Kind.choices)
     note = forms.CharField(label=_("short note"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
 
-class InterventionForm(forms.Form):
+class InterventionForm(CaseForm):
     type = forms.ModelChoiceField(label=_("intervention"), queryset=InterventionType.objects.none())
     partner = forms.ModelChoiceField(label=_("executing partner"), queryset=Organisation.objects.all())
     goal = forms.CharField(label=_("goal"), widget=forms.Textarea(attrs={"rows": 3}))
@@ -145,7 +155,7 @@ class InterventionForm(forms.Form):
         self.fields["type"].label_from_instance = lambda t: f"{t} ({_('archived')})" if t.archived else str(t)
 
 
-class ScoreForm(forms.Form):
+class ScoreForm(CaseForm):
     domain = forms.ModelChoiceField(label=_("life domain"), queryset=LifeDomain.objects.in_use())
     score = forms.IntegerField(
         label=_("score (ZRM 1-5)"),
@@ -155,7 +165,7 @@ class ScoreForm(forms.Form):
     note = forms.CharField(label=_("note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
 
-class PlanGoalForm(forms.Form):
+class PlanGoalForm(CaseForm):
     domain = forms.ModelChoiceField(label=_("life domain"), queryset=LifeDomain.objects.none())
     goal = forms.CharField(label=_("goal"), widget=forms.Textarea(attrs={"rows": 3}))
     status = forms.ChoiceField(label=_("status"), choices=PlanGoal.Status.choices)
@@ -165,19 +175,19 @@ class PlanGoalForm(forms.Form):
         self.fields["domain"].queryset = _choices(LifeDomain, current_domain)
 
 
-class NetworkLinkForm(forms.Form):
+class NetworkLinkForm(CaseForm):
     other_code = forms.CharField(label=_("code of the other case"), max_length=20, help_text=_("e.g. R-2026-017"))
     kind = forms.ChoiceField(label=_("kind"), choices=NetworkLink.Kind.choices)
     note = forms.CharField(label=_("note"), max_length=200, required=False)
 
 
-class EscalationForm(forms.Form):
+class EscalationForm(CaseForm):
     body = forms.ChoiceField(label=_("to"), choices=Escalation.Body.choices)
     request = forms.ChoiceField(label=_("request"), choices=Escalation.Request.choices)
     question = forms.CharField(label=_("question"), widget=forms.Textarea(attrs={"rows": 4}))
 
 
-class CaseFilterForm(forms.Form):
+class CaseFilterForm(CaseForm):
     q = forms.CharField(label=_("code"), required=False)
     status = forms.ChoiceField(label=_("status"), required=False, choices=[("", _("all")), *Case.Status.choices])
     director = forms.ModelChoiceField(
