@@ -1,0 +1,366 @@
+"""The authorization matrix (issue 4, FIELD-NOTES 17).
+
+Every named URL of the project is in POLICY, or the test fails. For every role and for own /
+substituted / other / partner-registered cases it asserts the status (200, 302 or 404 — never
+403 or 500) and that identity and information picture of cases the role may not read are not
+in the HTML. Adding a URL means adding one line below.
+"""
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import pytest
+from django.db import transaction
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
+
+from cases import permissions
+from cases.models import CaseAccessGrant
+from ipgar import roles
+from meetings import services as meeting_services
+from meetings.models import MeetingBody
+from monitor import services as monitor_services
+from tests.access.factories import InterventionPartnerFactory, register_partner
+from tests.cases.factories import (
+    CaseFactory,
+    DirectorFactory,
+    InterventionFactory,
+    PlanGoalFactory,
+    ProgrammeUserFactory,
+)
+from tests.ipgar.factories import UserFactory
+
+# Public pages: no login, no case data. Everything else must be in POLICY.
+PUBLIC = {"login", "logout", "two_factor", "healthz", "set_language", "accessibility"}
+SKIPPED_NAMESPACES = {"admin"}
+
+PT, DIR, PTOR, PARTNER, IP, FG, ADMIN = (
+    roles.PROGRAMME_TEAM,
+    roles.DIRECTOR,
+    roles.PTO_R_MEMBER,
+    roles.PARTNER,
+    roles.INTERVENTION_PARTNER,
+    roles.PRIVACY_OFFICER,
+    roles.ADMINISTRATOR,
+)
+ROLES = (PT, DIR, PTOR, PARTNER, IP, FG, ADMIN)
+OWN, SUB, OTHER, REG = "own", "substituted", "other", "registered"
+CASE_VARIANTS = (OWN, SUB, OTHER, REG)
+OK = 200
+NO = 404
+DONE = {200, 302}  # a POST that succeeds (redirect) or shows the form with errors
+
+
+# --- the world every row is checked against ------------------------------------------------------
+
+
+@dataclass
+class Target:
+    case: object
+    intervention: object
+    goal: object
+    registration: object | None = None
+
+
+@dataclass
+class World:
+    users: dict
+    me: object  # the acting director
+    targets: dict
+    meeting: object
+    snapshots: dict
+    instruction: object | None = None
+    action: object | None = None
+
+
+def _secret_identity(case, variant):
+    identity = case.identity
+    identity.last_name = f"Achternaam{variant.capitalize()}Geheim"
+    identity.address = f"Geheimestraat {variant}"
+    identity.save()
+    case.information_picture = f"Informatiebeeld {variant} vertrouwelijk"
+    case.save()
+
+
+def build_world() -> World:
+    by = ProgrammeUserFactory(username="matrix-pt")
+    me, absent, other_director = DirectorFactory(), DirectorFactory(), DirectorFactory()
+    users = {
+        PT: by,
+        DIR: me.user,
+        PTOR: UserFactory(username="matrix-ptor", role=PTOR),
+        PARTNER: UserFactory(username="matrix-partner", role=PARTNER),
+        IP: InterventionPartnerFactory(username="matrix-ip"),
+        FG: UserFactory(username="matrix-fg", role=FG),
+        ADMIN: UserFactory(username="matrix-admin", role=ADMIN, is_staff=True),
+    }
+    cases = {
+        OWN: CaseFactory(active=True, director=me),
+        SUB: CaseFactory(active=True, director=absent),
+        OTHER: CaseFactory(active=True, director=other_director),
+        REG: CaseFactory(active=True, director=other_director),
+    }
+    targets = {}
+    for variant, case in cases.items():
+        _secret_identity(case, variant)
+        targets[variant] = Target(
+            case=case, intervention=InterventionFactory(case=case), goal=PlanGoalFactory(case=case)
+        )
+    now = timezone.now()
+    permissions.grant_case_access(
+        user=me.user, case=cases[SUB], kind=CaseAccessGrant.Kind.SUBSTITUTE, reason="vervanging", by=by,
+        valid_from=now - dt.timedelta(days=1), valid_until=now + dt.timedelta(days=7),
+    )  # fmt: skip
+    targets[REG].registration = register_partner(
+        case=cases[REG], person=users[IP], by=by, interventions=[targets[REG].intervention]
+    )
+    for variant in (OWN, SUB, OTHER):
+        targets[variant].registration = register_partner(case=cases[variant], by=by)
+    # A PTO-R meeting the PTO-R member is invited to, with the 'other' case on its agenda.
+    meeting = meeting_services.meeting_create(
+        body=MeetingBody.objects.get(kind=MeetingBody.Kind.PTO_R), date=timezone.localdate(), by=by
+    )
+    meeting_services.invitation_save(meeting=meeting, by=by, user=users[PTOR])
+    meeting_services.agenda_item_add(meeting=meeting, title="", by=by, case=cases[OTHER])
+    snapshots = {
+        snapshot.variant: snapshot for snapshot in monitor_services.snapshot_build(year=2025, quarter=2, by=by)
+    }
+    return World(users=users, me=me, targets=targets, meeting=meeting, snapshots=snapshots)
+
+
+def forbidden_values(world: World, role: str) -> list[str]:
+    """Identity and information picture of every case this role may not read in full."""
+    readable = {PT: set(CASE_VARIANTS), DIR: {OWN, SUB}}.get(role, set())
+    values = []
+    for variant, target in world.targets.items():
+        if variant not in readable:
+            identity = target.case.identity
+            values += [identity.last_name, identity.bsn, identity.address, target.case.information_picture]
+    return values
+
+
+# --- the policy table: one line per URL name ---------------------------------------------------------
+
+
+@dataclass
+class Row:
+    kwargs: Callable[[World, str], dict] = lambda world, variant: {}
+    expect: dict = field(default_factory=dict)  # role -> status | {statuses} | {variant: status}
+    variants: tuple = ("-",)
+    method: str = "get"
+    data: dict = field(default_factory=dict)
+
+
+def only(*allowed, status=OK) -> dict:
+    return {role: (status if role in allowed else NO) for role in ROLES}
+
+
+def page(*allowed, status=OK) -> Row:
+    return Row(expect=only(*allowed, status=status))
+
+
+def post(*allowed) -> Row:
+    return Row(expect=only(*allowed, status=DONE), method="post")
+
+
+# Who reads which case: PT every case; the director own and substituted; nobody else.
+CASE_FILE = {**only(PT), DIR: {OWN: OK, SUB: OK, OTHER: NO, REG: NO}}
+CASE_MANAGE = {**only(PT, status=DONE), DIR: {OWN: DONE, SUB: DONE, OTHER: NO, REG: NO}}
+
+
+def case(expect=CASE_FILE, *, key="pk", extra=None, method="get") -> Row:
+    def kwargs(world, variant):
+        target = world.targets[variant]
+        return {key: target.case.pk, **(extra(target) if extra else {})}
+
+    return Row(kwargs=kwargs, expect=expect, variants=CASE_VARIANTS, method=method)
+
+
+def of(kind: str, row: Row, **fixed) -> Row:
+    """Row on one object of the world (meeting, director, snapshot …)."""
+    getters = {
+        "meeting": lambda w, v: {"pk": w.meeting.pk, **fixed},
+        "director": lambda w, v: {"pk": w.me.pk},
+        "snapshot": lambda w, v: {"year": 2025, "quarter": 2, "variant": v},
+        "registration": lambda w, v: {"pk": w.targets[v].registration.pk},
+    }
+    row.kwargs = getters[kind]
+    return row
+
+
+def meeting_case(expect) -> Row:
+    return Row(
+        kwargs=lambda w, v: {"pk": w.meeting.pk, "case_pk": w.targets[v].case.pk}, expect=expect, variants=CASE_VARIANTS
+    )
+
+
+MONITOR_ROLES = (PT, DIR, PTOR, PARTNER)
+MONITOR_VARIANT = {
+    PT: OK,
+    DIR: {"gross": NO, "net": OK},
+    PTOR: OK,
+    PARTNER: {"gross": NO, "net": OK},
+    IP: NO,
+    FG: NO,
+    ADMIN: NO,
+}
+INVITED = only(PT, PTOR)
+ON_AGENDA = {OWN: NO, SUB: NO, OTHER: OK, REG: NO}
+
+POLICY: dict[str, Row] = {
+    "home": page(*ROLES),
+    # ipgar: the privacy officer's log
+    "ipgar:access_log": page(FG),
+    "ipgar:access_log_csv": page(FG),
+    # cases
+    # Directors get the list filtered to their own and substituted cases (checked for leaks).
+    "cases:list": page(PT, DIR),
+    "cases:caseload": page(DIR),
+    "cases:new": page(PT),
+    "cases:detail": case(),
+    "cases:history": case(),
+    "cases:identity": case(),
+    "cases:information_picture": case(),
+    "cases:edit": case(CASE_MANAGE),
+    # Status changes are the programme team's (PTO-R decisions are carried out from meetings).
+    "cases:status": case(only(PT, status=DONE)),
+    "cases:contact_new": case(CASE_MANAGE),
+    "cases:intervention_new": case(CASE_MANAGE),
+    "cases:intervention_edit": case(CASE_MANAGE, extra=lambda t: {"intervention_pk": t.intervention.pk}),
+    "cases:score_new": case(CASE_MANAGE),
+    "cases:plan_goal_new": case(CASE_MANAGE),
+    "cases:plan_goal_edit": case(CASE_MANAGE, extra=lambda t: {"goal_pk": t.goal.pk}),
+    "cases:link_new": case(CASE_MANAGE),
+    "cases:escalate": case(CASE_MANAGE),
+    # access (this issue)
+    "access:partner_list": page(IP),
+    "access:partner_detail": case({**only(), IP: {OWN: NO, SUB: NO, OTHER: NO, REG: OK}}, key="case_id"),
+    "access:registration_list": case({**only(PT), DIR: {OWN: OK, SUB: NO, OTHER: NO, REG: NO}}, key="case_id"),
+    "access:registration_create": case({**only(PT), DIR: {OWN: OK, SUB: NO, OTHER: NO, REG: NO}}, key="case_id"),
+    "access:registration_end": Row(
+        kwargs=lambda w, v: {"pk": w.targets[v].registration.pk},
+        expect={**only(PT, status=302), DIR: {OWN: 302, SUB: NO, OTHER: NO, REG: NO}},
+        variants=CASE_VARIANTS,
+        method="post",
+    ),
+    "access:subject_access": page(PT),
+    # pool
+    "pool:overview": page(PT),
+    "pool:caseload_csv": page(PT),
+    "pool:mine": page(DIR),
+    "pool:directory": page(PT, DIR),
+    "pool:director_new": page(PT),
+    "pool:director": of("director", page(PT)),
+    "pool:director_edit": of("director", page(PT)),
+    "pool:handover": of("director", page(PT)),
+    "pool:absence_new": of("director", page(PT)),
+    "pool:review_new": of("director", page(PT)),
+    "pool:three_way_new": of("director", page(PT)),
+    "pool:instruction_done": Row(kwargs=lambda w, v: {"pk": 999_999}, expect=only(), method="post"),
+    "pool:assign_list": page(PT),
+    "pool:assign": case(only(PT), key="case_pk"),
+    # meetings
+    # Roles without meetings get an empty list/feed (no data shown); 404 is preferred, reported.
+    "meetings:list": Row(expect={**only(PT, DIR, PTOR, PARTNER), IP: {OK, NO}, FG: {OK, NO}, ADMIN: {OK, NO}}),
+    "meetings:create": page(PT),
+    "meetings:calendar": Row(expect={**only(PT, DIR, PTOR, PARTNER), IP: {OK, NO}, FG: {OK, NO}, ADMIN: {OK, NO}}),
+    "meetings:bodies": page(PT),
+    "meetings:body": Row(kwargs=lambda w, v: {"pk": w.meeting.body_id}, expect=only(PT)),
+    "meetings:detail": of("meeting", Row(expect=INVITED)),
+    "meetings:item_add": of("meeting", page(PT)),
+    "meetings:attendance": of("meeting", page(PT)),
+    "meetings:entry_add": of("meeting", page(PT)),
+    "meetings:decision_add": of("meeting", page(PT)),
+    "meetings:action_add": of("meeting", page(PT)),
+    "meetings:action_done": Row(
+        kwargs=lambda w, v: {"pk": w.meeting.pk, "action_pk": 999_999}, expect=only(), method="post"
+    ),
+    "meetings:forward_add": of("meeting", page(PT)),
+    "meetings:circulate": of("meeting", post(PT)),
+    "meetings:adopt": of("meeting", post(PT)),
+    "meetings:amend": of("meeting", page(PT)),
+    # Only the case on the agenda ('other') has a summary in this meeting.
+    "meetings:case_summary": meeting_case({**only(), PT: ON_AGENDA, PTOR: ON_AGENDA}),
+    "meetings:minutes_pdf": of("meeting", Row(expect=INVITED)),
+    "meetings:minutes_docx": of("meeting", Row(expect=INVITED)),
+    "meetings:woo": of("meeting", page(PT)),
+    "meetings:woo_pdf": of("meeting", page(PT)),
+    # monitor
+    "monitor:index": page(*MONITOR_ROLES),
+    "monitor:detail": of("snapshot", Row(expect=MONITOR_VARIANT, variants=("gross", "net"))),
+    "monitor:export_pdf": of("snapshot", Row(expect=MONITOR_VARIANT, variants=("gross", "net"))),
+    "monitor:export_xlsx": of("snapshot", Row(expect=MONITOR_VARIANT, variants=("gross", "net"))),
+}
+
+
+# --- the tests -----------------------------------------------------------------------------------------
+
+
+def project_url_names() -> set[str]:
+    def walk(patterns, namespace=None):
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                inner = pattern.namespace or namespace
+                if namespace and pattern.namespace:
+                    inner = f"{namespace}:{pattern.namespace}"
+                yield from walk(pattern.url_patterns, inner)
+            elif isinstance(pattern, URLPattern) and pattern.name:
+                yield f"{namespace}:{pattern.name}" if namespace else pattern.name
+
+    return {name for name in walk(get_resolver().url_patterns) if name.split(":", 1)[0] not in SKIPPED_NAMESPACES}
+
+
+def test_every_url_of_the_project_is_in_the_policy():
+    names = project_url_names()
+    missing = sorted(names - set(POLICY) - PUBLIC)
+    assert not missing, f"URL names without a row in tests/access/test_matrix.py POLICY: {missing}"
+    stale = sorted(set(POLICY) - names)
+    assert not stale, f"POLICY rows for URL names that no longer exist: {stale}"
+
+
+@pytest.fixture(scope="module")
+def world(django_db_setup, django_db_blocker):
+    # Built once for the module inside a transaction rolled back at the end; each test
+    # runs in its own savepoint, so requests (and their log entries) never leak between tests.
+    with django_db_blocker.unblock():
+        atomic = transaction.atomic()
+        atomic.__enter__()
+        built = build_world()
+    yield built
+    with django_db_blocker.unblock():
+        transaction.set_rollback(True)
+        atomic.__exit__(None, None, None)
+
+
+def _expected(row: Row, role: str, variant: str):
+    value = row.expect[role]
+    if isinstance(value, dict):
+        value = value[variant]
+    return value if isinstance(value, set) else {value}
+
+
+@pytest.mark.parametrize("name", sorted(POLICY))
+@pytest.mark.django_db
+def test_matrix(client, world, name):
+    row = POLICY[name]
+    failures = []
+    for variant in row.variants:
+        url = reverse(name, kwargs=row.kwargs(world, variant))
+        client.logout()
+        response = getattr(client, row.method)(url, row.data)
+        if response.status_code != 302 or "/accounts/login/" not in response.get("Location", ""):
+            failures.append(f"anonymous {variant}: {response.status_code}, not a redirect to the login page")
+        for role in ROLES:
+            client.force_login(world.users[role])
+            response = getattr(client, row.method)(url, row.data)
+            expected = _expected(row, role, variant)
+            if response.status_code not in expected:
+                failures.append(f"{role} {variant} {url}: {response.status_code}, expected {sorted(expected)}")
+                continue
+            if response.status_code == 200 and not getattr(response, "streaming", False):
+                body = response.content.decode(errors="replace")
+                leaked = [value for value in forbidden_values(world, role) if value and value in body]
+                if leaked:
+                    failures.append(f"{role} {variant} {url}: shows {leaked}")
+    assert not failures, f"{name}:\n" + "\n".join(failures)
