@@ -46,6 +46,15 @@ def meeting_condition(user) -> Q:
     return Q(invited) | (Q(member) & Q(body__kind__in=member_kinds(user)))
 
 
+def can_use_meetings(user) -> bool:
+    """The meetings pages are for the roles that take part in bodies, and for invited guests."""
+    if not _authenticated(user):
+        return False
+    if roles.is_programme_team(user) or member_kinds(user):
+        return True
+    return Invitation.objects.filter(user=user).exists()
+
+
 def can_view_meeting(user, meeting: Meeting) -> bool:
     if not _authenticated(user):
         return False

@@ -67,7 +67,14 @@ def _form_page(request, *, form, title: str, back: str, intro: str = "", submit:
 # --- lists and the meeting page --------------------------------------------------------------
 
 
+def _require_meeting_user(request):
+    if not permissions.can_use_meetings(request.user):
+        access_log.denied(request, record_type="meetings.meeting", record_id="", section="list")
+        raise Http404
+
+
 def meeting_list(request):
+    _require_meeting_user(request)
     meetings = list(selectors.meeting_list(user=request.user)[:200])
     today = timezone.localdate()
     return render(
@@ -425,6 +432,7 @@ def calendar(request):
     """iCalendar feed of one's own meetings; behind the session login like every page."""
     from icalendar import Calendar, Event
 
+    _require_meeting_user(request)
     cal = Calendar()
     cal.add("prodid", "-//Gemeente Amsterdam//iPGA-R//NL")
     cal.add("version", "2.0")
