@@ -97,7 +97,8 @@ class EntryForm(_MeetingItemsForm):
 
 
 class DecisionForm(_MeetingItemsForm):
-    agenda_item = forms.ModelChoiceField(label=_("agenda item"), queryset=AgendaItem.objects.none(), required=False)
+    # Every BESLUIT is minuted under an item, as in the seed minutes.
+    agenda_item = forms.ModelChoiceField(label=_("agenda item"), queryset=AgendaItem.objects.none())
     kind = forms.ChoiceField(label=_("kind"), choices=Decision.Kind.choices)
     text = forms.CharField(label=_("decision"), widget=forms.Textarea)
     case = forms.ModelChoiceField(label=_("case"), queryset=Case.objects.none(), required=False)
@@ -110,6 +111,8 @@ class DecisionForm(_MeetingItemsForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
+        if not self.initial.get("agenda_item"):
+            self.initial["agenda_item"] = self.fields["agenda_item"].queryset.values_list("pk", flat=True).first()
         self.fields["case"].queryset = Case.objects.visible_to(user).order_by("code")
         if self.meeting.body.kind != MeetingBody.Kind.PTO_R:
             self.fields["kind"].choices = [(Decision.Kind.GENERAL, Decision.Kind.GENERAL.label)]

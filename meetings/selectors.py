@@ -110,6 +110,7 @@ class MeetingView:
     can_manage: bool
     to_adopt: list  # minutes of earlier meetings this meeting can adopt
     amendments: list
+    loose_decisions: list = field(default_factory=list)  # recorded without an item (cases.demo, admin)
 
 
 def meeting_view(*, user, meeting: Meeting) -> MeetingView:
@@ -135,6 +136,8 @@ def meeting_view(*, user, meeting: Meeting) -> MeetingView:
         )
     )
     case_ids = {i.case_id for i in items if i.case_id}
+    loose = list(Decision.objects.filter(meeting=meeting, agenda_item__isnull=True).select_related("case"))
+    case_ids |= {d.case_id for d in loose if d.case_id}
     visible_cases = set(Case.objects.visible_to(user).filter(pk__in=case_ids).values_list("pk", flat=True))
     summary_ok = (
         meeting.body.kind == MeetingBody.Kind.PTO_R
@@ -183,6 +186,7 @@ def meeting_view(*, user, meeting: Meeting) -> MeetingView:
         can_manage=permissions.can_manage(user, meeting),
         to_adopt=to_adopt,
         amendments=list(minutes.amendments.select_related("agenda_item", "by")) if minutes.pk else [],
+        loose_decisions=[d for d in loose if d.case_id is None or d.case_id in visible_cases],
     )
 
 
