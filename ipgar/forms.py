@@ -14,6 +14,10 @@ _WIDGET_CLASSES = {
     "selectmultiple": "ams-select",
     "textarea": "ams-text-area",
     "checkbox": "ams-checkbox__input",
+    # Groups of native radios/checkboxes: the ADS input classes hide the native control
+    # (inline-size 0) and need the ADS label markup, so these keep the browser's own.
+    "radioselect": "ipgar-choice",
+    "checkboxselectmultiple": "ipgar-choice",
     "date": "ams-date-input",
     "datetime": "ams-date-time-input",
     "file": "ams-file-input",
