@@ -213,6 +213,16 @@ def _pto_r_2020(p, pt) -> Meeting:
         deadline=dt.date(2020, 4, 6),
         by=pt,
     )
+    # Seed 000 discusses one case (withheld on "4.1.4"): a demo case that was running then.
+    from cases.models import Case
+
+    running = Case.objects.filter(included_on__lt=SEED_PTO_R, closed_on__isnull=True).order_by("code").first()
+    if running is not None and not m.agenda_items.filter(case=running).exists():
+        case_item = services.agenda_item_add(
+            meeting=m, title="", case=running, description="Voortgang van de casus.", by=pt
+        )
+        _say(case_item, "De regisseur licht de voortgang toe; de interventies lopen volgens plan.", kind=E.NOTE, by=pt)
+        services.agenda_item_set_ground(item=case_item, ground="4.1.4", by=pt)
     expect = services.agenda_item_add(
         meeting=m, title="Wat verwachten wij van de regisseurs en wat moeten zij kennen en kunnen?", by=pt
     )
