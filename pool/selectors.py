@@ -106,6 +106,12 @@ def pool_overview(*, on: dt.date | None = None) -> models.QuerySet:
     return director_figures(on=on).filter(Q(in_pool=True) | Q(active_cases__gt=0))
 
 
+def reviews_due(*, on: dt.date | None = None, within_days: int = 0) -> models.QuerySet:
+    """Directors in the pool whose caseload review falls due by `on` + within_days (daily alert)."""
+    on = on or timezone.localdate()
+    return director_figures(on=on).filter(in_pool=True, next_review_due__lte=on + dt.timedelta(days=within_days))
+
+
 def director_get(*, pk: int, on: dt.date | None = None) -> Director | None:
     return director_figures(on=on).filter(pk=pk).first()
 

@@ -122,3 +122,12 @@ def test_director_page_runs_a_bounded_number_of_queries(client, django_assert_ma
     with django_assert_max_num_queries(20):
         response = client.get(reverse("pool:director", args=[director.pk]))
     assert response.status_code == 200
+
+
+def test_reviews_due_lists_directors_whose_review_falls_due():
+    on = dt.date(2026, 6, 1)
+    due = DirectorFactory(active_from=dt.date(2026, 1, 1))
+    later = DirectorFactory(active_from=dt.date(2026, 5, 1))
+    services.review_record(director=later, held_on=dt.date(2026, 5, 20), by=ProgrammeUserFactory())
+    assert list(selectors.reviews_due(on=on)) == [due]
+    assert set(selectors.reviews_due(on=on, within_days=90)) == {due, later}
