@@ -4,16 +4,16 @@ Every form of every app renders through this renderer: labels, help text and err
 tied to their input (aria-describedby), inputs carry the design-system classes.
 """
 
-from django.conf import settings
 from django.forms.boundfield import BoundField
-from django.forms.renderers import DjangoTemplates
-from django.utils.functional import cached_property
+from django.forms.renderers import TemplatesSetting
 
 _WIDGET_CLASSES = {
     "select": "ams-select",
     "selectmultiple": "ams-select",
     "textarea": "ams-text-area",
-    "checkbox": "ams-checkbox__input",
+    # A lone native checkbox: the ADS checkbox class hides the native control and needs
+    # its own label markup, so it keeps the browser's control with our spacing.
+    "checkbox": "ipgar-checkbox__input",
     # Groups of native radios/checkboxes: the ADS input classes hide the native control
     # (inline-size 0) and need the ADS label markup, so these keep the browser's own.
     "radioselect": "ipgar-choice",
@@ -38,16 +38,8 @@ class AccessibleBoundField(BoundField):
         return attrs
 
 
-class AccessibleFormRenderer(DjangoTemplates):
+class AccessibleFormRenderer(TemplatesSetting):
+    """Renders with the project's TEMPLATES (so templates/ipgar/forms/ is found)."""
+
     form_template_name = "ipgar/forms/div.html"
     bound_field_class = AccessibleBoundField
-
-    @cached_property
-    def engine(self):
-        # Django's own form engine only sees app directories; ipgar/forms/*.html lives in
-        # the project's templates/ folder, so add the project's template DIRS to it.
-        engine = super().engine
-        project_dirs = [d for config in settings.TEMPLATES for d in config.get("DIRS", [])]
-        return self.backend(
-            {"APP_DIRS": True, "DIRS": [*engine.engine.dirs, *project_dirs], "NAME": "djangoforms", "OPTIONS": {}}
-        )
