@@ -9,6 +9,7 @@ NAVIGATION = [
     ("cases:caseload", _("My caseload"), {roles.DIRECTOR}),
     ("cases:list", _("Cases"), {roles.PROGRAMME_TEAM}),
     ("access:partner_list", _("My cases"), {roles.INTERVENTION_PARTNER}),
+    ("pool:mine", _("My capacity"), {roles.DIRECTOR}),
     ("pool:overview", _("Director pool"), {roles.PROGRAMME_TEAM}),
     ("pool:directory", _("Directory"), {roles.PROGRAMME_TEAM, roles.DIRECTOR}),
     ("meetings:list", _("Meetings"), {roles.PROGRAMME_TEAM, roles.DIRECTOR, roles.PTO_R_MEMBER, roles.PARTNER}),
