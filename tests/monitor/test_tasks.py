@@ -73,7 +73,8 @@ def test_a_crash_halfway_leaves_nothing_and_the_retry_builds_the_whole_pair():
 @pytest.mark.worker
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_quarterly_task_is_idempotent_on_a_real_worker(celery_worker_process):
-    DirectorFactory()
+    # Transactional: the test reads what the worker commits. No reference data is needed,
+    # as an earlier live-server test may have flushed the rows of the data migrations.
     app = celery_worker_process.app
     # Two deliveries at once (beat twice, or a redelivery after a lost ack) and one later retry.
     results = [
