@@ -23,6 +23,45 @@ def _clear_guardian_content_type_cache():
     ContentType.objects.clear_cache()
 
 
+# Data migrations that seed reference data (roles, organisations, catalogues, bodies).
+REFERENCE_DATA_MIGRATIONS = [
+    "ipgar.migrations.0002_roles_and_organisations",
+    "cases.migrations.0003_reference_data",
+    "meetings.migrations.0002_meeting_bodies",
+]
+
+
+def _is_transactional(request) -> bool:
+    marker = request.node.get_closest_marker("django_db")
+    if marker is not None and marker.kwargs.get("transaction"):
+        return True
+    return bool({"transactional_db", "live_server"} & set(request.fixturenames))
+
+
+@pytest.fixture(autouse=True)
+def _reference_data_after_flush(request):
+    """A transactional test's teardown flushes every table, reference data included.
+
+    pytest-django runs transactional tests last; the next one (a worker test without
+    serialized_rollback, say) would find no roles or organisations. Put them back, the
+    way the migrations made them, whenever they are missing.
+    """
+    if _is_transactional(request):
+        request.getfixturevalue("transactional_db")
+        from django.apps import apps
+        from django.contrib.auth.models import Group
+
+        if not Group.objects.exists():
+            from importlib import import_module
+
+            from ipgar.apps import _sync_administrator_permissions
+
+            for module in REFERENCE_DATA_MIGRATIONS:
+                import_module(module).forwards(apps, None)
+            _sync_administrator_permissions()
+    yield
+
+
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args):
     return {
