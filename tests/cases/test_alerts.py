@@ -1,11 +1,9 @@
 """Alert thresholds (settings, days), computed in SQL by Case.objects.with_alerts(), under a frozen clock."""
 
 import datetime as dt
-import threading
 
 import pytest
 import time_machine
-from django.db import connection
 
 from cases import services
 from cases.models import Area, Case, ReportSource
@@ -103,26 +101,3 @@ def test_codes_run_per_year():
     second = services.case_register(reported_on=dt.date(2026, 2, 5), **kwargs)
     old = services.case_register(reported_on=dt.date(2025, 12, 5), **kwargs)
     assert (first.code, second.code, old.code) == ("R-2026-001", "R-2026-002", "R-2025-001")
-
-
-@pytest.mark.django_db(transaction=True)
-def test_concurrent_registrations_get_distinct_codes():
-    by = ProgrammeUserFactory()
-    kwargs = {"by": by, "report_source": ReportSource.objects.first(), "area": Area.objects.first()}
-    codes, errors = [], []
-
-    def register():
-        try:
-            codes.append(services.case_register(reported_on=dt.date(2026, 3, 1), **kwargs).code)
-        except Exception as error:  # noqa: BLE001 - the assertion below reports it
-            errors.append(error)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=register) for _ in range(4)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert not errors
-    assert sorted(codes) == [f"R-2026-00{n}" for n in range(1, 5)]
