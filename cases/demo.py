@@ -338,7 +338,7 @@ class _Seeder:
                 months = _months(dt.date(2019, 9, 1), dt.date(2019, 12, 31))
             spec["included_on"] = rng.choice(months)
             # Reports from 2019 on (32 weeks before September 2019 is January 2019).
-        # Lead time report → inclusion: 1-32 weeks around an 8-week average (seed 003).
+            # Lead time report → inclusion: 1-32 weeks around an 8-week average (seed 003).
             spec["lead_weeks"] = max(1, min(32, round(rng.lognormvariate(math.log(7), 0.6))))
             area_codes = AMSTELLAND_AREAS if spec["director"] == "r-amstelland" else AMSTERDAM_AREAS
             spec["area"] = rng.choice(area_codes)
