@@ -11,6 +11,7 @@ import platform
 import subprocess
 import sys
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 import dj_database_url
 
@@ -48,8 +49,8 @@ def _database_url_for(base: str, name: str) -> str:
             exists = None
         if not exists:
             conn.execute(f'CREATE DATABASE "{name}"')
-    old_name = config["NAME"]
-    return base.replace(f"/{old_name}", f"/{name}", 1) if f"/{old_name}" in base else base
+    parts = urlsplit(base)
+    return urlunsplit(parts._replace(path=f"/{name}"))
 
 
 def _machine() -> str:
