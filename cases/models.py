@@ -125,13 +125,9 @@ class CaseQuerySet(models.QuerySet):
         contact_cutoff = today - dt.timedelta(days=settings.IPGAR_NO_CONTACT_DAYS)
         intervention_cutoff = today - dt.timedelta(days=settings.IPGAR_NO_INTERVENTION_DAYS)
         pending_cutoff = today - dt.timedelta(days=settings.IPGAR_PENDING_REPORT_DAYS)
-        last_contact = (
-            Contact.objects.filter(case=OuterRef("pk"), date__lte=today)
-            .order_by()
-            .values("case")
-            .annotate(last=models.Max("date"))
-            .values("last")
-        )
+        # ORDER BY … LIMIT 1 walks the (case, -date) index backwards: one index entry per case
+        # instead of aggregating every contact (issue 8).
+        last_contact = Contact.objects.filter(case=OuterRef("pk"), date__lte=today).order_by("-date").values("date")[:1]
         last_intervention = (
             Intervention.objects.filter(case=OuterRef("pk"))
             .order_by()
@@ -139,12 +135,19 @@ class CaseQuerySet(models.QuerySet):
             .annotate(last=models.Max(Greatest("started_on", "ended_on")))
             .values("last")
         )
-        running = Intervention.objects.filter(case=OuterRef("pk"), status=Intervention.Status.RUNNING)
+        # A LIMIT 1 scalar subquery, not EXISTS: PostgreSQL would turn EXISTS into a hashed scan of
+        # every running intervention in the country before a page of 25 rows (issue 8).
+        running = Intervention.objects.filter(case=OuterRef("pk"), status=Intervention.Status.RUNNING).values("pk")[:1]
         on_caseload = Q(status__in=Case.CASELOAD_STATUSES)
         qs = self.annotate(
             last_contact_on=models.Subquery(last_contact, output_field=models.DateField()),
             last_intervention_on=models.Subquery(last_intervention, output_field=models.DateField()),
-            has_running_intervention=Exists(running),
+            running_intervention_id=models.Subquery(running),
+        )
+        qs = qs.annotate(
+            has_running_intervention=models.ExpressionWrapper(
+                Q(running_intervention_id__isnull=False), output_field=models.BooleanField()
+            ),
         )
         no_contact = (
             on_caseload
@@ -246,6 +249,9 @@ class Case(models.Model):
         indexes = [
             models.Index(fields=["status", "director"]),
             models.Index(fields=["director", "status"]),
+            # The case list's order (newest report first), with and without a status filter.
+            models.Index(fields=["-reported_on", "-id"], name="case_list_order_idx"),
+            models.Index(fields=["status", "-reported_on", "-id"], name="case_list_status_order_idx"),
         ]
         constraints = [
             models.CheckConstraint(
