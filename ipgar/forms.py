@@ -6,6 +6,9 @@ tied to their input (aria-describedby), inputs carry the design-system classes.
 
 from django.forms.boundfield import BoundField
 from django.forms.renderers import TemplatesSetting
+from django.forms.utils import flatatt
+from django.utils.html import conditional_escape
+from django.utils.safestring import mark_safe
 
 _WIDGET_CLASSES = {
     "select": "ams-select",
@@ -38,8 +41,32 @@ class AccessibleBoundField(BoundField):
         return attrs
 
 
+def _render_select(context) -> str:
+    """The HTML of Django's select.html, built directly: a filter with hundreds of directors
+    otherwise renders one template per option, the slowest part of a list page (issue 8)."""
+    widget = context["widget"]
+    parts = [f'<select name="{conditional_escape(widget["name"])}"{flatatt(widget["attrs"])}>']
+    for group_name, options, _index in widget["optgroups"]:
+        if group_name:
+            parts.append(f'<optgroup label="{conditional_escape(group_name)}">')
+        for option in options:
+            parts.append(
+                f'<option value="{conditional_escape(option["value"])}"{flatatt(option["attrs"])}>'
+                f"{conditional_escape(option['label'])}</option>"
+            )
+        if group_name:
+            parts.append("</optgroup>")
+    parts.append("</select>")
+    return mark_safe("".join(parts))  # noqa: S308 - every piece above is escaped
+
+
 class AccessibleFormRenderer(TemplatesSetting):
     """Renders with the project's TEMPLATES (so templates/ipgar/forms/ is found)."""
 
     form_template_name = "ipgar/forms/div.html"
     bound_field_class = AccessibleBoundField
+
+    def render(self, template_name, context, request=None):
+        if template_name == "django/forms/widgets/select.html":
+            return _render_select(context)
+        return super().render(template_name, context, request)
