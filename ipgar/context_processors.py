@@ -12,6 +12,7 @@ NAVIGATION = [
     ("pool:mine", _("My capacity"), {roles.DIRECTOR}),
     ("pool:overview", _("Director pool"), {roles.PROGRAMME_TEAM}),
     ("pool:directory", _("Directory"), {roles.PROGRAMME_TEAM, roles.DIRECTOR}),
+    ("access:subject_access", _("Subject access (GDPR)"), {roles.PROGRAMME_TEAM}),
     ("meetings:list", _("Meetings"), {roles.PROGRAMME_TEAM, roles.DIRECTOR, roles.PTO_R_MEMBER, roles.PARTNER}),
     ("monitor:index", _("Monitor"), {roles.PROGRAMME_TEAM, roles.DIRECTOR, roles.PTO_R_MEMBER, roles.PARTNER}),
     ("ipgar:access_log", _("Access log"), {roles.PRIVACY_OFFICER}),
