@@ -30,8 +30,10 @@ Definitions (documented here because the monitor's readers depend on them):
 """
 
 import datetime as dt
+from decimal import Decimal
 
 from django.conf import settings
+from django.db import connection, transaction
 from django.db.models import (
     Aggregate,
     Avg,
@@ -48,6 +50,7 @@ from django.db.models import (
     OuterRef,
     Q,
     Subquery,
+    Sum,
     Value,
     When,
 )
@@ -142,13 +145,9 @@ def cases_at(end: dt.date):
 
 def caseload_at(end: dt.date):
     """The caseload at `end` with the alert and registration annotations of the monitor."""
-    last_contact = (
-        Contact.objects.filter(case=OuterRef("pk"), date__lte=end)
-        .order_by()
-        .values("case")
-        .annotate(last=Max("date"))
-        .values("last")
-    )
+    # The newest contact by ORDER BY ... LIMIT 1 rather than MAX(): PostgreSQL then reads one
+    # entry of the (case, -date) index per case instead of every contact of the case.
+    last_contact = Contact.objects.filter(case=OuterRef("pk"), date__lte=end).order_by("-date").values("date")[:1]
     last_intervention = (
         Intervention.objects.filter(case=OuterRef("pk"), started_on__lte=end)
         .order_by()
@@ -197,9 +196,8 @@ COMPLETE = Q(risk_category__isnull=False, ideology__isnull=False, has_score=True
 
 
 def quarter_counts(quarter: Quarter) -> dict:
-    """The headline counts of one quarter in one aggregate query (also each trend point)."""
+    """The headline counts of one quarter in one grouped query (also each trend point)."""
     start, end = quarter.start, quarter.end
-    lead = DaysBetween(F("included_on"), F("reported_on"))
     included = Q(included_on__range=(start, end))
     not_included = CaseTransition.objects.filter(
         case=OuterRef("pk"),
@@ -207,23 +205,39 @@ def quarter_counts(quarter: Quarter) -> dict:
         at__gte=_day_after(start - dt.timedelta(days=1)),
         at__lt=_day_after(end),
     )
-    row = (
+    # Grouped by the status at the end so PostgreSQL evaluates its subqueries once per case;
+    # a FILTER per status would repeat them for every status counted. A few rows, summed here.
+    rows = (
         cases_at(end)
         .annotate(was_not_included=Exists(not_included))
-        .aggregate(
-            active=Count("pk", filter=Q(status_at_end=S.ACTIVE)),
-            static=Count("pk", filter=Q(status_at_end=S.STATIC)),
-            aftercare=Count("pk", filter=Q(status_at_end=S.AFTERCARE)),
-            pending=Count("pk", filter=Q(status_at_end__in=PENDING)),
+        .order_by()
+        .values("status_at_end")
+        .annotate(
+            n=Count("pk"),
             reports=Count("pk", filter=Q(reported_on__gte=start)),
             inclusions=Count("pk", filter=included),
             not_included=Count("pk", filter=Q(was_not_included=True)),
             outflows=Count("pk", filter=Q(closed_on__range=(start, end))),
-            lead_time_mean=Avg(lead, filter=included, output_field=FloatField()),
+            lead_days=Sum(DaysBetween(F("included_on"), F("reported_on")), filter=included),
         )
     )
+    row = dict.fromkeys(("active", "static", "aftercare", "pending", "reports", "inclusions", "not_included"), 0)
+    row["outflows"] = 0
+    row["lead_time_mean"] = None
+    lead_days = 0
+    for group in rows:  # one row per status
+        status = group["status_at_end"]
+        if status in (S.ACTIVE, S.STATIC, S.AFTERCARE):
+            row[status] += group["n"]
+        elif status in PENDING:
+            row["pending"] += group["n"]
+        for key in ("reports", "inclusions", "not_included", "outflows"):
+            row[key] += group[key]
+        lead_days += group["lead_days"] or 0
     row["caseload"] = row["active"] + row["static"] + row["aftercare"]
-    row["lead_time_mean"] = _round(row["lead_time_mean"])
+    # Exact division as PostgreSQL's AVG() of integers does, then the same rounding.
+    mean = Decimal(lead_days) / Decimal(row["inclusions"]) if row["inclusions"] else None
+    row["lead_time_mean"] = _round(mean)
     return row
 
 
@@ -282,9 +296,9 @@ def _pending(end: dt.date) -> dict:
     }
 
 
-def _directors(end: dt.date, caseload) -> list[dict]:
-    """Caseload, capacity, alerts and registration completeness per director at `end`."""
-    per_director = {
+def _per_director(end: dt.date, caseload) -> dict:
+    """The caseload's counts grouped by director at `end` (None: no director), in one query."""
+    return {
         row["director_at_end"]: row
         for row in caseload.order_by()
         .values("director_at_end")
@@ -299,6 +313,10 @@ def _directors(end: dt.date, caseload) -> list[dict]:
             complete_count=Count("pk", filter=COMPLETE),
         )
     }
+
+
+def _directors(end: dt.date, per_director: dict) -> list[dict]:
+    """Caseload, capacity, alerts and registration completeness per director at `end`."""
     in_pool = Q(active_from__lte=end) & (Q(active_until__isnull=True) | Q(active_until__gte=end))
     directors = (
         Director.objects.filter(in_pool | Q(pk__in=[pk for pk in per_director if pk is not None]))
@@ -369,15 +387,26 @@ def _interventions(quarter: Quarter) -> dict:
     )
     # Interventions that ran during the quarter, on cases with a director at quarter end:
     # "own" when the executing partner is that director's own organisation (seed 003).
-    director_org = Subquery(Director.objects.filter(pk=OuterRef("director_at_end")).values("organisation_id")[:1])
-    in_quarter = (
+    # Counted per (director, partner) in SQL and matched to the directors' organisations here
+    # (a few hundred grouped rows): a per-row subquery on the director cost seconds at scale.
+    per_pair = (
         Intervention.objects.filter(started_on__lte=end)
         .filter(Q(ended_on__isnull=True) | Q(ended_on__gte=start))
         .annotate(director_at_end=director_at(end, case_ref="case_id"))
-        .annotate(director_org=director_org)
-        .filter(director_org__isnull=False)
-        .aggregate(total=Count("pk"), own=Count("pk", filter=Q(partner_id=F("director_org"))))
+        .filter(director_at_end__isnull=False)
+        .order_by()
+        .values("director_at_end", "partner_id")
+        .annotate(n=Count("pk"))
     )
+    rows = list(per_pair)
+    directors = Director.objects.filter(pk__in={r["director_at_end"] for r in rows}).order_by()
+    organisation_of = dict(directors.values_list("pk", "organisation_id"))
+    in_quarter = {"own": 0, "total": 0}
+    for row in rows:  # grouped rows, not interventions
+        organisation = organisation_of.get(row["director_at_end"])
+        if organisation is not None:
+            in_quarter["total"] += row["n"]
+            in_quarter["own"] += row["n"] if row["partner_id"] == organisation else 0
     return {
         "started_by_type": _grouped(started, "type__name", "type__name_en"),
         "started_by_partner": _grouped(started, "partner__name"),
@@ -396,12 +425,23 @@ def _interventions(quarter: Quarter) -> dict:
 
 def compute(quarter: Quarter) -> dict:
     """All gross figures of `quarter` as plain data (the net variant is derived from them)."""
+    with transaction.atomic(), connection.cursor() as cursor:
+        # These queries are costed high (a subquery per case) but run in well under a second;
+        # PostgreSQL's JIT compilation then costs more than it saves. Local to this transaction.
+        cursor.execute("SET LOCAL jit = off")
+        return _compute(quarter)
+
+
+def _compute(quarter: Quarter) -> dict:
     start, end = quarter.start, quarter.end
     counts = quarter_counts(quarter)
     caseload = caseload_at(end)
-    alerts = caseload.aggregate(
-        no_contact=Count("pk", filter=no_contact(end)), no_intervention=Count("pk", filter=no_intervention(end))
-    )
+    per_director = _per_director(end, caseload)
+    # Every caseload case is in exactly one director group, so the totals are their sums.
+    alerts = {
+        "no_contact": sum(row["no_contact_count"] for row in per_director.values()),
+        "no_intervention": sum(row["no_intervention_count"] for row in per_director.values()),
+    }
     director_org = Subquery(Director.objects.filter(pk=OuterRef("director_at_end")).values("organisation__name")[:1])
     return {
         "schema": 1,
@@ -429,10 +469,11 @@ def compute(quarter: Quarter) -> dict:
         "by_area": _grouped(caseload, "area__name", "area__name_en"),
         "by_organisation": _grouped(caseload.annotate(director_org=director_org), "director_org"),
         "alerts": alerts,
-        "directors": _directors(end, caseload),
+        "directors": _directors(end, per_director),
         "interventions": _interventions(quarter),
         "trend": [
-            {"label": q.label, "year": q.year, "quarter": q.quarter, **quarter_counts(q)}
+            # The last trend point is this quarter: its counts are already there.
+            {"label": q.label, "year": q.year, "quarter": q.quarter, **(counts if q == quarter else quarter_counts(q))}
             for q in quarter.last(TREND_QUARTERS)
         ],
     }
