@@ -96,3 +96,44 @@ def test_overview_and_csv_run_a_constant_number_of_queries(client, django_assert
     with django_assert_max_num_queries(11):
         response = client.get(reverse("pool:caseload_csv"))
     assert len(rows(response)) == n + 1
+
+
+def test_overview_rows_show_absences_restrictions_secondment_and_escape_names(client):
+    """The rows are built in Python for speed (issue 8): the same content as the template gave."""
+    import datetime as dt
+
+    from django.utils import timezone
+    from django.utils.html import escape
+
+    from pool.models import Absence
+
+    from .factories import area
+
+    today = timezone.localdate()
+    programme = ProgrammeUserFactory()
+    director = DirectorFactory(organisation=organisation("om"), seconded_from=organisation("wpi"))
+    director.user.first_name, director.user.last_name = "<b>Ann", "O'Neil"
+    director.user.save()
+    director.restricted_to_areas.add(area("centrum"))
+    Absence.objects.create(
+        director=director,
+        kind="illness",
+        starts_on=today,
+        ends_on=today + dt.timedelta(days=3),
+        registered_by=programme,
+    )
+    Absence.objects.create(
+        director=director,
+        kind="leave",
+        starts_on=today + dt.timedelta(days=10),
+        ends_on=today + dt.timedelta(days=12),
+        registered_by=programme,
+    )
+    client.force_login(programme)
+    html = client.get(reverse("pool:overview")).content.decode()
+    assert "&lt;b&gt;Ann O&#x27;Neil" in html
+    assert f'href="{reverse("pool:director", args=[director.pk])}"' in html
+    assert f"(gedetacheerd vanuit {escape(organisation('wpi').name)})" in html
+    assert "alleen" in html
+    assert "afwezig tot" in html and "(ziekte)" in html and "(verlof)" in html
+    assert "; " in html
