@@ -18,6 +18,7 @@ from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from . import roles
+from .home import home_context
 
 
 @login_not_required
@@ -50,7 +51,8 @@ set_language = login_not_required(django_set_language)
 def home(request):
     """Each role's first page: what this person works on."""
     role = roles.primary_role(request.user)
-    return render(request, "ipgar/home.html", {"role": role, "home_template": f"ipgar/home/{role or 'none'}.html"})
+    context = {"role": role, "home_template": f"ipgar/home/{role or 'none'}.html", **home_context(request.user)}
+    return render(request, "ipgar/home.html", context)
 
 
 class TokenForm(forms.Form):

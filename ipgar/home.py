@@ -1,0 +1,83 @@
+"""What each role sees first (issue 2): a few figures and the next steps, from the apps' selectors.
+
+One function per role; each runs a fixed number of queries whatever the amount of data.
+"""
+
+import datetime as dt
+
+from django.db.models import Count, Q
+from django.utils import timezone
+
+from . import roles
+
+
+def programme_team(user) -> dict:
+    from cases.models import Case
+    from meetings.selectors import my_meetings
+    from pool.selectors import cases_awaiting_director, reviews_due
+
+    by_status = dict(Case.objects.order_by().values_list("status").annotate(n=Count("pk")))
+    alerts = Case.objects.with_alerts().aggregate(
+        no_contact=Count("pk", filter=Q(alert_no_contact=True)),
+        no_intervention=Count("pk", filter=Q(alert_no_intervention=True)),
+        pending=Count("pk", filter=Q(alert_pending_report=True)),
+    )
+    return {
+        "status_counts": [(label, by_status.get(value, 0)) for value, label in Case.Status.choices],
+        "alerts": alerts,
+        "awaiting_director": cases_awaiting_director().count(),
+        "reviews_due": reviews_due(within_days=14).count(),
+        "next_meetings": list(my_meetings(user=user).filter(date__gte=timezone.localdate())[:5]),
+    }
+
+
+def director(user) -> dict:
+    from cases.selectors import caseload
+    from meetings.selectors import my_meetings
+    from pool.models import Director
+
+    figures = caseload(user=user).aggregate(
+        cases=Count("pk"),
+        with_alert=Count("pk", filter=Q(alert_count__gt=0)),
+        substituting=Count("pk", filter=Q(via_substitute=True)),
+    )
+    own = Director.objects.filter(user=user).first()
+    return {
+        "caseload": figures,
+        "capacity": own.capacity if own else None,
+        "next_meetings": list(my_meetings(user=user).filter(date__gte=timezone.localdate())[:5]),
+    }
+
+
+def meeting_member(user) -> dict:
+    from meetings.selectors import my_meetings
+
+    return {"next_meetings": list(my_meetings(user=user).filter(date__gte=timezone.localdate())[:5])}
+
+
+def intervention_partner(user) -> dict:
+    from cases.access_selectors import partner_case_list
+
+    return {"registered_cases": len(partner_case_list(user=user))}
+
+
+def privacy_officer(user) -> dict:
+    from .models import AccessLogEntry
+
+    since = timezone.now() - dt.timedelta(days=7)
+    return {"denied_last_week": AccessLogEntry.objects.filter(at__gte=since, outcome="denied").count()}
+
+
+BY_ROLE = {
+    roles.PROGRAMME_TEAM: programme_team,
+    roles.DIRECTOR: director,
+    roles.PTO_R_MEMBER: meeting_member,
+    roles.PARTNER: meeting_member,
+    roles.INTERVENTION_PARTNER: intervention_partner,
+    roles.PRIVACY_OFFICER: privacy_officer,
+}
+
+
+def home_context(user) -> dict:
+    role = roles.primary_role(user)
+    return BY_ROLE[role](user) if role in BY_ROLE else {}
