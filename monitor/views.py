@@ -1,5 +1,8 @@
 """Thin views of the quarterly monitor: a list, one monitor, its exports, generating one."""
 
+import functools
+from functools import partial
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
@@ -69,7 +72,8 @@ def detail(request, year: int, quarter: int, variant: str):
     """The newest version of one monitor, rendered from its frozen figures."""
     snapshot = _snapshot_or_404(request, year, quarter, variant)
     access_log.record(request, record_type=RECORD_TYPE, record_id=snapshot.pk, label=_label(snapshot))
-    sections = presentation.sections(snapshot.figures, variant=snapshot.variant)
+    # Built only when the template's fragment cache misses (the figures are frozen).
+    sections = functools.cache(partial(presentation.sections, snapshot.figures, variant=snapshot.variant))
     own = None
     if snapshot.variant == MonitorSnapshot.Variant.NET:
         own = selectors.own_caseload_row(user=request.user, year=year, quarter=quarter)

@@ -14,6 +14,15 @@ CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 
 
 @pytest.fixture(autouse=True)
+def _clear_cache():
+    # Rendered monitor fragments are cached per snapshot id; ids repeat across tests.
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+
+
+@pytest.fixture(autouse=True)
 def _clear_guardian_content_type_cache():
     # FIELD-NOTES 6: guardian caches content types across transactional tests.
     from django.contrib.contenttypes.models import ContentType

@@ -213,6 +213,10 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
+# Per-process cache: rendered fragments of frozen monitor snapshots. Deliberately not Redis,
+# so no rendered case data leaves the application server.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "ipgar"}}
+
 # E-mail (alerts, handover notices).
 EMAIL_BACKEND = os.environ.get(
     "DJANGO_EMAIL_BACKEND",
