@@ -109,12 +109,26 @@ def access_log_csv(request):
 
     def rows():
         yield writer.writerow(header)
-        for entry in entries.iterator(chunk_size=2000):
+        for entry in _in_chunks(entries):
             yield writer.writerow([entry.at.isoformat(), *(_cell(getattr(entry, name)) for name in header[1:])])
 
     response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="access-log.csv"'
     return response
+
+
+def _in_chunks(entries, size: int = 2000):
+    """Newest first, a chunk at a time by keyset (at, id): constant memory without a server-side cursor."""
+    last = None
+    while True:
+        chunk = entries.order_by("-at", "-id")
+        if last is not None:
+            chunk = chunk.filter(Q(at__lt=last.at) | Q(at=last.at, id__lt=last.id))
+        batch = list(chunk[:size])
+        if not batch:
+            return
+        yield from batch
+        last = batch[-1]
 
 
 def access_log_module_record(request, *, action):
