@@ -5,28 +5,47 @@ One function per role; each runs a fixed number of queries whatever the amount o
 
 import datetime as dt
 
+from django.core.cache import cache
 from django.db.models import Count, Q
 from django.utils import timezone
 
 from . import roles
 
 
-def programme_team(user) -> dict:
+def _programme_figures() -> dict:
     from cases.models import Case
-    from meetings.selectors import my_meetings
     from pool.selectors import cases_awaiting_director, reviews_due
 
     by_status = dict(Case.objects.order_by().values_list("status").annotate(n=Count("pk")))
-    alerts = Case.objects.with_alerts().aggregate(
-        no_contact=Count("pk", filter=Q(alert_no_contact=True)),
-        no_intervention=Count("pk", filter=Q(alert_no_intervention=True)),
-        pending=Count("pk", filter=Q(alert_pending_report=True)),
+    # Alerts exist only for cases on a caseload or still pending: don't evaluate the rest.
+    alerts = (
+        Case.objects.filter(status__in=[*Case.CASELOAD_STATUSES, *Case.PENDING_STATUSES])
+        .with_alerts()
+        .aggregate(
+            no_contact=Count("pk", filter=Q(alert_no_contact=True)),
+            no_intervention=Count("pk", filter=Q(alert_no_intervention=True)),
+            pending=Count("pk", filter=Q(alert_pending_report=True)),
+        )
     )
     return {
-        "status_counts": [(label, by_status.get(value, 0)) for value, label in Case.Status.choices],
+        "status_counts": [(value, by_status.get(value, 0)) for value, _label in Case.Status.choices],
         "alerts": alerts,
         "awaiting_director": cases_awaiting_director().count(),
         "reviews_due": reviews_due(within_days=14).count(),
+    }
+
+
+def programme_team(user) -> dict:
+    from cases.models import Case
+    from meetings.selectors import my_meetings
+
+    # The same for the whole programme team and costly at national scale (a pass over every
+    # open case): computed at most once a minute (issue 8).
+    figures = cache.get_or_set("home:programme-team-figures", _programme_figures, 60)
+    labels = dict(Case.Status.choices)
+    return {
+        **figures,
+        "status_counts": [(labels[value], count) for value, count in figures["status_counts"]],
         "next_meetings": list(my_meetings(user=user).filter(date__gte=timezone.localdate())[:5]),
     }
 
