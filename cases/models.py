@@ -83,6 +83,9 @@ class InterventionType(ReferenceData):
 # --- the case ------------------------------------------------------------------------
 
 
+ALERT_FLAGS = ("alert_no_contact", "alert_no_intervention", "alert_pending_report")
+
+
 class CaseQuerySet(models.QuerySet):
     def visible_to(self, user) -> "CaseQuerySet":
         """Cases whose full file the user may read (DESIGN §5); everything else is 404.
@@ -113,7 +116,8 @@ class CaseQuerySet(models.QuerySet):
         """Annotate the three alerts of issue 3 in SQL, one place for pages, monitor and tasks.
 
         Adds `last_contact_on`, `last_intervention_on` (latest start or end), `alert_no_contact`,
-        `alert_no_intervention`, `alert_pending_report` (booleans) and `alert_count`.
+        `alert_no_intervention`, `alert_pending_report` (booleans); `alert_count` filters (alias;
+        on instances the `open_alert_count` property).
         Thresholds come from settings (days): IPGAR_NO_CONTACT_DAYS — a case on a caseload
         that is not static, detained or abroad, whose last contact (or inclusion, when there
         was none) is older; IPGAR_NO_INTERVENTION_DAYS — a case on a caseload without a
@@ -139,12 +143,16 @@ class CaseQuerySet(models.QuerySet):
         # every running intervention in the country before a page of 25 rows (issue 8).
         running = Intervention.objects.filter(case=OuterRef("pk"), status=Intervention.Status.RUNNING).values("pk")[:1]
         on_caseload = Q(status__in=Case.CASELOAD_STATUSES)
+        # Only what pages show is selected; the intermediate values are aliases, used inside the
+        # flags. Every selected reference re-inlines its subqueries, and each costs planning and
+        # execution time on every list page (issue 8).
         qs = self.annotate(
             last_contact_on=models.Subquery(last_contact, output_field=models.DateField()),
             last_intervention_on=models.Subquery(last_intervention, output_field=models.DateField()),
+        ).alias(
             running_intervention_id=models.Subquery(running),
         )
-        qs = qs.annotate(
+        qs = qs.alias(
             has_running_intervention=models.ExpressionWrapper(
                 Q(running_intervention_id__isnull=False), output_field=models.BooleanField()
             ),
@@ -159,7 +167,7 @@ class CaseQuerySet(models.QuerySet):
             on_caseload & Q(has_running_intervention=False) & Q(**{"intervention_since__lt": intervention_cutoff})
         )
         pending = Q(status__in=Case.PENDING_STATUSES, reported_on__lt=pending_cutoff)
-        qs = qs.annotate(
+        qs = qs.alias(
             # PostgreSQL's GREATEST skips NULLs: a case without contacts counts from inclusion.
             contact_since=Coalesce(Greatest("last_contact_on", "included_on"), "reported_on"),
             intervention_since=Coalesce(Greatest("last_intervention_on", "included_on"), "reported_on"),
@@ -172,6 +180,7 @@ class CaseQuerySet(models.QuerySet):
             alert_no_contact=models.ExpressionWrapper(no_contact, output_field=models.BooleanField()),
             alert_no_intervention=models.ExpressionWrapper(no_intervention, output_field=models.BooleanField()),
             alert_pending_report=models.ExpressionWrapper(pending, output_field=models.BooleanField()),
+        ).alias(
             alert_count=flag(no_contact) + flag(no_intervention) + flag(pending),
         )
 
@@ -262,6 +271,11 @@ class Case(models.Model):
 
     def __str__(self) -> str:
         return self.code
+
+    @property
+    def open_alert_count(self) -> int:
+        """How many alerts are open, on a case read through `with_alerts()`."""
+        return sum(bool(getattr(self, name, False)) for name in ALERT_FLAGS)
 
 
 class CaseIdentity(models.Model):

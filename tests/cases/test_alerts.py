@@ -90,7 +90,7 @@ def test_report_pending_longer_than_the_threshold(days, alert):
 def test_alert_count_and_any_filter():
     case = _active()
     annotated = _alerts(case)
-    assert (annotated.alert_no_contact, annotated.alert_no_intervention, annotated.alert_count) == (True, True, 2)
+    assert (annotated.alert_no_contact, annotated.alert_no_intervention, annotated.open_alert_count) == (True, True, 2)
     assert Case.objects.with_alert().filter(pk=case.pk).exists()
 
 
