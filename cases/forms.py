@@ -187,15 +187,18 @@ class EscalationForm(CaseForm):
     question = forms.CharField(label=_("question"), widget=forms.Textarea(attrs={"rows": 4}))
 
 
+def _director_choices():
+    rows = Director.objects.order_by("user__username").values_list(
+        "pk", "user__first_name", "user__last_name", "user__username"
+    )
+    return [("", _("all"))] + [(pk, f"{first} {last}".strip() or username) for pk, first, last, username in rows]
+
+
 class CaseFilterForm(CaseForm):
     q = forms.CharField(label=_("code"), required=False)
     status = forms.ChoiceField(label=_("status"), required=False, choices=[("", _("all")), *Case.Status.choices])
-    director = forms.ModelChoiceField(
-        label=_("case director"),
-        required=False,
-        queryset=Director.objects.select_related("user").order_by("user__username"),
-        empty_label=_("all"),
-    )
+    # Plain (id, name) pairs: at national scale hundreds of directors, no model instances needed.
+    director = forms.TypedChoiceField(label=_("case director"), required=False, coerce=int, choices=_director_choices)
     ideology = forms.ModelChoiceField(
         label=_("ideology"), required=False, queryset=Ideology.objects.all(), empty_label=_("all")
     )
