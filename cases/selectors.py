@@ -17,6 +17,7 @@ from .models import (
     CaseIdentity,
     Contact,
     Intervention,
+    LifeDomain,
     LifeDomainScore,
     NetworkLink,
     PlanGoal,
@@ -57,28 +58,51 @@ def case_list(*, user, filters: dict | None = None):
 
 def caseload(*, user):
     """ "Mijn caseload": the user's own cases and those held as a substitute (`via_substitute`),
-    with alerts, `running_interventions` and `latest_scores` (latest per domain) prefetched.
-    A constant number of queries whatever the caseload."""
+    with alerts and `running_interventions` prefetched; `latest_scores_by_case` adds the
+    life-domain picture. A constant number of queries whatever the caseload."""
     substitute = CaseAccessGrant.objects.active().filter(
         case=OuterRef("pk"), user=user, kind=CaseAccessGrant.Kind.SUBSTITUTE
     )
     running = Intervention.objects.filter(status=Intervention.Status.RUNNING).select_related("type", "partner")
-    latest_scores = (
-        LifeDomainScore.objects.order_by("case_id", "domain_id", "-scored_on", "-id")
-        .distinct("case_id", "domain_id")
-        .select_related("domain")
-    )
     return (
         _base(user)
         .filter(status__in=Case.CASELOAD_STATUSES)
         .annotate(via_substitute=Exists(substitute) & ~Q(director__user=user))
         .filter(Q(director__user=user) | Q(via_substitute=True))
-        .prefetch_related(
-            Prefetch("interventions", queryset=running, to_attr="running_interventions"),
-            Prefetch("life_domain_scores", queryset=latest_scores, to_attr="latest_scores"),
-        )
+        .prefetch_related(Prefetch("interventions", queryset=running, to_attr="running_interventions"))
         .order_by("via_substitute", "code")
     )
+
+
+@dataclass(frozen=True)
+class DomainScore:
+    domain: LifeDomain
+    score: int
+
+
+def latest_scores_by_case(case_ids) -> dict[int, list[DomainScore]]:
+    """The latest ZRM score per life domain of each case, in domain order (one query).
+
+    Plain values rather than model rows: a caseload of fifty cases has some five hundred
+    latest scores, and building a model instance for each was most of the page's time (issue 8).
+    """
+    rows = (
+        LifeDomainScore.objects.filter(case_id__in=list(case_ids))
+        .order_by("case_id", "domain_id", "-scored_on", "-id")
+        .distinct("case_id", "domain_id")
+        .values_list(
+            "case_id", "score", "domain_id", "domain__code", "domain__name", "domain__name_en", "domain__order"
+        )
+    )
+    domains: dict[int, LifeDomain] = {}
+    by_case: dict[int, list[DomainScore]] = {}
+    for case_id, score, domain_id, code, name, name_en, order in rows:
+        if domain_id not in domains:
+            domains[domain_id] = LifeDomain(pk=domain_id, code=code, name=name, name_en=name_en, order=order)
+        by_case.setdefault(case_id, []).append(DomainScore(domains[domain_id], score))
+    for scores in by_case.values():
+        scores.sort(key=lambda item: (item.domain.order, item.domain.name))
+    return by_case
 
 
 def days_since(date: dt.date | None, *, today: dt.date | None = None) -> int | None:

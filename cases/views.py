@@ -112,8 +112,10 @@ def caseload(request):
         access_log.denied(request, record_type="cases.case", record_id="caseload")
         raise Http404
     cases = list(selectors.caseload(user=request.user))
+    scores = selectors.latest_scores_by_case(case.pk for case in cases)
     for case in cases:
         case.days_since_contact = selectors.days_since(case.last_contact_on)
+        case.latest_scores = scores.get(case.pk, [])
     access_log.record(request, record_type="cases.case", record_id="caseload", action=access_log.Action.LIST)
     return render(request, "cases/caseload.html", {"cases": cases})
 

@@ -298,3 +298,17 @@ def test_recording_a_contact_clears_the_no_contact_alert(director_client, case):
     assert response.status_code == 302
     assert Contact.objects.filter(case=case).count() == 2
     assert not Case.objects.with_alerts().get(pk=case.pk).alert_no_contact
+
+
+def test_caseload_shows_the_latest_score_per_life_domain_in_domain_order(client):
+    from cases.models import LifeDomain
+
+    director = DirectorFactory()
+    case = CaseFactory(active=True, director=director)
+    housing = LifeDomain.objects.get(code="housing")
+    LifeDomainScoreFactory(case=case, score=2, scored_on=TODAY() - dt.timedelta(days=60))
+    LifeDomainScoreFactory(case=case, score=4, scored_on=TODAY() - dt.timedelta(days=5))  # income, newer
+    LifeDomainScoreFactory(case=case, domain=housing, score=1)
+    client.force_login(director.user)
+    html = client.get(reverse("cases:caseload")).content.decode()
+    assert "Financiën: 4; Huisvesting: 1" in html
