@@ -15,7 +15,8 @@ import threading
 import time
 from pathlib import Path
 
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "benchmarks.settings")
+# Always the benchmark settings: importing the ipgar package elsewhere sets a default first.
+os.environ["DJANGO_SETTINGS_MODULE"] = "benchmarks.settings"
 
 import django
 

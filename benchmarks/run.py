@@ -81,7 +81,11 @@ def main() -> int:
             command.append("--throughput")
         print(f"[{scale}] measuring …", flush=True)
         output = subprocess.run(  # noqa: S603
-            command, cwd=ROOT, env={**os.environ, "DATABASE_URL": url}, capture_output=True, text=True
+            command,
+            cwd=ROOT,
+            env={**os.environ, "DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "benchmarks.settings"},
+            capture_output=True,
+            text=True,
         )
         sys.stderr.write(output.stderr[-4000:])
         if output.returncode != 0:
