@@ -13,8 +13,6 @@ import sys
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
-import dj_database_url
-
 ROOT = Path(__file__).resolve().parent.parent
 SCALES = {"S": 2_000, "L": 20_000}
 TARGETS = {"page_ratio": 4.0, "monitor_seconds_l": 2.0, "director_list_ms_l": 50.0, "throughput_ratio": 0.3}
@@ -31,25 +29,19 @@ def _server_url() -> str:
 
 
 def _database_url_for(base: str, name: str) -> str:
+    """The URL of database `name` on the server of `base`, created when missing."""
     import psycopg
 
-    config = dj_database_url.parse(base)
-    params = {
-        "host": config["HOST"] or None,
-        "port": config["PORT"] or None,
-        "user": config["USER"] or None,
-        "password": config["PASSWORD"] or None,
-        "dbname": "postgres",
-        "autocommit": True,
-    }
-    with psycopg.connect(**{k: v for k, v in params.items() if v is not None}) as conn:
+    parts = urlsplit(base)
+    # psycopg reads the URL itself, including a socket directory given as ?host=… (embedded).
+    maintenance = urlunsplit(parts._replace(scheme="postgresql", path="/postgres"))
+    with psycopg.connect(maintenance, autocommit=True) as conn:
         exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
         if exists and os.environ.get("BENCH_FRESH"):
             conn.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
             exists = None
         if not exists:
             conn.execute(f'CREATE DATABASE "{name}"')
-    parts = urlsplit(base)
     return urlunsplit(parts._replace(path=f"/{name}"))
 
 
