@@ -66,6 +66,11 @@ def case_assign_director(*, case: Case, director, by, reason: str, on: dt.date |
     permissions.grant_case_access(
         user=director.user, case=case, kind=CaseAccessGrant.Kind.DIRECTOR, reason=reason or _("assigned"), by=by
     )
+    # An absent director's substitute takes the new case too (issue 5). Imported here: the
+    # pool app builds on the case services, not the other way round.
+    from pool.services import substitutes_follow_assignment
+
+    substitutes_follow_assignment(case=case, director=director, by=by, on=on)
     case.director = director
     _save_with_history(case, by=by, reason=_("Director: %(name)s") % {"name": director})
     return case

@@ -287,6 +287,42 @@ def absence_register(
     return absence
 
 
+def substitutes_follow_assignment(*, case: Case, director: Director, by, on: dt.date) -> list[CaseAccessGrant]:
+    """A case given to a director who is (or will be) absent goes to that absence's substitute too.
+
+    Called by cases.services.case_assign_director, whatever made the assignment (the pool, a
+    handover or a PTO-R inclusion). Only an absence with a single substitute is followed: with
+    substitutes per case, the programme team chooses (the pool page shows the absence).
+    """
+    grants = []
+    absences = Absence.objects.filter(director=director, ends_on__gte=on).prefetch_related("substitutions")
+    for absence in absences:
+        substitutions = list(absence.substitutions.all())
+        if len(substitutions) != 1:
+            continue
+        substitution = substitutions[0]
+        valid_from, valid_until = day_bounds(starts_on=max(absence.starts_on, on), ends_on=absence.ends_on)
+        grant = case_permissions.grant_case_access(
+            user=substitution.substitute.user,
+            case=case,
+            kind=CaseAccessGrant.Kind.SUBSTITUTE,
+            reason=_("Substitute for %(name)s (%(kind)s) %(start)s–%(end)s")
+            % {
+                "name": director,
+                "kind": absence.get_kind_display(),
+                "start": absence.starts_on.strftime("%d-%m-%Y"),
+                "end": absence.ends_on.strftime("%d-%m-%Y"),
+            },
+            by=by,
+            valid_from=valid_from,
+            valid_until=valid_until,
+        )
+        substitution.cases.add(case)
+        substitution.grants.add(grant)
+        grants.append(grant)
+    return grants
+
+
 @transaction.atomic
 def absence_cancel(*, absence: Absence, by) -> None:
     """Withdraw an absence registered in error: its substitutes' access ends now."""

@@ -148,3 +148,29 @@ def test_overview_shows_current_and_coming_absences(client):
     client.force_login(ProgrammeUserFactory())
     (row,) = [d for d in client.get(reverse("pool:overview")).context["directors"] if d.pk == director.pk]
     assert [a.starts_on for a in row.current_and_coming_absences] == [today + dt.timedelta(days=10)]
+
+
+def test_a_case_given_to_an_absent_director_goes_to_the_substitute_for_the_rest_of_the_absence():
+    from cases.services import case_assign_director
+    from tests.cases.factories import CaseFactory
+
+    by = ProgrammeUserFactory()
+    with time_machine.travel(at(dt.date(2026, 3, 10)), tick=False):
+        absent, substitute, before = DirectorFactory(), DirectorFactory(), DirectorFactory()
+        caseload(absent, 1)
+        services.absence_register(
+            director=absent,
+            kind=Absence.Kind.ILLNESS,
+            starts_on=dt.date(2026, 3, 1),
+            ends_on=dt.date(2026, 3, 31),
+            substitute=substitute,
+            by=by,
+        )
+        new_case = CaseFactory(active=True, director=before)
+        case_assign_director(case=new_case, director=absent, by=by, reason="herverdeling")
+        assert visible(substitute.user, new_case)
+        grant = CaseAccessGrant.objects.get(case=new_case, user=substitute.user)
+        assert grant.valid_until == at(dt.date(2026, 4, 1), 0)
+        assert new_case in Absence.objects.get(director=absent).substitutions.get().cases.all()
+    with time_machine.travel(at(dt.date(2026, 4, 1), 1), tick=False):
+        assert not visible(substitute.user, new_case)
