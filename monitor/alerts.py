@@ -9,18 +9,17 @@ overdue actions. Only pseudonymous case codes go into e-mail, never names.
 
 import datetime as dt
 
-from django.apps import apps
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db.models import Max, Q
+from django.db.models import Q
 from django.utils import timezone
 
 from cases.models import Case, CaseAccessGrant
 from ipgar import roles
+from meetings.models import ActionItem
+from pool import selectors as pool_selectors
 from pool.models import Director
 
-# A caseload review every three months (seed 004).
-REVIEW_EVERY_DAYS = 91
 GRANT_WARNING_DAYS = 7
 
 
@@ -31,25 +30,13 @@ def _directors_in_pool(on: dt.date):
 
 
 def reviews_due(on: dt.date) -> list[Director]:
-    """Directors whose last caseload review (or start in the pool) is more than three months ago."""
-    last = Max("reviews__held_on", filter=Q(reviews__held_on__lte=on))
-    due_before = on - dt.timedelta(days=REVIEW_EVERY_DAYS)
-    return list(
-        _directors_in_pool(on)
-        .annotate(last_review=last)
-        .filter(Q(last_review__lt=due_before) | Q(last_review__isnull=True, active_from__lt=due_before))
-        .select_related("user")
-        .order_by("user__last_name", "pk")
-    )
+    """Directors whose caseload review is due: the pool's own rule (pool.selectors.reviews_due)."""
+    return list(pool_selectors.reviews_due(on=on).order_by("user__last_name", "pk"))
 
 
 def _overdue_actions(user, on: dt.date) -> list[str]:
-    try:
-        action_model = apps.get_model("meetings", "ActionItem")
-    except LookupError:  # the meetings app has no action list (yet)
-        return []
     return list(
-        action_model.objects.filter(owner=user, done_on__isnull=True, deadline__lt=on)
+        ActionItem.objects.filter(owner=user, done_on__isnull=True, deadline__lt=on)
         .order_by("deadline", "pk")
         .values_list("subject", flat=True)
     )
