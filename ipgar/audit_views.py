@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET
 
 from . import access_log as audit
 from . import roles
+from .exports import spreadsheet_cell
 from .models import AccessLogEntry
 
 
@@ -80,12 +81,6 @@ class _Echo:
         return value
 
 
-def _cell(value) -> str:
-    """A CSV cell a spreadsheet will not run as a formula (CSV injection, ASVS 5.3.10)."""
-    text = "" if value is None else str(value)
-    return f"'{text}" if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
 @require_GET
 def access_log_csv(request):
     _require_privacy_officer(request)
@@ -110,7 +105,9 @@ def access_log_csv(request):
     def rows():
         yield writer.writerow(header)
         for entry in _in_chunks(entries):
-            yield writer.writerow([entry.at.isoformat(), *(_cell(getattr(entry, name)) for name in header[1:])])
+            yield writer.writerow(
+                [entry.at.isoformat(), *(spreadsheet_cell(getattr(entry, name)) for name in header[1:])]
+            )
 
     response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="access-log.csv"'

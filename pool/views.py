@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from ipgar import access_log
+from ipgar.exports import spreadsheet_cell
 
 from . import forms, permissions, selectors, services
 from .models import Instruction
@@ -56,17 +57,16 @@ def caseload_csv(request):
     writer = csv.writer(response)
     writer.writerow(CSV_COLUMNS)
     for director in selectors.pool_overview():
-        writer.writerow(
-            [
-                director.user.username,
-                director.user.get_full_name(),
-                director.organisation.name,
-                f"{director.fte:.2f}",
-                director.max_cases,
-                director.active_cases,
-                "yes" if director.over_capacity else "no",
-            ]
-        )
+        row = [
+            director.user.username,
+            director.user.get_full_name(),
+            director.organisation.name,
+            f"{director.fte:.2f}",
+            director.max_cases,
+            director.active_cases,
+            "yes" if director.over_capacity else "no",
+        ]
+        writer.writerow([spreadsheet_cell(value) for value in row])
     access_log.record(request, record_type="pool.director", action=access_log.Action.DOWNLOAD, section="caseload.csv")
     return response
 

@@ -142,3 +142,25 @@ def test_log_page_runs_constant_queries(client, fg, django_assert_max_num_querie
     with django_assert_max_num_queries(10):
         response = client.get(reverse("ipgar:access_log"))
     assert len(response.context["page"]) == min(rows, 50)
+
+
+LONG_ID = "1" * 61
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        f"/cases/{LONG_ID}/",
+        f"/cases/{LONG_ID}/identity/",
+        f"/pool/directors/{LONG_ID}/",
+        f"/access/partner/{LONG_ID}/",
+        f"/access/cases/{LONG_ID}/registrations/",
+    ],
+)
+def test_an_id_longer_than_the_log_column_is_refused_and_logged(client, path):
+    # Pen test 19: a 61-digit id made access_log.denied fail, so the refusal answered 500.
+    user = UserFactory(username="r-long-id", role=roles.DIRECTOR)
+    client.force_login(user)
+    assert client.get(path).status_code == 404
+    entry = AccessLogEntry.objects.get(username="r-long-id", outcome="denied")
+    assert entry.record_id == "1" * 60

@@ -137,3 +137,15 @@ def test_overview_rows_show_absences_restrictions_secondment_and_escape_names(cl
     assert "alleen" in html
     assert "afwezig tot" in html and "(ziekte)" in html and "(verlof)" in html
     assert "; " in html
+
+
+def test_csv_cells_cannot_run_as_formulas(client):
+    # Pen test 19: a director's name starting with "=" ran as a formula in a spreadsheet.
+    director = DirectorFactory(organisation=organisation("om"))
+    director.user.first_name = '=HYPERLINK("http://evil.example","x")'
+    director.user.last_name = "@SUM(A1)"
+    director.user.save()
+    client.force_login(ProgrammeUserFactory())
+    _header, *body = rows(client.get(reverse("pool:caseload_csv")))
+    by_user = {row[0]: row for row in body}
+    assert by_user[director.user.username][1] == '\'=HYPERLINK("http://evil.example","x") @SUM(A1)'
