@@ -36,7 +36,7 @@ run: install
 	@echo "    fg            privacy officer"
 	@echo "    admin         administrator (/admin/)"
 	@echo ""
-	$(BIN)/python manage.py runserver --noreload $(HOST):$(PORT)
+	$(BIN)/python -m ipgar.run_demo $(HOST):$(PORT)
 
 # Browser tests need Debian's Chromium; install it when we are root and it is missing.
 /usr/bin/chromium:

@@ -232,17 +232,35 @@ EMAIL_HOST_PASSWORD = os.environ.get("DJANGO_EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("DJANGO_EMAIL_USE_TLS", default=False)
 DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "ipgar-noreply@amsterdam.nl")
 
-# Celery: Redis when REDIS_URL is set; otherwise tasks run eagerly in-process.
+# Celery: Redis when REDIS_URL is set. Without it, `make run` (ipgar/run_demo.py) sets
+# IPGAR_BROKER_DIR and starts a worker with beat on kombu's filesystem transport under var/
+# (no server, no extra dependency); everything else without REDIS_URL runs tasks eagerly.
 REDIS_URL = os.environ.get("REDIS_URL", "")
-CELERY_BROKER_URL = REDIS_URL or "memory://"
+IPGAR_BROKER_DIR = "" if REDIS_URL else os.environ.get("IPGAR_BROKER_DIR", "")
+if IPGAR_BROKER_DIR:
+    _broker = Path(IPGAR_BROKER_DIR)
+    CELERY_BROKER_URL = "filesystem://"
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "data_folder_in": str(_broker / "queue"),
+        "data_folder_out": str(_broker / "queue"),
+        "control_folder": str(_broker / "control"),
+        "processed_folder": str(_broker / "processed"),
+        "store_processed": False,
+    }
+    CELERY_BEAT_SCHEDULE_FILENAME = str(_broker / "beat-schedule")
+    # One process answers the demo; no remote control or events over a polled folder.
+    CELERY_WORKER_ENABLE_REMOTE_CONTROL = False
+    CELERY_WORKER_SEND_TASK_EVENTS = False
+else:
+    CELERY_BROKER_URL = REDIS_URL or "memory://"
+    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 CELERY_RESULT_BACKEND = REDIS_URL or None
-CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
+CELERY_TASK_ALWAYS_EAGER = not (REDIS_URL or IPGAR_BROKER_DIR)
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 CELERY_BEAT_SCHEDULE = {
     # Early on the first day of each quarter (FIELD-NOTES 11).
     "quarterly-monitor": {

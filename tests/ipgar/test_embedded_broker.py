@@ -1,0 +1,98 @@
+"""`make run` without REDIS_URL: a worker with beat on the embedded (filesystem) broker (issue 18)."""
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+from urllib.parse import quote
+
+import pytest
+from django.conf import settings
+from django.db import connection
+
+ROOT = Path(__file__).resolve().parent.parent.parent
+
+
+def _children(pid: int) -> list[int]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:
+                continue
+            if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
+                found.append(int(entry.name))
+    return found
+
+
+def _alive(pid: int) -> bool:
+    try:
+        stat = (Path("/proc") / str(pid) / "stat").read_text()
+    except OSError:
+        return False
+    return stat.rsplit(")", 1)[1].split()[0] != "Z"
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def test_without_redis_tests_stay_eager():
+    assert settings.CELERY_TASK_ALWAYS_EAGER is True
+
+
+@pytest.mark.django_db(transaction=True)
+def test_make_run_starts_worker_and_beat_on_embedded_broker_and_stops_with_runserver(tmp_path):
+    db = connection.settings_dict
+    host = quote(db["HOST"] or "", safe="") if (db["HOST"] or "").startswith("/") else db["HOST"]
+    port = f":{db['PORT']}" if db["PORT"] else ""
+    env = {k: v for k, v in os.environ.items() if k != "REDIS_URL"}
+    env.update(
+        DJANGO_SETTINGS_MODULE="tests.ipgar.beat_settings",
+        DJANGO_DEBUG="true",
+        DATABASE_URL=f"postgres://{quote(db['USER'] or '')}:{quote(db['PASSWORD'] or '')}@{host}{port}/{db['NAME']}",
+        IPGAR_BROKER_DIR=str(tmp_path / "broker"),
+    )
+    address = f"127.0.0.1:{_free_port()}"
+    started = time.monotonic()
+    runner = subprocess.Popen(
+        [sys.executable, "-m", "ipgar.run_demo", address],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    log = tmp_path / "broker" / "worker.log"
+    try:
+        ready = beat = None
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and beat is None:
+            text = log.read_text() if log.exists() else ""
+            if ready is None and "ready." in text:
+                ready = time.monotonic() - started
+            if "succeeded" in text and "'pong:beat'" in text:
+                beat = time.monotonic() - started
+            time.sleep(0.2)
+        text = log.read_text() if log.exists() else ""
+        assert beat is not None, text
+        # The nightly work the demo missed ran once at start, on the same broker.
+        assert "cases.tasks.apply_retention" in text and "retention: 0 cases anonymised" in text
+        print(f"worker ready after {ready:.1f}s, first scheduled task after {beat:.1f}s")
+        # The runserver keeps its command line (CI stops it with pkill -f "runserver --noreload …").
+        cmdline = (Path("/proc") / str(runner.pid) / "cmdline").read_bytes().replace(b"\0", b" ").decode()
+        assert f"runserver --noreload {address}" in cmdline
+        workers = _children(runner.pid)
+        assert len(workers) == 1
+    finally:
+        runner.send_signal(signal.SIGTERM)
+        runner.wait(timeout=20)
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline and _alive(workers[0]):
+        time.sleep(0.2)
+    assert not _alive(workers[0]), "the worker outlived the runserver"
