@@ -19,14 +19,7 @@ from . import permissions
 from .models import Case, CaseAccessGrant, PartnerRegistration
 
 # A partner has nothing to do on cases that never came into, or have left, the approach.
-REGISTRABLE_STATUSES = {
-    Case.Status.REPORTED,
-    Case.Status.ASSESSMENT,
-    Case.Status.ADVISED,
-    Case.Status.ACTIVE,
-    Case.Status.STATIC,
-    Case.Status.AFTERCARE,
-}
+REGISTRABLE_STATUSES = set(Case.PARTNER_STATUSES)
 
 
 @transaction.atomic
@@ -117,3 +110,21 @@ def partner_registration_end(*, registration: PartnerRegistration, by) -> Partne
     for grant in grants:
         permissions.revoke_case_access(grant=grant, by=by, at=now)
     return registration
+
+
+def partner_registrations_end_with_case(*, case: Case, by, at: dt.datetime | None = None) -> int:
+    """End every running registration of a case that left the approach (outflow, not included).
+
+    Called by `cases.services.case_apply_decision`, which has already checked the decision;
+    the partners' PARTNER grants end with them. Returns the number of registrations ended.
+    """
+    at = at or timezone.now()
+    running = list(PartnerRegistration.objects.select_for_update().filter(case=case, revoked_at__isnull=True))
+    for registration in running:
+        registration.revoked_at = at
+        registration.revoked_by = by
+        registration.save(update_fields=["revoked_at", "revoked_by"])
+    grants = CaseAccessGrant.objects.filter(case=case, kind=CaseAccessGrant.Kind.PARTNER, revoked_at__isnull=True)
+    for grant in grants:
+        permissions.revoke_case_access(grant=grant, by=by, at=at)
+    return len(running)

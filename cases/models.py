@@ -110,7 +110,9 @@ class CaseQuerySet(models.QuerySet):
         if not getattr(user, "is_authenticated", False):
             return self.none()
         registrations = PartnerRegistration.objects.active().filter(case=OuterRef("pk"), person=user)
-        return self.filter(Exists(registrations))
+        # A partner has nothing to do on a case that has left the approach, even if a
+        # registration was somehow left running (pen test 19).
+        return self.filter(Exists(registrations), status__in=Case.PARTNER_STATUSES)
 
     def with_alerts(self, *, today=None) -> "CaseQuerySet":
         """Annotate the three alerts of issue 3 in SQL, one place for pages, monitor and tasks.
@@ -210,6 +212,15 @@ class Case(models.Model):
     CASELOAD_STATUSES = (Status.ACTIVE, Status.STATIC, Status.AFTERCARE)
     # Reports not yet decided on: the pending-report alert and the monitor's pending figures.
     PENDING_STATUSES = (Status.REPORTED, Status.ASSESSMENT, Status.ADVISED)
+    # An intervention partner can be registered on, and read, a case only in these statuses.
+    PARTNER_STATUSES = (
+        Status.REPORTED,
+        Status.ASSESSMENT,
+        Status.ADVISED,
+        Status.ACTIVE,
+        Status.STATIC,
+        Status.AFTERCARE,
+    )
 
     code = models.CharField(_("code"), max_length=20, unique=True)
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.REPORTED)

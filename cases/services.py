@@ -8,7 +8,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from . import permissions, workflow
+from . import access_services, permissions, workflow
 from .models import (
     Case,
     CaseAccessGrant,
@@ -122,6 +122,9 @@ def case_apply_decision(*, decision, by) -> Case:
         # Access ends with the case: only the programme team keeps reading closed cases.
         for grant in case.access_grants.filter(revoked_at__isnull=True):
             permissions.revoke_case_access(grant=grant, by=by)
+    if to not in Case.PARTNER_STATUSES:
+        # Intervention partners' registrations end with the case too (pen test 19).
+        access_services.partner_registrations_end_with_case(case=case, by=by)
     decision.applied_at = timezone.now()
     decision.save(update_fields=["applied_at"])
     return case

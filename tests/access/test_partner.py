@@ -258,3 +258,37 @@ def test_only_programme_team_and_the_cases_director_may_register_or_end(client, 
         assert response.status_code == 404
     assert AccessLogEntry.objects.filter(username=stranger.username, outcome="denied").count() == 3
     assert PartnerRegistration.objects.get(pk=registered["registration"].pk).revoked_at is None
+
+
+def _close(case):
+    from cases.models import OutflowReason
+    from cases.services import case_apply_decision
+    from meetings.models import Decision
+    from tests.cases.factories import DecisionFactory
+
+    case.status = Case.Status.AFTERCARE
+    case.save()
+    decision = DecisionFactory(case=case, kind=Decision.Kind.CLOSE, outflow_reason=OutflowReason.objects.first())
+    return case_apply_decision(decision=decision, by=ProgrammeUserFactory())
+
+
+def test_outflow_ends_the_partner_registrations_and_the_view(client, registered):
+    # Pen test 19: sd-west still read /access/partner/30/ after R-2022-003 was closed.
+    case, person = registered["case"], registered["person"]
+    client.force_login(person)
+    assert client.get(reverse("access:partner_detail", kwargs={"case_id": case.pk})).status_code == 200
+    _close(case)
+    registration = PartnerRegistration.objects.get(pk=registered["registration"].pk)
+    assert registration.revoked_at is not None
+    assert not CaseAccessGrant.objects.active().filter(case=case, user=person).exists()
+    assert client.get(reverse("access:partner_detail", kwargs={"case_id": case.pk})).status_code == 404
+    assert case.code not in client.get(reverse("access:partner_list")).content.decode()
+
+
+def test_a_registration_left_running_shows_nothing_once_the_case_is_closed(client, registered):
+    case, person = registered["case"], registered["person"]
+    Case.objects.filter(pk=case.pk).update(status=Case.Status.CLOSED)
+    assert PartnerRegistration.objects.active().filter(case=case, person=person).exists()
+    assert not Case.objects.registered_for_partner(person).filter(pk=case.pk).exists()
+    client.force_login(person)
+    assert client.get(reverse("access:partner_detail", kwargs={"case_id": case.pk})).status_code == 404
