@@ -1,15 +1,19 @@
 """Admin for the case models. Case content only through Case.objects.visible_to (an
-administrator sees cases only with a grant); reference data is archived, not deleted, when in use."""
+administrator sees cases only with a grant), read-only and logged; the identity not at all.
+Reference data is archived, not deleted, when in use."""
 
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
 from django.db.models import ProtectedError
+from django.http import Http404, HttpResponseNotAllowed
 from django.utils.translation import gettext_lazy as _
-from simple_history.admin import SimpleHistoryAdmin
+
+from ipgar import access_log
+from ipgar.admin_base import NoRevertHistoryAdmin
 
 from .models import (
     Area,
     Case,
-    CaseIdentity,
     Contact,
     Escalation,
     Ideology,
@@ -76,84 +80,174 @@ class InterventionTypeAdmin(ReferenceDataAdmin):
     list_display = ("name", "default_partner", "code", "order", "archived")
 
 
-class VisibleCasesMixin:
-    """Rows of cases the admin user may see (FIELD-NOTES 5: the changelist filters)."""
+class CaseDataAdmin(admin.ModelAdmin):
+    """Case records in the admin: need-to-know, read-only, every read logged (pen test 19).
 
-    case_path = "case"
+    Rows come only from `Case.objects.visible_to(user)`, whatever model permissions a staff
+    user holds; any object outside it answers 404 on every view (change, history, history
+    version) and the refusal is logged. Case content is written on the case pages, through
+    the services and their rules, never here.
+    """
+
+    case_path = "case"  # from this model to its case; "" for the case itself
 
     def get_queryset(self, request):
-        visible = Case.objects.visible_to(request.user)
-        return super().get_queryset(request).filter(**{f"{self.case_path}__in": visible})
+        queryset = super().get_queryset(request)
+        visible = Case.objects.visible_to(request.user).values("pk")
+        if not self.case_path:
+            return queryset.filter(pk__in=visible)
+        return queryset.filter(**{f"{self.case_path}__in": visible})
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def case_of(self, obj) -> Case:
+        for name in self.case_path.split("__") if self.case_path else ():
+            obj = getattr(obj, name)
+        return obj
+
+    def _section(self, *parts: str) -> str:
+        return ":".join(("admin", self.model._meta.model_name, *parts))
+
+    def visible_object_or_404(self, request, object_id, *section):
+        obj = self.get_object(request, unquote(object_id))
+        if obj is None:
+            access_log.denied(
+                request,
+                record_type=self.model._meta.label_lower,
+                record_id=str(unquote(object_id))[:60],
+                section=self._section(*section),
+            )
+            raise Http404
+        return obj
+
+    def log_read(self, request, obj, *section):
+        case = self.case_of(obj)
+        access_log.record(
+            request, record_type="cases.case", record_id=case.pk, label=case.code, section=self._section(*section)
+        )
+
+    def changelist_view(self, request, extra_context=None):
+        access_log.record(
+            request, record_type="cases.case", record_id="list", action=access_log.Action.LIST, section=self._section()
+        )
+        return super().changelist_view(request, extra_context)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        obj = self.visible_object_or_404(request, object_id)
+        self.log_read(request, obj)
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def history_view(self, request, object_id, extra_context=None):
+        obj = self.visible_object_or_404(request, object_id, "history")
+        self.log_read(request, obj, "history")
+        return super().history_view(request, object_id, extra_context)
+
+    def delete_view(self, request, object_id, extra_context=None):
+        self.visible_object_or_404(request, object_id)
+        return super().delete_view(request, object_id, extra_context)
+
+
+class CaseHistoryAdmin(CaseDataAdmin, NoRevertHistoryAdmin):
+    """A case record with simple-history: its versions can be read, never reverted."""
+
+    history_excluded_fields: tuple[str, ...] = ()
+
+    def get_readonly_fields(self, request, obj=None):
+        # The history form shows a version; every field is read-only, nothing is posted back.
+        excluded = set(self.exclude or ())
+        return [
+            field.name
+            for field in self.model._meta.fields
+            if field.editable and not field.auto_created and field.name not in excluded
+        ]
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        obj = self.visible_object_or_404(request, object_id, "history")
+        if request.method != "GET":
+            return HttpResponseNotAllowed(["GET"])  # no revert (NoRevertHistoryAdmin)
+        history = self.model.history.filter(**{self.model._meta.pk.attname: obj.pk})
+        if not str(version_id).isdigit() or not history.filter(history_id=version_id).exists():
+            raise Http404
+        self.log_read(request, obj, "history")
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+    def set_history_delta_changes(self, request, historical_records, foreign_keys_are_objs=True):
+        previous = None
+        for current in historical_records:
+            if previous is not None:
+                delta = previous.diff_against(
+                    current, excluded_fields=self.history_excluded_fields, foreign_keys_are_objs=foreign_keys_are_objs
+                )
+                helper = self.get_historical_record_context_helper(request, previous)
+                previous.history_delta_changes = helper.context_for_delta_changes(delta)
+            previous = current
 
 
 @admin.register(Case)
-class CaseAdmin(SimpleHistoryAdmin):
+class CaseAdmin(CaseHistoryAdmin):
+    case_path = ""
     list_display = ("code", "status", "reported_on", "area", "director", "is_detained", "is_abroad")
     list_filter = ("status", "is_detained", "is_abroad", "area__region")
+    list_select_related = ("area", "director__user")
     search_fields = ("code",)
-    readonly_fields = ("code", "status", "director", "included_on", "closed_on", "outflow_reason", "version")
+    # The information picture has its own page with its own rules and log entry.
     exclude = ("information_picture",)
-
-    def get_queryset(self, request):
-        # An administrator sees case content only with a grant (DESIGN §5).
-        return Case.objects.visible_to(request.user).select_related("area", "director__user")
-
-    def has_add_permission(self, request):
-        return False  # reports are registered through cases:new (code generation, identity)
-
-    def has_delete_permission(self, request, obj=None):
-        return False  # retention removes cases, never a click
+    history_excluded_fields = ("information_picture",)
 
 
-@admin.register(CaseIdentity)
-class CaseIdentityAdmin(VisibleCasesMixin, SimpleHistoryAdmin):
-    list_display = ("case",)
-    search_fields = ("case__code",)
-
-    def get_queryset(self, request):
-        from . import permissions
-
-        qs = super().get_queryset(request).select_related("case")
-        allowed = [identity.pk for identity in qs if permissions.can_view_identity(request.user, identity.case)]
-        return qs.filter(pk__in=allowed)
+# The identity (name, date of birth, BSN, address) is not in the admin at all: it is read on
+# the case's identity page, by whom may, and every read is logged (pen test 19).
 
 
 @admin.register(Contact)
-class ContactAdmin(VisibleCasesMixin, SimpleHistoryAdmin):
+class ContactAdmin(CaseHistoryAdmin):
     list_display = ("case", "date", "kind", "by")
     list_filter = ("kind",)
+    list_select_related = ("case", "by")
     search_fields = ("case__code",)
 
 
 @admin.register(Intervention)
-class InterventionAdmin(VisibleCasesMixin, SimpleHistoryAdmin):
+class InterventionAdmin(CaseHistoryAdmin):
     list_display = ("case", "type", "partner", "status", "started_on", "ended_on")
     list_filter = ("status", "type", "partner")
+    list_select_related = ("case", "type", "partner")
     search_fields = ("case__code",)
 
 
 @admin.register(LifeDomainScore)
-class LifeDomainScoreAdmin(VisibleCasesMixin, SimpleHistoryAdmin):
+class LifeDomainScoreAdmin(CaseHistoryAdmin):
     list_display = ("case", "domain", "score", "scored_on")
     list_filter = ("domain",)
+    list_select_related = ("case", "domain")
     search_fields = ("case__code",)
 
 
 @admin.register(PlanGoal)
-class PlanGoalAdmin(VisibleCasesMixin, SimpleHistoryAdmin):
+class PlanGoalAdmin(CaseHistoryAdmin):
     list_display = ("case", "domain", "status")
+    list_select_related = ("case", "domain")
     search_fields = ("case__code",)
 
 
 @admin.register(NetworkLink)
-class NetworkLinkAdmin(VisibleCasesMixin, admin.ModelAdmin):
+class NetworkLinkAdmin(CaseDataAdmin):
     list_display = ("case", "other", "kind")
+    list_select_related = ("case", "other")
 
     def get_queryset(self, request):
-        return super().get_queryset(request).filter(other__in=Case.objects.visible_to(request.user))
+        return super().get_queryset(request).filter(other__in=Case.objects.visible_to(request.user).values("pk"))
 
 
 @admin.register(Escalation)
-class EscalationAdmin(VisibleCasesMixin, admin.ModelAdmin):
+class EscalationAdmin(CaseDataAdmin):
     list_display = ("case", "body", "request", "requested_on", "handled_at")
     list_filter = ("body", "request")
+    list_select_related = ("case",)

@@ -1,8 +1,14 @@
 """Admin for the pool. Writes with consequences for access go through pool.services."""
 
 from django.contrib import admin
+from django.contrib.admin.utils import unquote
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
-from simple_history.admin import SimpleHistoryAdmin
+
+from cases.admin import CaseDataAdmin
+from cases.models import Case
+from ipgar import access_log
+from ipgar.admin_base import NoRevertHistoryAdmin
 
 from . import services
 from .models import (
@@ -18,7 +24,7 @@ from .models import (
 
 
 @admin.register(Director)
-class DirectorAdmin(SimpleHistoryAdmin):
+class DirectorAdmin(NoRevertHistoryAdmin):
     list_display = ("user", "organisation", "fte", "capacity", "seconded_from", "active_from", "active_until")
     list_filter = ("organisation",)
     search_fields = ("user__username", "user__first_name", "user__last_name")
@@ -76,32 +82,80 @@ class AbsenceAdmin(admin.ModelAdmin):
 
 
 class ReviewItemInline(admin.TabularInline):
+    """The cases discussed: only those the reader may see, read-only (written on the pool page)."""
+
     model = CaseloadReviewItem
     fields = ("case", "progress", "content", "registration")
-    raw_id_fields = ("case",)
+    readonly_fields = fields
     extra = 0
+    can_delete = False
+
+    def get_queryset(self, request):
+        visible = Case.objects.visible_to(request.user).values("pk")
+        return super().get_queryset(request).filter(case__in=visible).select_related("case")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
 
 
-class InstructionInline(admin.TabularInline):
+class InstructionInline(ReviewItemInline):
     model = Instruction
     fields = ("case", "text", "due_on", "done_on", "done_by")
-    raw_id_fields = ("case",)
-    extra = 0
+    readonly_fields = fields
+
+    def get_queryset(self, request):
+        visible = Case.objects.visible_to(request.user).values("pk")
+        queryset = super(ReviewItemInline, self).get_queryset(request)
+        return queryset.filter(Q(case__isnull=True) | Q(case__in=visible)).select_related("case")
 
 
 @admin.register(CaseloadReview)
 class CaseloadReviewAdmin(admin.ModelAdmin):
+    """Reviews are recorded on the pool page (pool.services.review_record); here they are read."""
+
     list_display = ("director", "held_on", "held_by")
     list_filter = ("director",)
     date_hierarchy = "held_on"
     inlines = [ReviewItemInline, InstructionInline]
 
+    def has_add_permission(self, request):
+        return False
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        review = self.get_object(request, unquote(object_id))
+        if review is not None:
+            # Each case discussed that the reader is shown is a read of case data (pen test 19).
+            visible = Case.objects.visible_to(request.user).values("pk")
+            for item in review.items.filter(case__in=visible).select_related("case"):
+                access_log.record(
+                    request,
+                    record_type="cases.case",
+                    record_id=item.case_id,
+                    label=item.case.code,
+                    section="admin:caseloadreview",
+                )
+        return super().change_view(request, object_id, form_url, extra_context)
+
 
 @admin.register(Instruction)
-class InstructionAdmin(admin.ModelAdmin):
+class InstructionAdmin(CaseDataAdmin):
+    """Instructions of caseload reviews; those about a case only when the reader may see it."""
+
     list_display = ("text", "review", "case", "due_on", "done_on")
     list_filter = (("done_on", admin.EmptyFieldListFilter),)
-    raw_id_fields = ("case", "review")
+    list_select_related = ("review__director__user", "case")
+
+    def get_queryset(self, request):
+        visible = Case.objects.visible_to(request.user).values("pk")
+        queryset = super(CaseDataAdmin, self).get_queryset(request)
+        return queryset.filter(Q(case__isnull=True) | Q(case__in=visible))
+
+    def log_read(self, request, obj, *section):
+        if obj.case_id is not None:
+            super().log_read(request, obj, *section)
 
 
 @admin.register(ThreeWayConversation)
