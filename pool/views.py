@@ -76,13 +76,15 @@ def my_figures(request):
     if not permissions.can_view_own_figures(request.user):
         _refuse(request, record_type="pool", section="mine")
     director = selectors.director_get(pk=request.user.director.pk)
+    instructions = list(selectors.open_instructions(director=director))
+    access_log.viewed_many(request, _cases_in([], instructions), section="caseload_review")
     return render(
         request,
         "pool/mine.html",
         {
             "director": director,
             "today": timezone.localdate(),
-            "instructions": selectors.open_instructions(director=director),
+            "instructions": instructions,
         },
     )
 
@@ -90,6 +92,10 @@ def my_figures(request):
 def director_detail(request, pk: int):
     director = _director_or_404(request, pk)
     access_log.record(request, record_type="pool.director", record_id=pk, action=access_log.Action.VIEW)
+    reviews = list(selectors.director_reviews(director=director)[:4])
+    instructions = list(selectors.open_instructions(director=director))
+    # The reviews' remarks and instructions are case data: each case shown leaves a row (pen test 19).
+    access_log.viewed_many(request, _cases_in(reviews, instructions), section="caseload_review")
     return render(
         request,
         "pool/director_detail.html",
@@ -97,12 +103,19 @@ def director_detail(request, pk: int):
             "director": director,
             "today": timezone.localdate(),
             "caseload": selectors.director_caseload(director=director),
-            "reviews": selectors.director_reviews(director=director)[:4],
-            "instructions": selectors.open_instructions(director=director),
+            "reviews": reviews,
+            "instructions": instructions,
             "three_ways": director.three_way_conversations.select_related("oov_participant")[:3],
             "absences": director.absences.prefetch_related("substitutions__substitute__user")[:10],
         },
     )
+
+
+def _cases_in(reviews, instructions):
+    for review in reviews:
+        yield from (item.case for item in review.items.all())
+        yield from (instruction.case for instruction in review.instructions.all() if instruction.case_id)
+    yield from (instruction.case for instruction in instructions if instruction.case_id)
 
 
 def director_form(request, pk: int | None = None):

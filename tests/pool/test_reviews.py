@@ -131,3 +131,34 @@ def test_reviews_due_lists_directors_whose_review_falls_due():
     services.review_record(director=later, held_on=dt.date(2026, 5, 20), by=ProgrammeUserFactory())
     assert list(selectors.reviews_due(on=on)) == [due]
     assert set(selectors.reviews_due(on=on, within_days=90)) == {due, later}
+
+
+def test_the_director_page_logs_each_case_its_reviews_show(client):
+    # Pen test 19: the review remarks are case data, read without a log row.
+    from ipgar.models import AccessLogEntry
+
+    director = DirectorFactory()
+    first, second, _not_reviewed = caseload(director, 3)
+    by = ProgrammeUserFactory()
+    services.review_record(
+        director=director,
+        held_on=dt.date(2026, 2, 1),
+        by=by,
+        items=[
+            {"case": first, "progress": "ok", "instruction": "doen", "instruction_due_on": dt.date(2026, 6, 1)},
+            {"case": second, "content": "GGD"},
+        ],
+    )
+    client.force_login(by)
+    assert client.get(reverse("pool:director", args=[director.pk])).status_code == 200
+    logged = AccessLogEntry.objects.filter(username=by.username, section="caseload_review")
+    assert sorted(logged.values_list("record_type", "record_id", "record_label", "outcome")) == sorted(
+        [
+            ("cases.case", str(first.pk), first.code, "allowed"),
+            ("cases.case", str(second.pk), second.code, "allowed"),
+        ]
+    )
+    client.force_login(director.user)
+    assert client.get(reverse("pool:mine")).status_code == 200
+    mine = AccessLogEntry.objects.filter(username=director.user.username, section="caseload_review")
+    assert list(mine.values_list("record_id", flat=True)) == [str(first.pk)]
