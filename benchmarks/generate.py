@@ -223,13 +223,13 @@ def generate(*, cases: int, seed: int = 42) -> dict:
         ],
         batch_size=BATCH,
     )
-    view = Permission.objects.get(content_type__app_label="cases", codename="view_case")
-    change = Permission.objects.get(content_type__app_label="cases", codename="change_case")
+    # The guardian rows each kind carries, as cases.permissions.grant_case_access writes them.
+    perm_ids = dict(Permission.objects.filter(content_type__app_label="cases").values_list("codename", "pk"))
     CaseUserObjectPermission.objects.bulk_create(
         [
-            CaseUserObjectPermission(user_id=u, content_object_id=c, permission=p)
+            CaseUserObjectPermission(user_id=u, content_object_id=c, permission_id=perm_ids[codename])
             for u, c, k in grants
-            for p in ((view, change) if k == CaseAccessGrant.Kind.DIRECTOR else (view,))
+            for codename in CaseAccessGrant.PERMISSIONS_BY_KIND[k]
         ],
         batch_size=BATCH,
         ignore_conflicts=True,

@@ -88,11 +88,10 @@ ALERT_FLAGS = ("alert_no_contact", "alert_no_intervention", "alert_pending_repor
 
 class CaseQuerySet(models.QuerySet):
     def visible_to(self, user) -> "CaseQuerySet":
-        """Cases whose full file the user may read (DESIGN §5); everything else is 404.
+        """Cases whose full file the user may read (docs/access.md); everything else is 404.
 
-        Programme team: all. Others: an access grant that is valid now (director,
-        substitute, or an explicit grant). Checked against the clock, so an expired grant
-        stops working at its end even before the clean-up task has run.
+        Programme team: all. Others: the guardian permission `view_case` on the case, held
+        under a grant in force now (see `permitted`).
         """
         from ipgar import roles
 
@@ -100,19 +99,15 @@ class CaseQuerySet(models.QuerySet):
             return self.none()
         if roles.is_programme_team(user):
             return self
-        grants = CaseAccessGrant.objects.active().filter(
-            case=OuterRef("pk"), user=user, kind__in=CaseAccessGrant.FULL_ACCESS_KINDS
-        )
-        return self.filter(Exists(grants))
+        return self.filter(permitted(user, "view_case"))
 
     def registered_for_partner(self, user) -> "CaseQuerySet":
-        """Cases an intervention partner is registered on now (need-to-know view only)."""
+        """Cases an intervention partner may read the need-to-know view of now."""
         if not getattr(user, "is_authenticated", False):
             return self.none()
-        registrations = PartnerRegistration.objects.active().filter(case=OuterRef("pk"), person=user)
         # A partner has nothing to do on a case that has left the approach, even if a
         # registration was somehow left running (pen test 19).
-        return self.filter(Exists(registrations), status__in=Case.PARTNER_STATUSES)
+        return self.filter(permitted(user, "view_need_to_know"), status__in=Case.PARTNER_STATUSES)
 
     def with_alerts(self, *, today=None) -> "CaseQuerySet":
         """Annotate the three alerts of issue 3 in SQL, one place for pages, monitor and tasks.
@@ -265,6 +260,7 @@ class Case(models.Model):
         permissions = [
             ("view_identity", _("Can view the identity of a case")),
             ("view_need_to_know", _("Can view the need-to-know summary of a case")),
+            ("manage_registrations", _("Can register intervention partners on a case")),
         ]
         indexes = [
             models.Index(fields=["status", "director"]),
@@ -550,6 +546,13 @@ class CaseAccessGrant(models.Model):
         EXPLICIT = "explicit", _("explicit grant")
 
     FULL_ACCESS_KINDS = (Kind.DIRECTOR, Kind.SUBSTITUTE, Kind.EXPLICIT)
+    # The guardian permissions (codenames on Case) each kind of grant carries.
+    PERMISSIONS_BY_KIND = {
+        Kind.DIRECTOR: ("view_case", "change_case", "view_identity", "manage_registrations"),
+        Kind.SUBSTITUTE: ("view_case", "change_case", "view_identity"),
+        Kind.EXPLICIT: ("view_case",),
+        Kind.PARTNER: ("view_need_to_know",),
+    }
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="access_grants")
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="case_grants")
@@ -605,3 +608,31 @@ class CaseUserObjectPermission(UserObjectPermissionBase):
 
 class CaseGroupObjectPermission(GroupObjectPermissionBase):
     content_object = models.ForeignKey(Case, on_delete=models.CASCADE)
+
+
+# --- the permission engine: guardian's row, held under a grant in force ---------------------
+
+
+def kinds_carrying(codename: str) -> list[str]:
+    return [kind for kind, perms in CaseAccessGrant.PERMISSIONS_BY_KIND.items() if codename in perms]
+
+
+def permitted(user, codename: str, case_ref: str = "pk", *, at=None):
+    """SQL condition on a case reference: `user` holds guardian's `codename` on the case AND a
+    grant of a kind that carries it is in force at `at` (default now).
+
+    Guardian's direct-FK table says which actions a user holds on a case; the grant says why
+    and for which period, checked against the clock here so a grant starts and stops at its
+    exact time whatever the tidy-up task has done. Lists (`Case.objects.visible_to`) and
+    one-object checks (`cases.permissions`) both use this one condition (docs/access.md).
+    """
+    guardian_row = CaseUserObjectPermission.objects.filter(
+        user=user,
+        content_object=OuterRef(case_ref),
+        permission__codename=codename,
+        permission__content_type__app_label="cases",
+    )
+    grant = CaseAccessGrant.objects.active(at).filter(
+        case=OuterRef(case_ref), user=user, kind__in=kinds_carrying(codename)
+    )
+    return Exists(guardian_row) & Exists(grant)

@@ -1,9 +1,18 @@
-"""Who may see and do what with a case (DESIGN §5). One place; tested as a matrix.
+"""Who may see and do what with a case (docs/access.md). One place; tested as a matrix.
 
-Grants are made and ended only here. Each grant is a CaseAccessGrant row (reason, who,
-from/until) plus guardian object permissions in the direct foreign-key table. Reading
-rights are checked against the grant's validity in the database (`visible_to`), so an
-expired grant stops working at its end even before `expire_grants` has cleaned up.
+The permission engine is django-guardian with the grant's period as a guard:
+- a grant (`CaseAccessGrant`: kind, reason, grantor, from/until) is made and ended only
+  here, and writes or removes the guardian object permissions its kind carries
+  (`CaseAccessGrant.PERMISSIONS_BY_KIND`) in the direct foreign-key table;
+- every question - a list (`Case.objects.visible_to`) or one case (`can_view`, `can_change`,
+  `can_view_identity`, `can_view_need_to_know`, and `user.has_perm(perm, case)` through
+  `CaseObjectPermissionBackend`) - is answered by one SQL condition, `cases.models.permitted`:
+  guardian's row AND a grant of a kind carrying it in force at this moment;
+- guardian rows are written when the grant is made (also for a grant that starts later: the
+  clock check makes it start on time) and removed when it ends: at once on revocation, and
+  at its end time by a task scheduled for that moment (`end_grant`, queued by the hourly
+  sweep for grants ending within the hour). The clock check stops it at the exact second
+  whether or not the task has run.
 """
 
 import datetime as dt
@@ -11,14 +20,15 @@ import logging
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Value
+from django.db.models import BooleanField, ExpressionWrapper
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from guardian.backends import ObjectPermissionBackend
 from guardian.shortcuts import assign_perm, remove_perm
 
 from ipgar import roles
 
-from .models import Case, CaseAccessGrant, CaseUserObjectPermission
+from .models import Case, CaseAccessGrant, permitted
 
 logger = logging.getLogger(__name__)
 
@@ -26,58 +36,69 @@ VIEW = "cases.view_case"
 CHANGE = "cases.change_case"
 VIEW_IDENTITY = "cases.view_identity"
 VIEW_NEED_TO_KNOW = "cases.view_need_to_know"
+MANAGE_REGISTRATIONS = "cases.manage_registrations"
+CODENAMES = ("view_case", "change_case", "view_identity", "view_need_to_know", "manage_registrations")
 
 PERMISSIONS_BY_KIND = {
-    CaseAccessGrant.Kind.DIRECTOR: (VIEW, CHANGE, VIEW_IDENTITY),
-    CaseAccessGrant.Kind.SUBSTITUTE: (VIEW, CHANGE, VIEW_IDENTITY),
-    CaseAccessGrant.Kind.EXPLICIT: (VIEW,),
-    CaseAccessGrant.Kind.PARTNER: (VIEW_NEED_TO_KNOW,),
+    kind: tuple(f"cases.{codename}" for codename in codenames)
+    for kind, codenames in CaseAccessGrant.PERMISSIONS_BY_KIND.items()
 }
+# A grant ending within this window gets a task queued for its exact end (kept well under
+# the Redis transport's visibility timeout, so queued tasks are not delivered twice).
+SCHEDULE_AHEAD = dt.timedelta(hours=1)
 
 
 # --- predicates --------------------------------------------------------------------------
 
 
-def _active_grant_kinds(user, case) -> set[str]:
-    cache = getattr(user, "_case_grant_cache", None)
+def granted_codenames(user, case: Case) -> frozenset[str]:
+    """The guardian permissions `user` holds on `case` under a grant in force now (one query,
+    remembered on the user object for the request)."""
+    if not getattr(user, "is_authenticated", False) or case.pk is None:
+        return frozenset()
+    cache = getattr(user, "_case_perm_cache", None)
     if cache is None:
-        cache = user._case_grant_cache = {}
+        cache = user._case_perm_cache = {}
     if case.pk not in cache:
-        cache[case.pk] = set(
-            CaseAccessGrant.objects.active().filter(user=user, case=case).values_list("kind", flat=True)
-        )
+        conditions = {
+            codename: ExpressionWrapper(permitted(user, codename), output_field=BooleanField())
+            for codename in CODENAMES
+        }
+        row = Case.objects.filter(pk=case.pk).values(**conditions).first() or {}
+        cache[case.pk] = frozenset(codename for codename in CODENAMES if row.get(codename))
     return cache[case.pk]
+
+
+def _forget(user, case_id) -> None:
+    getattr(user, "_case_perm_cache", {}).pop(case_id, None)
 
 
 def can_view(user, case: Case) -> bool:
     """May read the full case file (not necessarily the identity)."""
     if not getattr(user, "is_authenticated", False):
         return False
-    if roles.is_programme_team(user):
-        return True
-    return bool(_active_grant_kinds(user, case) & set(CaseAccessGrant.FULL_ACCESS_KINDS))
+    return roles.is_programme_team(user) or "view_case" in granted_codenames(user, case)
 
 
 def can_change(user, case: Case) -> bool:
     """May record contacts, interventions, scores, plan and information picture."""
     if not getattr(user, "is_authenticated", False):
         return False
-    if roles.is_programme_team(user):
-        return True
-    kinds = _active_grant_kinds(user, case)
-    return bool(kinds & {CaseAccessGrant.Kind.DIRECTOR, CaseAccessGrant.Kind.SUBSTITUTE})
+    return roles.is_programme_team(user) or "change_case" in granted_codenames(user, case)
 
 
 def can_view_identity(user, case: Case) -> bool:
     """Identity and information picture: programme team, own director and substitute."""
-    return can_change(user, case)
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return roles.is_programme_team(user) or "view_identity" in granted_codenames(user, case)
 
 
 def can_view_need_to_know(user, case: Case) -> bool:
     """The intervention partner's separate, explicit field list: a registration in force now."""
     if not roles.is_intervention_partner(user):
         return False
-    return CaseAccessGrant.Kind.PARTNER in _active_grant_kinds(user, case)
+    return "view_need_to_know" in granted_codenames(user, case)
 
 
 def can_manage_registrations(user, case: Case) -> bool:
@@ -86,7 +107,26 @@ def can_manage_registrations(user, case: Case) -> bool:
         return False
     if roles.is_programme_team(user):
         return True
-    return CaseAccessGrant.Kind.DIRECTOR in _active_grant_kinds(user, case)
+    return "manage_registrations" in granted_codenames(user, case)
+
+
+class CaseObjectPermissionBackend(ObjectPermissionBackend):
+    """guardian's backend, with the grant's period as a guard for cases: `user.has_perm(
+    "cases.change_case", case)` answers exactly what `can_change` answers for a non-programme
+    user. Other objects: guardian unchanged."""
+
+    def has_perm(self, user_obj, perm, obj=None):
+        if isinstance(obj, Case):
+            app_label, _dot, codename = perm.rpartition(".")
+            if app_label not in ("", "cases") or not getattr(user_obj, "is_active", False):
+                return False
+            return codename in granted_codenames(user_obj, obj)
+        return super().has_perm(user_obj, perm, obj)
+
+    def get_all_permissions(self, user_obj, obj=None):
+        if isinstance(obj, Case):
+            return {f"cases.{codename}" for codename in granted_codenames(user_obj, obj)}
+        return super().get_all_permissions(user_obj, obj)
 
 
 def can_register_case(user) -> bool:
@@ -96,8 +136,9 @@ def can_register_case(user) -> bool:
 # --- grant services -------------------------------------------------------------------------
 
 
-def _is_active(grant: CaseAccessGrant, at: dt.datetime) -> bool:
-    return grant.revoked_at is None and grant.valid_from <= at and (grant.valid_until is None or grant.valid_until > at)
+def _not_ended(at: dt.datetime):
+    """Grants not revoked and not past their end at `at`: in force, or starting later."""
+    return CaseAccessGrant.objects.filter(revoked_at__isnull=True).exclude(valid_until__lte=at)
 
 
 @transaction.atomic
@@ -113,8 +154,8 @@ def grant_case_access(
 ) -> CaseAccessGrant:
     """Give `user` access to `case` for a reason, optionally time-bounded (from/until).
 
-    A grant that starts later gets its guardian permissions from `expire_grants` once it
-    has started; reading rights never wait for that, they check the grant's period.
+    The guardian permissions of the kind are written now, also for a grant that starts
+    later: `permitted` checks the period, so the grant starts at its exact time.
     """
     if kind not in CaseAccessGrant.Kind.values:
         raise ValidationError(_("Unknown kind of access."), code="unknown_kind")
@@ -135,12 +176,24 @@ def grant_case_access(
         valid_from=valid_from,
         valid_until=valid_until,
     )
-    if _is_active(grant, now):
+    if valid_until is None or valid_until > now:
         for perm in PERMISSIONS_BY_KIND[kind]:
             assign_perm(perm, user, case)
-    getattr(user, "_case_grant_cache", {}).pop(case.pk, None)
+        _schedule_end(grant, now=now)
+    _forget(user, case.pk)
     logger.debug("access granted: grant=%s case=%s user=%s kind=%s", grant.pk, case.pk, user.pk, kind)
     return grant
+
+
+def _schedule_end(grant: CaseAccessGrant, *, now: dt.datetime) -> None:
+    """Queue the task that ends `grant` at its end time, when that lies within SCHEDULE_AHEAD
+    (later ends are queued by the hourly sweep as they come near)."""
+    if grant.valid_until is None or grant.valid_until - now > SCHEDULE_AHEAD:
+        return
+    from . import tasks
+
+    pk, eta = grant.pk, grant.valid_until
+    transaction.on_commit(lambda: tasks.end_grant.apply_async(args=[pk], eta=eta))
 
 
 @transaction.atomic
@@ -162,78 +215,54 @@ def revoke_grants(*, user, case: Case, kinds, by) -> int:
     grants = list(CaseAccessGrant.objects.filter(user=user, case=case, kind__in=kinds, revoked_at__isnull=True))
     for grant in grants:
         revoke_case_access(grant=grant, by=by)
-    getattr(user, "_case_grant_cache", {}).pop(case.pk, None)
+    _forget(user, case.pk)
     return len(grants)
 
 
 def _sync_guardian(*, user, case: Case, at: dt.datetime | None = None) -> None:
-    """Make the guardian permissions of (user, case) exactly those of the grants in force."""
+    """Remove the guardian permissions of (user, case) that no grant not yet ended carries."""
+    at = at or timezone.now()
     still = set()
-    for kind in CaseAccessGrant.objects.active(at).filter(user=user, case=case).values_list("kind", flat=True):
+    for kind in _not_ended(at).filter(user=user, case=case).values_list("kind", flat=True):
         still.update(PERMISSIONS_BY_KIND[kind])
     every = {perm for perms in PERMISSIONS_BY_KIND.values() for perm in perms}
     for perm in sorted(every - still):
         remove_perm(perm, user, case)
-    for perm in sorted(still):
-        assign_perm(perm, user, case)
-    getattr(user, "_case_grant_cache", {}).pop(case.pk, None)
+    _forget(user, case.pk)
+
+
+def end_grant(*, pk: int, now: dt.datetime | None = None) -> bool:
+    """End one grant whose end time has come: mark it ended at that time and remove the guardian
+    permissions no other grant carries. Idempotent; a no-op before the end or when done."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        grant = (
+            CaseAccessGrant.objects.select_for_update(skip_locked=True)
+            .select_related("user", "case")
+            .filter(pk=pk, revoked_at__isnull=True, valid_until__lte=now)
+            .first()
+        )
+        if grant is None:  # not due, already ended, or a concurrent run holds it
+            return False
+        # Marked ended at its own end time, so the next run skips it.
+        grant.revoked_at = grant.valid_until
+        grant.save(update_fields=["revoked_at"])
+        _sync_guardian(user=grant.user, case=grant.case, at=now)
+    logger.info("grant expired: grant=%s case=%s user=%s kind=%s", grant.pk, grant.case_id, grant.user_id, grant.kind)
+    return True
 
 
 def expire_grants(*, now: dt.datetime | None = None) -> int:
-    """Clean up grants that ended: mark them and remove their guardian permissions.
-
-    Idempotent and safe to run twice at once (row locks, skip what is done). Also gives
-    grants that have started since they were made (substitutions) their permissions.
-    Returns the number of grants ended.
-    """
+    """The hourly sweep: end grants past their end (a missed boundary task), and queue the
+    boundary task of every grant ending within the next hour. Idempotent and safe to run twice
+    at once (row locks, skip what is done). Returns the number of grants ended."""
     now = now or timezone.now()
-    ended_ids = list(
-        CaseAccessGrant.objects.filter(valid_until__lte=now, revoked_at__isnull=True)
-        .order_by("pk")
-        .values_list("pk", flat=True)
+    due = CaseAccessGrant.objects.filter(revoked_at__isnull=True, valid_until__lte=now)
+    count = sum(end_grant(pk=pk, now=now) for pk in due.order_by("pk").values_list("pk", flat=True))
+    coming = CaseAccessGrant.objects.filter(
+        revoked_at__isnull=True, valid_until__gt=now, valid_until__lte=now + SCHEDULE_AHEAD
     )
-    count = 0
-    for pk in ended_ids:
-        with transaction.atomic():
-            grant = (
-                CaseAccessGrant.objects.select_for_update(skip_locked=True)
-                .select_related("user", "case")
-                .filter(pk=pk, revoked_at__isnull=True)
-                .first()
-            )
-            if grant is None:  # a concurrent run or a revocation got there first
-                continue
-            # Marked ended at its own end time, so the next run skips it.
-            grant.revoked_at = grant.valid_until
-            grant.save(update_fields=["revoked_at"])
-            _sync_guardian(user=grant.user, case=grant.case, at=now)
-        logger.info(
-            "grant expired: grant=%s case=%s user=%s kind=%s", grant.pk, grant.case_id, grant.user_id, grant.kind
-        )
-        count += 1
-    started = _activate_started_grants(now=now)
-    logger.info("expire_grants: %s grants ended, %s started grants given their permissions", count, started)
+    for grant in coming.only("pk", "valid_until"):
+        _schedule_end(grant, now=now)
+    logger.info("expire_grants: %s grants ended", count)
     return count
-
-
-def _activate_started_grants(*, now: dt.datetime) -> int:
-    """Grants in force whose guardian permissions are missing (made before their start)."""
-    missing = CaseUserObjectPermission.objects.filter(
-        user=OuterRef("user_id"), content_object=OuterRef("case_id"), permission__codename=OuterRef("codename")
-    )
-    handled = 0
-    for kind, perms in PERMISSIONS_BY_KIND.items():
-        codename = perms[0].split(".", 1)[1]
-        pending = (
-            CaseAccessGrant.objects.active(now)
-            .filter(kind=kind)
-            .annotate(codename=Value(codename))
-            .filter(~Exists(missing))
-            .select_related("user", "case")
-        )
-        for grant in pending:
-            with transaction.atomic():
-                _sync_guardian(user=grant.user, case=grant.case, at=now)
-            logger.info("grant started: grant=%s case=%s user=%s kind=%s", grant.pk, grant.case_id, grant.user_id, kind)
-            handled += 1
-    return handled

@@ -8,8 +8,14 @@ from . import permissions, retention
 
 @shared_task(acks_late=True, autoretry_for=(OperationalError,), retry_backoff=True, retry_jitter=True, max_retries=5)
 def expire_grants() -> int:
-    """Hourly: end grants past their end and remove their guardian permissions."""
+    """Hourly: end grants past their end, queue the end of those ending within the hour."""
     return permissions.expire_grants()
+
+
+@shared_task(acks_late=True, autoretry_for=(OperationalError,), retry_backoff=True, retry_jitter=True, max_retries=5)
+def end_grant(grant_id: int) -> bool:
+    """At a grant's end time (queued by the grant or the hourly sweep): remove its permissions."""
+    return permissions.end_grant(pk=grant_id)
 
 
 @shared_task(acks_late=True, autoretry_for=(OperationalError,), retry_backoff=True, retry_jitter=True, max_retries=5)
