@@ -610,6 +610,38 @@ class CaseGroupObjectPermission(GroupObjectPermissionBase):
     content_object = models.ForeignKey(Case, on_delete=models.CASCADE)
 
 
+class LegalHold(models.Model):
+    """The privacy officer's hold on a case: while it is open, retention leaves the case alone.
+
+    Rows are never deleted: a lifted hold keeps who set and lifted it, when and why (issue 18).
+    `Case.legal_hold` mirrors "has an open hold" for retention's query; only
+    `cases.retention.legal_hold_set` / `legal_hold_lift` write either.
+    """
+
+    case = models.ForeignKey(Case, verbose_name=_("case"), on_delete=models.PROTECT, related_name="legal_holds")
+    reason = models.TextField(_("reason"))
+    set_by = models.ForeignKey(User, verbose_name=_("set by"), on_delete=models.PROTECT, related_name="+")
+    set_at = models.DateTimeField(_("set at"), default=timezone.now)
+    lifted_by = models.ForeignKey(
+        User, verbose_name=_("lifted by"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    lifted_at = models.DateTimeField(_("lifted at"), null=True, blank=True)
+    lift_reason = models.TextField(_("reason for lifting"), blank=True)
+
+    class Meta:
+        ordering = ["-set_at", "-id"]
+        verbose_name = _("legal hold")
+        verbose_name_plural = _("legal holds")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case"], condition=Q(lifted_at__isnull=True), name="one_open_legal_hold_per_case"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case}"
+
+
 # --- the permission engine: guardian's row, held under a grant in force ---------------------
 
 

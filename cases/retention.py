@@ -1,28 +1,46 @@
-"""Retention (issue 4): cases closed longer than IPGAR_RETENTION_YEARS lose identity and free text.
+"""Retention (issues 4 and 18): identity and free text go when their term has passed.
+
+Two terms:
+- an included case: IPGAR_RETENTION_YEARS after outflow;
+- a report that was never included (not included, preventive talk, or never decided):
+  IPGAR_REPORT_RETENTION_DAYS after its last step (the last transition, else the report),
+  as Signalen does for cancelled reports.
 
 What stays is pseudonymous (code, status, dates, area, categories, counts), so the monitor's
-figures still add up. History rows are emptied too: simple-history keeps copies of every
-version (FIELD-NOTES 8), and those copies hold the same personal data.
+figures still add up. Free text about the case in every app goes too (`pool.retention`,
+`meetings.retention`), and so do the simple-history copies of all of it (FIELD-NOTES 8).
+A case on legal hold is left alone. Each case is one transaction, its log entry included: an
+interrupted run leaves every case either untouched or finished, and the next run resumes.
 """
 
+import dataclasses
 import datetime as dt
 import logging
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q, QuerySet
+from django.db.models import Max, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from ipgar.models import RetentionLogEntry
+from ipgar.retention import empty_text
 
 from .models import (
     Case,
     CaseIdentity,
+    CaseTransition,
     Contact,
+    DirectorAssignment,
     Escalation,
     Intervention,
+    LegalHold,
     LifeDomainScore,
     NetworkLink,
+    PartnerRegistration,
     PlanGoal,
 )
 
@@ -38,16 +56,57 @@ IDENTITY_FIELDS = {
     "city": "",
 }
 
-# model, case lookup, free-text fields emptied (with their history rows when the model has history)
+# The case app's own free text: model, lookup of the case, fields.
 FREE_TEXT = [
-    (Case, "pk", ("information_picture", "report_summary")),
+    (Case, "id", ("information_picture", "report_summary")),
+    (CaseTransition, "case_id", ("reason",)),
+    (DirectorAssignment, "case_id", ("reason",)),
     (Contact, "case_id", ("note",)),
     (Intervention, "case_id", ("goal", "outcome")),
     (PlanGoal, "case_id", ("goal",)),
     (LifeDomainScore, "case_id", ("note",)),
     (Escalation, "case_id", ("question",)),
     (NetworkLink, "case_id", ("note",)),
+    (NetworkLink, "other_id", ("note",)),
+    (PartnerRegistration, "case_id", ("purpose",)),
 ]
+
+INCLUDED = "included"
+REPORT = "report"
+RULES = {
+    INCLUDED: gettext_lazy("included case: %(years)s years after outflow"),
+    REPORT: gettext_lazy("report never included: %(days)s days after the last step"),
+}
+# Reports that never became a case: refused, preventive talk, or never decided on.
+NEVER_INCLUDED = (Case.Status.NOT_INCLUDED, Case.Status.PREVENTIVE_TALK, *Case.PENDING_STATUSES)
+
+
+@dataclasses.dataclass(frozen=True)
+class Due:
+    """One case and when retention empties it, and why."""
+
+    case: Case
+    rule: str
+    since: dt.date  # outflow, or the report's last step
+    due_on: dt.date  # the first day retention empties it
+
+    @property
+    def reason(self) -> str:
+        return rule_label(self.rule)
+
+
+def rule_label(rule: str) -> str:
+    label = RULES.get(rule)
+    if label is None:
+        return rule
+    return label % {"years": settings.IPGAR_RETENTION_YEARS, "days": settings.IPGAR_REPORT_RETENTION_DAYS}
+
+
+def _years_after(day: dt.date, years: int) -> dt.date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + years, day=28)
 
 
 def _years_before(day: dt.date, years: int) -> dt.date:
@@ -57,41 +116,66 @@ def _years_before(day: dt.date, years: int) -> dt.date:
         return day.replace(year=day.year - years, day=28)
 
 
-def retention_due(*, today: dt.date | None = None) -> QuerySet[Case]:
-    """Closed cases past the retention period, not on legal hold, not yet anonymised."""
-    today = today or timezone.localdate()
-    cutoff = _years_before(today, settings.IPGAR_RETENTION_YEARS)
-    return Case.objects.filter(
+def _with_last_step(queryset: QuerySet[Case]) -> QuerySet[Case]:
+    last = (
+        CaseTransition.objects.filter(case=OuterRef("pk"))
+        .values("case")
+        .annotate(last=Max(TruncDate("at")))
+        .values("last")[:1]
+    )
+    return queryset.annotate(last_step=Coalesce(Subquery(last), "reported_on"))
+
+
+def _candidates(*, until: dt.date, case_id: int | None = None) -> tuple[QuerySet[Case], QuerySet[Case]]:
+    """Cases not yet emptied whose term ends before `until` (included, reports)."""
+    open_cases = Case.objects.filter(anonymised_at__isnull=True)
+    if case_id is not None:
+        open_cases = open_cases.filter(pk=case_id)
+    included = open_cases.filter(
         status=Case.Status.CLOSED,
-        closed_on__lt=cutoff,
-        legal_hold=False,
-        anonymised_at__isnull=True,
-    ).order_by("closed_on", "pk")
+        closed_on__lt=_years_before(until, settings.IPGAR_RETENTION_YEARS),
+    )
+    reports = (
+        _with_last_step(open_cases.filter(status__in=NEVER_INCLUDED, included_on__isnull=True))
+        .filter(last_step__lt=until - dt.timedelta(days=settings.IPGAR_REPORT_RETENTION_DAYS))
+        .order_by("last_step", "pk")
+    )
+    return included.order_by("closed_on", "pk"), reports
 
 
-def _not_empty(field: str) -> Q:
-    return ~Q(**{field: ""}) & Q(**{f"{field}__isnull": False})
+def retention_schedule(*, today: dt.date | None = None, horizon_days: int = 0, case_id: int | None = None) -> list[Due]:
+    """What retention empties from today until `horizon_days` ahead, holds included (see `Due`)."""
+    today = today or timezone.localdate()
+    included, reports = _candidates(until=today + dt.timedelta(days=horizon_days), case_id=case_id)
+    due = [
+        Due(case, INCLUDED, case.closed_on, _years_after(case.closed_on, settings.IPGAR_RETENTION_YEARS))
+        for case in included
+    ]
+    due += [
+        Due(case, REPORT, case.last_step, case.last_step + dt.timedelta(days=settings.IPGAR_REPORT_RETENTION_DAYS))
+        for case in reports
+    ]
+    # The term ends on due_on - 1: the case is emptied from the day after.
+    due = [dataclasses.replace(d, due_on=d.due_on + dt.timedelta(days=1)) for d in due]
+    return sorted(due, key=lambda d: (d.due_on, d.case.code))
 
 
-def _empty(queryset: QuerySet, fields: tuple[str, ...]) -> int:
-    """Empty these fields where they hold something; returns the number of values removed."""
-    removed = 0
-    for field in fields:
-        removed += queryset.filter(_not_empty(field)).update(**{field: ""})
-    return removed
-
-
-def _case_filter(model, lookup: str, case_id: int) -> dict:
-    return {"id" if lookup == "pk" else lookup: case_id}
+def retention_due(*, today: dt.date | None = None, case_id: int | None = None) -> list[Due]:
+    """Cases due today, not on legal hold."""
+    return [d for d in retention_schedule(today=today, case_id=case_id) if not d.case.legal_hold]
 
 
 @transaction.atomic
 def retention_apply_case(*, case_id: int, now: dt.datetime | None = None) -> RetentionLogEntry | None:
-    """Remove identity and free text of one case, history included; None when not (or no longer) due."""
+    """Remove identity and free text of one case everywhere, history included; None when not due."""
     now = now or timezone.now()
-    case = retention_due(today=timezone.localdate(now)).select_for_update(skip_locked=True).filter(pk=case_id).first()
-    if case is None:
+    locked = Case.objects.select_for_update(skip_locked=True).filter(pk=case_id, anonymised_at__isnull=True).first()
+    if locked is None or locked.legal_hold:
         return None
+    due = next(iter(retention_due(today=timezone.localdate(now), case_id=case_id)), None)
+    if due is None:
+        return None
+    case = due.case
     removed: dict[str, int] = {}
 
     identity = CaseIdentity.objects.filter(case_id=case.pk)
@@ -104,20 +188,28 @@ def retention_apply_case(*, case_id: int, now: dt.datetime | None = None) -> Ret
     history.delete()
 
     for model, lookup, fields in FREE_TEXT:
-        label = model._meta.model_name
-        removed[label] = _empty(model.objects.filter(**_case_filter(model, lookup, case.pk)), fields)
-        history_model = getattr(getattr(model, "history", None), "model", None)
-        if history_model is not None:
-            removed[f"{label}_history"] = _empty(
-                history_model.objects.filter(**_case_filter(model, lookup, case.pk)), fields
-            )
+        for key, count in empty_text(model, Q(**{lookup: case.pk}), fields).items():
+            removed[key] = removed.get(key, 0) + count
+    # Each app empties its own free text about the case (DEVELOPING: only an app writes its models).
+    from meetings.retention import retention_empty_case as meetings_empty
+    from pool.retention import retention_empty_case as pool_empty
+
+    removed.update(pool_empty(case_id=case.pk))
+    removed.update(meetings_empty(case_id=case.pk, case_code=case.code))
 
     Case.objects.filter(pk=case.pk).update(anonymised_at=now)
     entry = RetentionLogEntry.objects.create(
-        case_id=case.pk, case_code=case.code, closed_on=case.closed_on, removed=removed
+        case_id=case.pk,
+        case_code=case.code,
+        closed_on=case.closed_on,
+        rule=due.rule,
+        due_on=due.due_on,
+        removed=removed,
     )
     # Pseudonymous code and counts only: the application log holds no personal data.
-    logger.info("retention applied: case=%s closed_on=%s removed=%s", case.code, case.closed_on, removed)
+    logger.info(
+        "retention applied: case=%s rule=%s closed_on=%s removed=%s", case.code, due.rule, case.closed_on, removed
+    )
     return entry
 
 
@@ -125,9 +217,51 @@ def retention_apply(*, now: dt.datetime | None = None) -> list[RetentionLogEntry
     """Apply retention to every due case, each in its own transaction; a rerun finds nothing to do."""
     now = now or timezone.now()
     entries = []
-    for case_id in retention_due(today=timezone.localdate(now)).values_list("pk", flat=True):
-        entry = retention_apply_case(case_id=case_id, now=now)
+    for due in retention_due(today=timezone.localdate(now)):
+        entry = retention_apply_case(case_id=due.case.pk, now=now)
         if entry is not None:
             entries.append(entry)
     logger.info("retention: %s cases anonymised", len(entries))
     return entries
+
+
+# --- legal hold -------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def legal_hold_set(*, case: Case, by, reason: str) -> LegalHold:
+    """Put a case on hold: retention leaves it alone until the hold is lifted."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Give the reason for the hold.")}, code="reason_required")
+    locked = Case.objects.select_for_update().get(pk=case.pk)
+    if locked.anonymised_at is not None:
+        raise ValidationError(
+            _("Case %(code)s was already emptied by retention; there is nothing left to hold."),
+            params={"code": case.code},
+            code="already_anonymised",
+        )
+    if LegalHold.objects.filter(case=locked, lifted_at__isnull=True).exists():
+        raise ValidationError(_("Case %(code)s is already on hold."), params={"code": case.code}, code="already_held")
+    hold = LegalHold.objects.create(case=locked, reason=reason, set_by=by)
+    Case.objects.filter(pk=case.pk).update(legal_hold=True)
+    logger.info("legal hold set: case=%s by=%s", case.code, by.get_username())
+    return hold
+
+
+@transaction.atomic
+def legal_hold_lift(*, hold: LegalHold, by, reason: str) -> LegalHold:
+    """Lift a hold; retention takes the case again from its next run when its term has passed."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Give the reason for lifting the hold.")}, code="reason_required")
+    hold = LegalHold.objects.select_for_update().select_related("case").get(pk=hold.pk)
+    if hold.lifted_at is not None:
+        raise ValidationError(_("This hold was already lifted."), code="already_lifted")
+    hold.lifted_at = timezone.now()
+    hold.lifted_by = by
+    hold.lift_reason = reason
+    hold.save(update_fields=["lifted_at", "lifted_by", "lift_reason"])
+    Case.objects.filter(pk=hold.case_id).update(legal_hold=False)
+    logger.info("legal hold lifted: case=%s by=%s", hold.case.code, by.get_username())
+    return hold

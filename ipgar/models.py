@@ -101,6 +101,9 @@ class RetentionLogEntry(models.Model):
     case_id = models.BigIntegerField(_("case id"))
     case_code = models.CharField(_("case code"), max_length=20)
     closed_on = models.DateField(_("outflow on"), null=True)
+    # Which term applied ("included" or "report") and the day it fell due (issue 18).
+    rule = models.CharField(_("term"), max_length=20, blank=True)
+    due_on = models.DateField(_("due on"), null=True)
     # {"identity": 7, "information_picture": 3, ...}: fields emptied, history rows included.
     removed = models.JSONField(_("removed"), default=dict)
 
@@ -114,3 +117,38 @@ class RetentionLogEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d} {self.case_code}"
+
+
+class AccessLogReview(models.Model):
+    """The privacy officer's note that a period, one entry or one signal of the log was reviewed.
+
+    Append-only like the log itself: a later review adds a row, it does not change one.
+    """
+
+    class Kind(models.TextChoices):
+        PERIOD = "period", _("period")
+        ENTRY = "entry", _("entry")
+        SIGNAL = "signal", _("signal")
+
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    date_from = models.DateField(_("from"), null=True, blank=True)
+    date_until = models.DateField(_("until"), null=True, blank=True)
+    entry = models.ForeignKey(
+        AccessLogEntry, verbose_name=_("entry"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    # A signal is named by what it is about, e.g. "denials:jansen:2026-11-20".
+    signal = models.CharField(_("signal"), max_length=200, blank=True)
+    note = models.TextField(_("note"))
+    reviewed_by = models.ForeignKey(User, verbose_name=_("reviewed by"), on_delete=models.PROTECT, related_name="+")
+    reviewed_at = models.DateTimeField(_("reviewed at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-reviewed_at", "-id"]
+        verbose_name = _("access log review")
+        verbose_name_plural = _("access log reviews")
+        triggers = [
+            pgtrigger.Protect(name="access_log_review_append_only", operation=pgtrigger.Update | pgtrigger.Delete),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reviewed_at:%Y-%m-%d} {self.kind}"

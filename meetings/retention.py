@@ -1,0 +1,30 @@
+"""Retention of what meetings wrote about a case (issue 18), called by `cases.retention`.
+
+The agenda item keeps the case code as its title (the minutes stay readable as a record of
+what was discussed); its description, the minute entries, decisions, actions and amendments
+about the case lose their text, history included. Redactions marked passages of the text
+that no longer exists, so they go with it.
+"""
+
+from django.db.models import Q
+
+from ipgar.retention import empty_text
+
+from .models import ActionItem, AgendaItem, Decision, MinuteEntry, MinutesAmendment, Redaction
+
+
+def retention_empty_case(*, case_id: int, case_code: str) -> dict[str, int]:
+    removed = {
+        **empty_text(AgendaItem, Q(case_id=case_id), ("description",)),
+        **empty_text(MinuteEntry, Q(agenda_item__case_id=case_id), ("text",)),
+        **empty_text(Decision, Q(case_id=case_id), ("text",)),
+        **empty_text(ActionItem, Q(agenda_item__case_id=case_id), ("subject", "description")),
+        **empty_text(MinutesAmendment, Q(agenda_item__case_id=case_id), ("text", "reason")),
+    }
+    titles = AgendaItem.objects.filter(case_id=case_id).exclude(title=case_code)
+    if count := titles.update(title=case_code):
+        removed["agendaitem_title"] = count
+    redactions, _ = Redaction.objects.filter(entry__agenda_item__case_id=case_id).delete()
+    if redactions:
+        removed["redaction"] = redactions
+    return removed

@@ -1,0 +1,15 @@
+"""Retention of the pool's free text about a case (issue 18), called by `cases.retention`."""
+
+from django.db.models import Q
+
+from ipgar.retention import empty_text
+
+from .models import CaseloadReviewItem, Instruction
+
+
+def retention_empty_case(*, case_id: int) -> dict[str, int]:
+    """Empty what caseload reviews say about this case: progress, content, registration, instructions."""
+    return {
+        **empty_text(CaseloadReviewItem, Q(case_id=case_id), ("progress", "content", "registration")),
+        **empty_text(Instruction, Q(case_id=case_id), ("text",)),
+    }

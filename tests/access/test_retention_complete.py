@@ -1,0 +1,263 @@
+"""Retention covers every record that names the person, history included (issue 18)."""
+
+import datetime as dt
+
+import pytest
+from django.db import connection
+from django.utils import timezone
+
+from cases import retention
+from cases.models import (
+    Case,
+    CaseIdentity,
+    CaseTransition,
+    DirectorAssignment,
+    LifeDomainScore,
+    NetworkLink,
+    PartnerRegistration,
+)
+from ipgar import roles
+from ipgar.models import Organisation, RetentionLogEntry
+from meetings.models import ActionItem, AgendaItem, Decision, MinuteEntry, Minutes, MinutesAmendment, Redaction
+from pool.models import CaseloadReview, CaseloadReviewItem, Instruction
+from tests.cases.factories import (
+    CaseFactory,
+    ContactFactory,
+    DirectorFactory,
+    EscalationFactory,
+    InterventionFactory,
+    MeetingFactory,
+    PlanGoalFactory,
+    ProgrammeUserFactory,
+)
+from tests.ipgar.factories import user_with_role
+
+pytestmark = pytest.mark.django_db
+
+NAME = "Xandor Geheimhouder"
+BSN = "123456782"
+KEPT = "Bewaard Persoon"
+
+
+def _tables_holding(text: str) -> dict[str, int]:
+    """Every table in the database, every column (cast to text), rows that contain `text`."""
+    found = {}
+    with connection.cursor() as cursor:
+        for table in connection.introspection.table_names(cursor):
+            cursor.execute(f'SELECT count(*) FROM "{table}" t WHERE t::text ILIKE %s', [f"%{text}%"])
+            (count,) = cursor.fetchone()
+            if count:
+                found[table] = count
+    return found
+
+
+def _person_file(name: str, *, case: Case) -> None:
+    """Write the name into every record about `case` in every app, several versions each."""
+    director = case.director
+    pt = ProgrammeUserFactory()
+    identity = case.identity
+    identity.last_name = name
+    identity.save()
+    identity.bsn = BSN if name == NAME else "111222333"
+    identity.save()
+    case.report_summary = f"Melding over {name}"
+    case.information_picture = f"Informatiebeeld: {name} en familie"
+    case.save()
+    case.information_picture = f"Tweede versie over {name}"
+    case.save()
+    CaseTransition.objects.create(
+        case=case, from_status="active", to_status="closed", by=pt, reason=f"Uitstroom van {name}"
+    )
+    DirectorAssignment.objects.filter(case=case).update(reason=f"Overdracht {name}")
+    contact = ContactFactory(case=case, note=f"Gesprek met {name}")
+    contact.note = f"Gesprek met {name} (bijgewerkt)"
+    contact.save()
+    InterventionFactory(case=case, goal=f"Doel voor {name}", outcome=f"Uitkomst voor {name}")
+    PlanGoalFactory(case=case, goal=f"Plandoel {name}")
+    LifeDomainScore.objects.create(
+        case=case,
+        domain_id=PlanGoalFactory._meta.model.objects.first().domain_id,
+        score=2,
+        scored_on=case.reported_on,
+        by=director.user,
+        note=f"Schulden van {name}",
+    )
+    EscalationFactory(case=case, question=f"Vraag over {name}")
+    other = CaseFactory(active=True)
+    NetworkLink.objects.create(
+        case=case, other=other, kind=NetworkLink.Kind.SAME_NETWORK, note=f"{name} kent", created_by=pt
+    )
+    NetworkLink.objects.create(
+        case=other, other=case, kind=NetworkLink.Kind.KEY_LOCATION, note=f"broer van {name}", created_by=pt
+    )
+    partner = user_with_role(roles.INTERVENTION_PARTNER)
+    PartnerRegistration.objects.create(
+        case=case,
+        organisation=Organisation.objects.get(code="oov"),
+        person=partner,
+        purpose=f"Begeleiding van {name}",
+        registered_by=pt,
+    )
+    review = CaseloadReview.objects.create(director=director, held_on=case.reported_on, held_by=pt)
+    CaseloadReviewItem.objects.create(
+        review=review, case=case, progress=f"{name} gaat vooruit", content=f"Over {name}", registration=f"{name} ok"
+    )
+    Instruction.objects.create(review=review, case=case, text=f"Bel {name}", due_on=case.reported_on)
+    meeting = MeetingFactory(date=case.reported_on)
+    item = AgendaItem.objects.create(
+        meeting=meeting, title=f"{case.code} {name}", case=case, description=f"Over {name}"
+    )
+    entry = MinuteEntry.objects.create(agenda_item=item, text=f"{name} is besproken", created_by=pt)
+    entry.text = f"{name} is uitgebreid besproken"
+    entry.save()
+    Redaction.objects.create(entry=entry, start=0, end=len(name), ground="5.1.2e", by=pt)
+    Decision.objects.create(
+        meeting=meeting, agenda_item=item, number=90, text=f"Besluit over {name}", case=case, created_by=pt
+    )
+    ActionItem.objects.create(
+        body=meeting.body,
+        meeting=meeting,
+        agenda_item=item,
+        subject=f"Actie {name}",
+        description=f"Zoek {name} op",
+        created_by=pt,
+    )
+    minutes, _ = Minutes.objects.get_or_create(meeting=meeting)
+    MinutesAmendment.objects.create(
+        minutes=minutes, agenda_item=item, text=f"{name} niet", reason=f"{name} vroeg", by=pt
+    )
+
+
+def _closed(years_ago: int) -> Case:
+    closed_on = timezone.localdate() - dt.timedelta(days=365 * years_ago + 10)
+    return CaseFactory(
+        closed=True,
+        reported_on=closed_on - dt.timedelta(days=400),
+        included_on=closed_on - dt.timedelta(days=300),
+        closed_on=closed_on,
+        director=DirectorFactory(),
+    )
+
+
+def test_nothing_identifying_remains_in_any_table_history_included(settings):
+    settings.IPGAR_RETENTION_YEARS = 5
+    old = _closed(6)
+    _person_file(NAME, case=old)
+    recent = _closed(2)
+    _person_file(KEPT, case=recent)
+    before = _tables_holding(NAME)
+    # The name is everywhere before: rows and history rows of every app.
+    for table in (
+        "cases_historicalcase",
+        "cases_historicalcaseidentity",
+        "cases_historicalcontact",
+        "cases_casetransition",
+        "cases_partnerregistration",
+        "cases_networklink",
+        "pool_caseloadreviewitem",
+        "pool_instruction",
+        "meetings_minuteentry",
+        "meetings_historicalminuteentry",
+        "meetings_historicaldecision",
+        "meetings_historicalactionitem",
+        "meetings_minutesamendment",
+        "meetings_agendaitem",
+    ):
+        assert table in before, table
+    assert _tables_holding(BSN)
+
+    entries = retention.retention_apply()
+
+    assert [e.case_code for e in entries] == [old.code]
+    assert _tables_holding(NAME) == {}
+    assert _tables_holding(BSN) == {}
+    # The other case keeps everything (only the shared link note named both).
+    kept = _tables_holding(KEPT)
+    assert kept["cases_caseidentity"] == 1 and kept["meetings_historicalminuteentry"] == 2
+    # What stays is pseudonymous: the agenda item keeps the code as its title.
+    assert AgendaItem.objects.get(case=old).title == old.code
+    assert not Redaction.objects.filter(entry__agenda_item__case=old).exists()
+    entry = entries[0]
+    assert entry.rule == "included"
+    assert entry.due_on == old.closed_on.replace(year=old.closed_on.year + 5) + dt.timedelta(days=1)
+    assert entry.removed["minuteentry"] == 1 and entry.removed["minuteentry_history"] == 2
+    assert entry.removed["caseloadreviewitem"] == 3 and entry.removed["partnerregistration"] == 1
+    assert entry.removed["redaction"] == 1
+
+
+@pytest.mark.parametrize("trait", ["not_included", "preventive_talk", "assessment"])
+def test_reports_never_included_go_after_their_own_shorter_term(settings, trait):
+    settings.IPGAR_RETENTION_YEARS = 5
+    settings.IPGAR_REPORT_RETENTION_DAYS = 365
+    today = timezone.localdate()
+    old = CaseFactory(**{trait: True}, reported_on=today - dt.timedelta(days=600))
+    pt = ProgrammeUserFactory()
+    # The last step (the decision) was 366 days ago: past the term.
+    CaseTransition.objects.create(
+        case=old,
+        from_status="advised",
+        to_status=old.status,
+        by=pt,
+        reason=f"Besluit over {NAME}",
+        at=timezone.now() - dt.timedelta(days=366),
+    )
+    CaseIdentity.objects.filter(case=old).update(last_name=NAME)
+    young = CaseFactory(**{trait: True}, reported_on=today - dt.timedelta(days=600))
+    CaseTransition.objects.create(
+        case=young,
+        from_status="advised",
+        to_status=young.status,
+        by=pt,
+        reason="Besluit",
+        at=timezone.now() - dt.timedelta(days=300),
+    )
+
+    entries = retention.retention_apply()
+
+    assert [(e.case_code, e.rule) for e in entries] == [(old.code, "report")]
+    assert CaseIdentity.objects.get(case=old).last_name == ""
+    assert CaseTransition.objects.get(case=old).reason == ""
+    assert CaseIdentity.objects.get(case=young).last_name != ""
+    settings.IPGAR_REPORT_RETENTION_DAYS = 200
+    assert [e.case_code for e in retention.retention_apply()] == [young.code]
+
+
+def test_an_included_case_is_not_a_report_even_when_its_status_went_back(settings):
+    settings.IPGAR_REPORT_RETENTION_DAYS = 30
+    case = CaseFactory(active=True, reported_on=timezone.localdate() - dt.timedelta(days=900))
+    assert retention.retention_apply() == []
+    case.refresh_from_db()
+    assert case.anonymised_at is None
+
+
+def test_interrupted_retention_resumes_without_half_emptied_cases_or_lost_log(settings, monkeypatch):
+    settings.IPGAR_RETENTION_YEARS = 5
+    first, second = _closed(8), _closed(7)
+    _person_file(NAME, case=first)
+    _person_file(KEPT, case=second)
+    from meetings import retention as meetings_retention
+
+    real = meetings_retention.retention_empty_case
+
+    def crash_on_second(*, case_id, case_code):
+        removed = real(case_id=case_id, case_code=case_code)
+        if case_id == second.pk:  # half-way through the second case: identity and case text already emptied
+            raise RuntimeError("worker lost")
+        return removed
+
+    monkeypatch.setattr(meetings_retention, "retention_empty_case", crash_on_second)
+    with pytest.raises(RuntimeError, match="worker lost"):
+        retention.retention_apply()
+
+    # The first case is finished and logged; the second is untouched (its transaction rolled back).
+    assert list(RetentionLogEntry.objects.values_list("case_code", flat=True)) == [first.code]
+    assert _tables_holding(NAME) == {}
+    assert CaseIdentity.objects.get(case=second).last_name == KEPT
+    assert Case.objects.get(pk=second.pk).report_summary == f"Melding over {KEPT}"
+    assert MinuteEntry.objects.get(agenda_item__case=second).text == f"{KEPT} is uitgebreid besproken"
+    assert Case.objects.get(pk=second.pk).anonymised_at is None
+
+    monkeypatch.setattr(meetings_retention, "retention_empty_case", real)
+    assert [e.case_code for e in retention.retention_apply()] == [second.code]
+    assert sorted(RetentionLogEntry.objects.values_list("case_code", flat=True)) == sorted([first.code, second.code])
+    assert _tables_holding(KEPT) == {}
