@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.utils import timezone
 
+from ipgar.dates import short_date
+
 from . import permissions
 from .models import (
     Case,
@@ -211,7 +213,7 @@ def _display(field_obj, value, lookups) -> str:
 
         return gettext("yes") if value else gettext("no")
     if isinstance(value, dt.date):
-        return value.strftime("%d-%m-%Y")
+        return short_date(value)
     return str(value)
 
 

@@ -8,6 +8,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from ipgar.dates import long_date
+
 from . import access_services, permissions, workflow
 from .models import (
     Case,
@@ -103,7 +105,7 @@ def case_apply_decision(*, decision, by) -> Case:
         raise ValidationError(_("An outflow decision names the reason for outflow."), code="no_outflow_reason")
     reason = _("PTO-R decision %(number)s of %(date)s: %(text)s") % {
         "number": decision.number,
-        "date": meeting_date.strftime("%d-%m-%Y"),
+        "date": long_date(meeting_date),
         "text": decision.text,
     }
     case = case_transition(case=case, to=to, by=by, reason=reason, decision=decision)

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from ipgar import access_log, roles
+from ipgar.dates import short_date
 
 from . import permissions, selectors, services, workflow
 from .forms import (
@@ -226,7 +227,7 @@ def _shown(form, name, value):
     if isinstance(value, bool):
         return _("yes") if value else _("no")
     if hasattr(value, "strftime"):
-        return value.strftime("%d-%m-%Y")
+        return short_date(value)
     return str(value)
 
 

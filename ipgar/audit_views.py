@@ -1,19 +1,17 @@
 """The privacy officer's reading of the access log (metadata only, never case content)."""
 
-import csv
-
 from django import forms
 from django.apps import apps
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import Http404, StreamingHttpResponse
+from django.http import Http404
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
 from . import access_log as audit
 from . import roles
-from .exports import spreadsheet_cell
+from .csv_export import csv_response
 from .models import AccessLogEntry
 
 
@@ -76,42 +74,31 @@ def access_log(request):
     return render(request, "ipgar/access_log.html", {"form": form, "page": page, "query": query.urlencode()})
 
 
-class _Echo:
-    def write(self, value):
-        return value
-
-
 @require_GET
 def access_log_csv(request):
     _require_privacy_officer(request)
     _form, entries = access_log_filtered(data=request.GET)
     access_log_module_record(request, action=AccessLogEntry.Action.EXPORT)
-    header = [
-        "at",
-        "username",
-        "role",
-        "organisation",
-        "record_type",
-        "record_id",
-        "record_label",
-        "section",
-        "action",
-        "outcome",
-        "client_address",
-        "path",
+    columns = [
+        ("at", _("time")),
+        ("username", _("username")),
+        ("role", _("role")),
+        ("organisation", _("organisation")),
+        ("record_type", _("record type")),
+        ("record_id", _("record id")),
+        ("record_label", _("record")),
+        ("section", _("section")),
+        ("action", _("action")),
+        ("outcome", _("outcome")),
+        ("client_address", _("client address")),
+        ("path", _("path")),
     ]
-    writer = csv.writer(_Echo())
 
     def rows():
-        yield writer.writerow(header)
         for entry in _in_chunks(entries):
-            yield writer.writerow(
-                [entry.at.isoformat(), *(spreadsheet_cell(getattr(entry, name)) for name in header[1:])]
-            )
+            yield [entry.at.isoformat(), *(getattr(entry, name) for name, _label in columns[1:])]
 
-    response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="access-log.csv"'
-    return response
+    return csv_response(filename="access-log.csv", header=[str(label) for _name, label in columns], rows=rows())
 
 
 def _in_chunks(entries, size: int = 2000):

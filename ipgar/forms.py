@@ -9,6 +9,9 @@ from django.forms.renderers import TemplatesSetting
 from django.forms.utils import flatatt
 from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext
+
+_DJANGO_EMPTY_LABEL = "---------"
 
 _WIDGET_CLASSES = {
     "select": "ams-select",
@@ -36,8 +39,10 @@ class AccessibleBoundField(BoundField):
         css = _WIDGET_CLASSES.get(kind, "ams-text-input")
         attrs["class"] = f"{attrs.get('class', '')} {css}".strip()
         if self.form.is_bound and self.errors:
-            described = attrs.get("aria-describedby", "")
-            attrs["aria-describedby"] = f"{described} {self.auto_id}_error".strip()
+            described = attrs.get("aria-describedby", "").split()
+            if f"{self.auto_id}_error" not in described:
+                described.append(f"{self.auto_id}_error")
+            attrs["aria-describedby"] = " ".join(described)
         return attrs
 
 
@@ -50,9 +55,14 @@ def _render_select(context) -> str:
         if group_name:
             parts.append(f'<optgroup label="{conditional_escape(group_name)}">')
         for option in options:
+            label = option["label"]
+            if label == _DJANGO_EMPTY_LABEL:
+                # Django's "---------" is no Dutch: say what the empty choice means.
+                label = gettext("choose") if "required" in widget["attrs"] else gettext("none")
+                label = f"– {label} –"
             parts.append(
                 f'<option value="{conditional_escape(option["value"])}"{flatatt(option["attrs"])}>'
-                f"{conditional_escape(option['label'])}</option>"
+                f"{conditional_escape(label)}</option>"
             )
         if group_name:
             parts.append("</optgroup>")

@@ -37,3 +37,48 @@ class NoStoreMiddleware:
             response["Cache-Control"] = "no-store, private"
             response["Pragma"] = "no-cache"
         return response
+
+
+class DemoErrorPagesMiddleware:
+    """In demo mode (DEBUG) a denial shows the same Dutch page as in production.
+
+    Django's DEBUG pages are for developers; a demo user who opens a case she may not see
+    should read "not found or no access", not an English technical page. Only denials
+    (404, 403) are rendered here; a server error keeps Django's debug page in DEBUG.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        # An address that matches no URL pattern never reaches a view: replace Django's
+        # technical 404 page too.
+        if (
+            settings.DEBUG
+            and response.status_code == 404
+            and not getattr(response, "ipgar_error_page", False)
+            and response.get("Content-Type", "").startswith("text/html")
+        ):
+            return self._render(request, 404)
+        return response
+
+    def process_exception(self, request, exception):
+        from django.core.exceptions import PermissionDenied
+        from django.http import Http404
+
+        if not settings.DEBUG:
+            return None
+        if isinstance(exception, Http404):
+            return self._render(request, 404)
+        if isinstance(exception, PermissionDenied):
+            return self._render(request, 403)
+        return None
+
+    @staticmethod
+    def _render(request, status):
+        from django.shortcuts import render
+
+        response = render(request, f"{status}.html", status=status)
+        response.ipgar_error_page = True
+        return response

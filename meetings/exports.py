@@ -11,6 +11,8 @@ from django.utils import formats
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from ipgar.dates import short_date
+
 from .models import Invitation, Minutes
 from .publication import Publication
 from .selectors import MeetingView
@@ -142,9 +144,9 @@ def minutes_docx(view: MeetingView) -> bytes:
 
 def _completion(action) -> str:
     if action.done_on:
-        return _("Done %(date)s") % {"date": action.done_on.strftime("%d-%m-%Y")}
+        return _("Done %(date)s") % {"date": short_date(action.done_on)}
     if action.deadline:
-        return action.deadline.strftime("%d-%m-%Y")
+        return short_date(action.deadline)
     return action.deadline_text
 
 
@@ -152,7 +154,7 @@ def _when(item) -> str:
     if item.target_text:
         return item.target_text
     if item.target_meeting_id:
-        return f"{item.target_meeting.body.name} {item.target_meeting.date:%d-%m-%Y}"
+        return f"{item.target_meeting.body.name} {short_date(item.target_meeting.date)}"
     if item.target_date:
-        return item.target_date.strftime("%d-%m-%Y")
+        return short_date(item.target_date)
     return _("still to be planned")

@@ -65,7 +65,9 @@ class Meeting(models.Model):
         indexes = [models.Index(fields=["body", "-date"])]
 
     def __str__(self) -> str:
-        return f"{self.body.name} {self.date:%d-%m-%Y}"
+        from ipgar.dates import short_date
+
+        return f"{self.body.name} {short_date(self.date)}"
 
 
 class Invitation(models.Model):

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cases import services as case_services
+from ipgar.dates import long_date
 
 from . import grounds, permissions
 from .models import (
@@ -141,7 +142,7 @@ def meeting_create(
                 order=2,
                 kind=AgendaItem.Kind.PREVIOUS_MINUTES,
                 refers_to_meeting=previous,
-                title=_("Adoption of the draft minutes of %(date)s") % {"date": previous.date.strftime("%d-%m-%Y")},
+                title=_("Adoption of the draft minutes of %(date)s") % {"date": long_date(previous.date)},
             )
         )
     if open_actions_for(body=body, on=date).exists():
@@ -416,14 +417,14 @@ def minutes_adopt(*, minutes: Minutes, at_meeting: Meeting, by, changes: str = "
     if item is None:
         item = agenda_item_add(
             meeting=at_meeting,
-            title=_("Adoption of the draft minutes of %(date)s") % {"date": meeting.date.strftime("%d-%m-%Y")},
+            title=_("Adoption of the draft minutes of %(date)s") % {"date": long_date(meeting.date)},
             by=by,
         )
         item.kind, item.refers_to_meeting = AgendaItem.Kind.PREVIOUS_MINUTES, meeting
         item.save(update_fields=["kind", "refers_to_meeting"])
     text = _("The minutes of %(body)s of %(date)s are adopted") % {
         "body": meeting.body.name,
-        "date": meeting.date.strftime("%d-%m-%Y"),
+        "date": long_date(meeting.date),
     }
     text += _(", with the following textual changes: %(changes)s") % {"changes": changes.strip()} if changes else "."
     decision_create(meeting=at_meeting, agenda_item=item, text=text, by=by)

@@ -11,6 +11,8 @@ from django.db.models import Max
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from ipgar.dates import long_date
+
 from . import alerts
 from . import figures as figures_module
 from .models import AlertDigest, MonitorSnapshot
@@ -93,7 +95,7 @@ def _digest_text(digest: dict[str, list[str]], *, on: dt.date) -> str:
         "overdue_actions": _("Your meeting actions past their deadline"),
         "grants_ending": _("Your access to these cases ends within 7 days"),
     }
-    lines = [_("Alerts of %(date)s") % {"date": on.strftime("%d-%m-%Y")}, ""]
+    lines = [_("Alerts of %(date)s") % {"date": long_date(on)}, ""]
     for key, items in digest.items():
         if not items:
             continue
@@ -124,8 +126,7 @@ def alert_digests_send(*, on: dt.date) -> dict[str, int]:
                 if items and user.email:
                     with translation.override(settings.LANGUAGE_CODE):
                         send_mail(
-                            subject=_("iPGA-R: %(n)s alerts for %(date)s")
-                            % {"n": items, "date": on.strftime("%d-%m-%Y")},
+                            subject=_("iPGA-R: %(n)s alerts for %(date)s") % {"n": items, "date": long_date(on)},
                             message=_digest_text(digest, on=on),
                             from_email=None,
                             recipient_list=[user.email],

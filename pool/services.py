@@ -16,6 +16,7 @@ from django.utils.translation import override
 from cases import permissions as case_permissions
 from cases import services as case_services
 from cases.models import Case, CaseAccessGrant
+from ipgar.dates import long_date
 
 from . import selectors
 from .models import (
@@ -83,7 +84,7 @@ def _validate_director(director: Director) -> None:
 def _check_can_take(*, director: Director, case: Case, on: dt.date) -> None:
     if director.active_from > on or (director.active_until and director.active_until < on):
         raise ValidationError(
-            _("%(name)s is not in the pool on %(date)s.") % {"name": director, "date": on.strftime("%d-%m-%Y")},
+            _("%(name)s is not in the pool on %(date)s.") % {"name": director, "date": long_date(on)},
             code="not_in_pool",
         )
     restricted = list(director.restricted_to_areas.values_list("pk", flat=True))
@@ -268,8 +269,8 @@ def absence_register(
         reason = _("Substitute for %(name)s (%(kind)s) %(start)s–%(end)s") % {
             "name": director,
             "kind": absence.get_kind_display(),
-            "start": starts_on.strftime("%d-%m-%Y"),
-            "end": ends_on.strftime("%d-%m-%Y"),
+            "start": long_date(starts_on),
+            "end": long_date(ends_on),
         }
         grants = [
             case_permissions.grant_case_access(
@@ -310,8 +311,8 @@ def substitutes_follow_assignment(*, case: Case, director: Director, by, on: dt.
             % {
                 "name": director,
                 "kind": absence.get_kind_display(),
-                "start": absence.starts_on.strftime("%d-%m-%Y"),
-                "end": absence.ends_on.strftime("%d-%m-%Y"),
+                "start": long_date(absence.starts_on),
+                "end": long_date(absence.ends_on),
             },
             by=by,
             valid_from=valid_from,

@@ -1,22 +1,29 @@
 """Pages of the pool: thin; selectors read, services write, pool.permissions decides."""
 
-import csv
-
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from ipgar import access_log
-from ipgar.exports import spreadsheet_cell
+from ipgar.csv_export import csv_response
 
 from . import forms, permissions, selectors, services
 from .models import Instruction
 
-CSV_COLUMNS = ["username", "name", "organisation", "fte", "capacity", "active_cases", "over_capacity"]
+CSV_COLUMNS = [
+    gettext_lazy("username"),
+    gettext_lazy("name"),
+    gettext_lazy("organisation"),
+    gettext_lazy("FTE"),
+    gettext_lazy("capacity"),
+    gettext_lazy("active cases"),
+    gettext_lazy("over capacity"),
+]
 
 
 def _refuse(request, *, record_type: str, record_id="", section: str = ""):
@@ -52,23 +59,21 @@ def overview(request):
 def caseload_csv(request):
     if not permissions.can_view_pool(request.user):
         _refuse(request, record_type="pool", section="caseload.csv")
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="caseload.csv"'
-    writer = csv.writer(response)
-    writer.writerow(CSV_COLUMNS)
-    for director in selectors.pool_overview():
-        row = [
+    directors = list(selectors.pool_overview())
+    rows = [
+        [
             director.user.username,
             director.user.get_full_name(),
             director.organisation.name,
-            f"{director.fte:.2f}",
+            formats.number_format(director.fte, 2),
             director.max_cases,
             director.active_cases,
-            "yes" if director.over_capacity else "no",
+            _("yes") if director.over_capacity else _("no"),
         ]
-        writer.writerow([spreadsheet_cell(value) for value in row])
+        for director in directors
+    ]
     access_log.record(request, record_type="pool.director", action=access_log.Action.DOWNLOAD, section="caseload.csv")
-    return response
+    return csv_response(filename="caseload.csv", header=[str(label) for label in CSV_COLUMNS], rows=rows)
 
 
 def my_figures(request):

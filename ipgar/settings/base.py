@@ -81,6 +81,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "axes.middleware.AxesMiddleware",
+    "ipgar.middleware.DemoErrorPagesMiddleware",
 ]
 
 ROOT_URLCONF = "ipgar.urls"
@@ -101,6 +102,8 @@ TEMPLATES = [
                 "csp.context_processors.nonce",
                 "ipgar.context_processors.navigation",
             ],
+            # One date style everywhere (issue 15): |short_date, |long_date, |short_datetime.
+            "builtins": ["ipgar.templatetags.ipgar_dates"],
         },
     },
 ]

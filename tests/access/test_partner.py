@@ -56,6 +56,7 @@ FORBIDDEN = [
     "19-07-2001",
     "2001-07-19",
     "19 juli 2001",
+    "19 jul. 2001",
     "Geheimestraat",
     "1055 ZZ",
     "Geheimstad",

@@ -128,8 +128,10 @@ def test_csv_export_follows_the_filter_and_defuses_formulas(client, fg):
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/csv")
     assert "no-store" in response["Cache-Control"]
-    table = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
-    assert table[0][:3] == ["at", "username", "role"]
+    content = b"".join(response.streaming_content).decode()
+    assert content.startswith("\ufeff")  # Dutch Excel reads UTF-8 with a byte-order mark
+    table = list(csv.reader(io.StringIO(content.removeprefix("\ufeff")), delimiter=";"))
+    assert table[0][:3] == ["tijdstip", "gebruikersnaam", "rol"]
     assert [row[1] for row in table[1:]] == ["'=HYPERLINK(1)"]
 
 

@@ -144,7 +144,7 @@ def test_pto_r_case_summary(client, pt):
     response = _get(client, member, url)
     body = response.content.decode()
     assert response.status_code == 200
-    assert case.code in body and "Mag de casus statisch?" in body and "01-02-2026" in body
+    assert case.code in body and "Mag de casus statisch?" in body and "1 feb. 2026" in body
     assert response.context["summary"].running_interventions == 1
     assert case.identity.last_name not in body and case.identity.bsn not in body
     assert AccessLogEntry.objects.filter(user=member, record_type="cases.case", record_id=str(case.pk)).exists()

@@ -16,7 +16,9 @@ pytestmark = pytest.mark.django_db
 
 
 def rows(response):
-    return list(csv.reader(io.StringIO(response.content.decode())))
+    content = b"".join(response.streaming_content).decode()
+    assert content.startswith("\ufeff")  # Dutch Excel reads UTF-8 with a byte-order mark
+    return list(csv.reader(io.StringIO(content.removeprefix("\ufeff")), delimiter=";"))
 
 
 def test_overview_shows_load_against_capacity_and_flags_over_capacity(client):
@@ -40,18 +42,26 @@ def test_csv_has_exactly_the_columns_and_derived_values(client):
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/csv")
     header, *body = rows(response)
-    assert header == ["username", "name", "organisation", "fte", "capacity", "active_cases", "over_capacity"]
+    assert header == [
+        "gebruikersnaam",
+        "naam",
+        "organisatie",
+        "Fte",
+        "capaciteit",
+        "actieve casussen",
+        "boven capaciteit",
+    ]
     by_user = {row[0]: row for row in body}
     assert by_user[om.user.username] == [
         om.user.username,
         om.user.get_full_name(),
         om.organisation.name,
-        "0.50",
+        "0,50",
         "6",
         "7",
-        "yes",
+        "ja",
     ]
-    assert by_user[wpi.user.username][4:] == ["12", "2", "no"]
+    assert by_user[wpi.user.username][4:] == ["12", "2", "nee"]
     assert AccessLogEntry.objects.filter(section="caseload.csv", action="download").exists()
 
 

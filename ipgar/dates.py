@@ -1,0 +1,55 @@
+"""The one place where dates get their written form (issue 15).
+
+Tables and compact places use the short form, "29 nov. 2026"; running text uses the long
+form, "29 november 2026". Templates use the `short_date`, `long_date` and `short_datetime`
+filters (built in, see TEMPLATES in settings); Python code that writes a date into a
+message calls these functions. Both follow the active language.
+"""
+
+import datetime as dt
+
+from django.utils import formats, timezone
+from django.utils.translation import get_language
+
+
+def _as_date(value):
+    if isinstance(value, dt.datetime):
+        return timezone.localtime(value) if timezone.is_aware(value) else value
+    return value
+
+
+def short_date(value) -> str:
+    """'29 nov. 2026' (Dutch), '29 Nov 2026' (English); '' for no date."""
+    if not value:
+        return ""
+    value = _as_date(value)
+    if (get_language() or "nl").startswith("nl"):
+        abbreviation = formats.date_format(value, "b")
+        full = formats.date_format(value, "F")
+        # Dutch abbreviations take a full stop, except a month that is not shortened (mei).
+        month = abbreviation if abbreviation == full else f"{abbreviation}."
+        return f"{value.day} {month} {value.year}"
+    return formats.date_format(value, "j M Y")
+
+
+def long_date(value) -> str:
+    """'29 november 2026'; '' for no date."""
+    if not value:
+        return ""
+    return formats.date_format(_as_date(value), "j F Y")
+
+
+def short_datetime(value) -> str:
+    """'29 nov. 2026 14:05' in local time; '' for no value."""
+    if not value:
+        return ""
+    value = _as_date(value)
+    return f"{short_date(value)} {formats.time_format(value, 'H:i')}"
+
+
+def long_datetime(value) -> str:
+    """'29 november 2026 14:05' in local time; '' for no value."""
+    if not value:
+        return ""
+    value = _as_date(value)
+    return f"{long_date(value)} {formats.time_format(value, 'H:i')}"
