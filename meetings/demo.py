@@ -318,7 +318,7 @@ def _team_2021(p, pt) -> Meeting:
             "demo-sd-noord",
             "demo-sd-zuidoost",
             "demo-sd-zuid",
-            "sd-west",
+            "stadsdeel-west",  # sd-west is an intervention partner: recorded by organisation (issue 19)
             "demo-oov-af",
         ],
     )

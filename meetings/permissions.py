@@ -5,6 +5,13 @@ membership of the body when the body is one the user's role takes part in (direc
 meeting, ITAT-R(+), IVG-R, intervision; PTO-R members: PTO-R; partners: directors' meeting
 and steering group). Closed parts: the programme team and those admitted on their
 invitation. Case items: only who may see the case (cases.permissions.can_view).
+
+Invitations (pen test, issue 19): an invitation lets someone read a meeting only when one of
+their roles may attend that body's kind (ATTENDS_BY_ROLE). The invitation service refuses the
+others with a form error, so an intervention partner, privacy officer or administrator is
+never invited: DESIGN §5 gives them no meetings. A district project leader who joins a team
+meeting is recorded by organisation. People without any role (attendees recorded by name who
+never log in) may be recorded; their invitation grants nothing.
 """
 
 from django.db.models import Exists, OuterRef, Q
@@ -21,6 +28,29 @@ BODY_KINDS_BY_ROLE = {
     roles.PTO_R_MEMBER: {K.PTO_R},
     roles.PARTNER: {K.DIRECTORS, K.STEERING_GROUP},
 }
+
+
+# Who may be invited to (and so read) a meeting of which kind: the reading kinds above, plus
+# the PTO-R for directors, who present their cases there as guests (seed 000).
+ATTENDS_BY_ROLE = {
+    roles.PROGRAMME_TEAM: set(K.values),
+    roles.DIRECTOR: {*BODY_KINDS_BY_ROLE[roles.DIRECTOR], K.PTO_R},
+    roles.PTO_R_MEMBER: set(BODY_KINDS_BY_ROLE[roles.PTO_R_MEMBER]),
+    roles.PARTNER: set(BODY_KINDS_BY_ROLE[roles.PARTNER]),
+}
+
+
+def attend_kinds(user) -> set[str]:
+    """Body kinds whose meetings this user may be invited to."""
+    kinds: set[str] = set()
+    for role in roles.role_names(user):
+        kinds |= ATTENDS_BY_ROLE.get(role, set())
+    return kinds
+
+
+def may_be_invited(user, body_kind: str) -> bool:
+    """A person with no role is only recorded (they never read); a role must allow the kind."""
+    return not roles.role_names(user) or body_kind in attend_kinds(user)
 
 
 def _authenticated(user) -> bool:
@@ -43,7 +73,7 @@ def meeting_condition(user) -> Q:
         return Q()
     invited = Exists(Invitation.objects.filter(meeting=OuterRef("pk"), user=user))
     member = Exists(MeetingBody.members.through.objects.filter(meetingbody_id=OuterRef("body_id"), user_id=user.pk))
-    return Q(invited) | (Q(member) & Q(body__kind__in=member_kinds(user)))
+    return (Q(invited) & Q(body__kind__in=attend_kinds(user))) | (Q(member) & Q(body__kind__in=member_kinds(user)))
 
 
 def can_use_meetings(user) -> bool:
@@ -52,7 +82,7 @@ def can_use_meetings(user) -> bool:
         return False
     if roles.is_programme_team(user) or member_kinds(user):
         return True
-    return Invitation.objects.filter(user=user).exists()
+    return Invitation.objects.filter(user=user, meeting__body__kind__in=attend_kinds(user)).exists()
 
 
 def can_view_meeting(user, meeting: Meeting) -> bool:

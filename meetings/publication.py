@@ -129,6 +129,13 @@ def _attendee(redactor: _Redactor, invitation, where: str) -> list:
     return parts
 
 
+def _withheld_ground(item) -> str:
+    """The ground a case item or closed-part item is withheld on ("" when it is public)."""
+    if item is None or not (item.case_id or item.is_closed_part):
+        return ""
+    return item.woo_ground or (grounds.DEFAULT_CASE_GROUND if item.case_id else grounds.DEFAULT_CLOSED_GROUND)
+
+
 def build(view: MeetingView, *, internal: bool = False) -> Publication:
     """The publication of this (secretary's) view of the minutes; `internal` names who redacted."""
     log: list = []
@@ -197,8 +204,9 @@ def build(view: MeetingView, *, internal: bool = False) -> Publication:
     actions = []
     for action in view.actions:
         where = _("action list")
-        if action.agenda_item_id in withheld_items:
-            ground = withheld_items[action.agenda_item_id]
+        ground = withheld_items.get(action.agenda_item_id) or _withheld_ground(action.agenda_item)
+        if ground:
+            # Judged by its own item, whichever meeting it was agreed at (pen test, issue 19).
             log.append(LogRow(where, _("action on a withheld item"), ground, _("automatic")))
             actions.append({"action": action, "subject": [Segment("", ground)], "text": [], "owner": []})
             continue

@@ -69,7 +69,7 @@ def actions_on(*, meeting: Meeting) -> QuerySet[ActionItem]:
     return (
         ActionItem.objects.filter(body_id=meeting.body_id, meeting__date__lte=meeting.date)
         .filter(Q(done_on__isnull=True) | Q(done_on__gte=meeting.date))
-        .select_related("owner", "meeting", "agenda_item")
+        .select_related("owner", "meeting", "agenda_item__case")
         .order_by("meeting__date", "id")
     )
 
@@ -111,6 +111,21 @@ class MeetingView:
     to_adopt: list  # minutes of earlier meetings this meeting can adopt
     amendments: list
     loose_decisions: list = field(default_factory=list)  # recorded without an item (cases.demo, admin)
+    cases_shown: dict = field(default_factory=dict)  # case pk -> case, every case this reader sees here
+
+
+def _judge_actions(user, actions: list, *, visible_cases: set, admitted_meetings: set) -> None:
+    """Mark each action hidden ("closed", "case") by its own item and that item's meeting, not by
+    the meeting it is carried over to (pen test, issue 19)."""
+    for action in actions:
+        item = action.agenda_item
+        action.hidden = ""
+        if item is None:
+            continue
+        if item.is_closed_part and item.meeting_id not in admitted_meetings:
+            action.hidden = "closed"
+        elif item.case_id and item.case_id not in visible_cases:
+            action.hidden = "case"
 
 
 def meeting_view(*, user, meeting: Meeting) -> MeetingView:
@@ -135,16 +150,31 @@ def meeting_view(*, user, meeting: Meeting) -> MeetingView:
             Prefetch("decisions", queryset=Decision.objects.select_related("case", "director__user", "outflow_reason")),
         )
     )
+    actions = list(actions_on(meeting=meeting))
     case_ids = {i.case_id for i in items if i.case_id}
     loose = list(Decision.objects.filter(meeting=meeting, agenda_item__isnull=True).select_related("case"))
     case_ids |= {d.case_id for d in loose if d.case_id}
+    case_ids |= {a.agenda_item.case_id for a in actions if a.agenda_item_id and a.agenda_item.case_id}
+    case_ids |= {d.case_id for i in items for d in i.decisions.all() if d.case_id}
     visible_cases = set(Case.objects.visible_to(user).filter(pk__in=case_ids).values_list("pk", flat=True))
+    # Closed parts of the meetings the carried-over actions were agreed at: admitted there?
+    closed_meetings = {a.agenda_item.meeting_id for a in actions if a.agenda_item_id and a.agenda_item.is_closed_part}
+    if roles.is_programme_team(user):
+        admitted_meetings = closed_meetings | {meeting.pk}
+    else:
+        admitted_meetings = set(
+            Invitation.objects.filter(
+                user=user, meeting_id__in=closed_meetings, admitted_to_closed_part=True
+            ).values_list("meeting_id", flat=True)
+        )
+        if admitted:
+            admitted_meetings.add(meeting.pk)
+    _judge_actions(user, actions, visible_cases=visible_cases, admitted_meetings=admitted_meetings)
     summary_ok = (
         meeting.body.kind == MeetingBody.Kind.PTO_R
         and (roles.is_programme_team(user) or roles.is_pto_r_member(user))
         and bool(case_ids)
     )
-    actions = list(actions_on(meeting=meeting))
     views, hidden_items = [], set()
     for number, item in enumerate(items, start=1):
         view = ItemView(item=item, number=number)
@@ -157,11 +187,19 @@ def meeting_view(*, user, meeting: Meeting) -> MeetingView:
             hidden_items.add(item.pk)
         else:
             view.entries = list(item.entries.all())
-            view.decisions = list(item.decisions.all())
+            view.decisions = [d for d in item.decisions.all() if not d.case_id or d.case_id in visible_cases]
         views.append(view)
-    for action in actions:
-        if action.agenda_item_id in hidden_items:
-            action.hidden = True
+    cases_shown = {}
+    for view in views:
+        if view.hidden:
+            continue
+        if view.item.case_id:
+            cases_shown[view.item.case_id] = view.item.case
+        for decision in view.decisions:
+            if decision.case_id:
+                cases_shown[decision.case_id] = decision.case
+    loose_shown = [d for d in loose if d.case_id is None or d.case_id in visible_cases]
+    cases_shown |= {d.case_id: d.case for d in loose_shown if d.case_id}
     sections = []
     for key, label in AgendaItem.Section.choices:
         in_section = [v for v in views if v.item.section == key]
@@ -180,13 +218,18 @@ def meeting_view(*, user, meeting: Meeting) -> MeetingView:
         invitations=invitations,
         sections=sections,
         items=views,
-        actions=[a for a in actions if not getattr(a, "hidden", False)],
+        actions=[a for a in actions if not a.hidden],
         forward=list(forward_agenda(body=meeting.body, on=meeting.date)),
         admitted=admitted,
         can_manage=permissions.can_manage(user, meeting),
         to_adopt=to_adopt,
-        amendments=list(minutes.amendments.select_related("agenda_item", "by")) if minutes.pk else [],
-        loose_decisions=[d for d in loose if d.case_id is None or d.case_id in visible_cases],
+        amendments=[
+            amendment
+            for amendment in (minutes.amendments.select_related("agenda_item", "by") if minutes.pk else [])
+            if amendment.agenda_item_id not in hidden_items
+        ],
+        loose_decisions=loose_shown,
+        cases_shown=cases_shown,
     )
 
 

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cases import services as case_services
+from ipgar import roles
 from ipgar.dates import long_date
 
 from . import grounds, permissions
@@ -32,6 +33,33 @@ from .models import (
 )
 
 CLOSING_ORDER = 1000  # "Any other business and closing" stays last whatever is added
+EARLIEST_DATE = dt.date(1900, 1, 1)
+YEARS_AHEAD = 5
+
+
+def latest_date() -> dt.date:
+    """Today + 5 years: no meeting, deadline or plan lies further ahead (pen test, issue 19)."""
+    today = timezone.localdate()
+    try:
+        return today.replace(year=today.year + YEARS_AHEAD)
+    except ValueError:  # 29 February
+        return today.replace(year=today.year + YEARS_AHEAD, day=28)
+
+
+def check_date(value: dt.date | None, *, field: str = "date") -> None:
+    """Refuse a date outside 1900 .. today + 5 years with a field error (dates then never
+    overflow in date arithmetic, the calendar feed or the exports)."""
+    if value is None:
+        return
+    first, last = EARLIEST_DATE, latest_date()
+    if not first <= value <= last:
+        raise ValidationError(
+            {
+                field: _("Give a date between %(first)s and %(last)s.")
+                % {"first": first.strftime("%d-%m-%Y"), "last": last.strftime("%d-%m-%Y")}
+            },
+            code="date_range",
+        )
 
 
 def _require_secretary(by, meeting: Meeting | None = None) -> None:
@@ -87,6 +115,7 @@ def meeting_plan_from_rhythm(*, body: MeetingBody, count: int, after: dt.date, b
         raise ValidationError(_("This body has no rhythm; plan its meetings one by one."), code="no_rhythm")
     if not 1 <= count <= 26:
         raise ValidationError(_("Plan between 1 and 26 meetings at a time."), code="count")
+    check_date(after, field="after")
     template = body.meetings.order_by("-date").first()
     return [
         meeting_create(
@@ -118,6 +147,7 @@ def meeting_create(
     """Create a meeting with its standard agenda: opening, adoption of the previous minutes,
     the body's open actions, and closing; members are invited."""
     _require_secretary(by)
+    check_date(date)
     meeting = Meeting(
         body=body,
         date=date,
@@ -131,7 +161,11 @@ def meeting_create(
     meeting.save()
     Minutes.objects.create(meeting=meeting)
     Invitation.objects.bulk_create(
-        [Invitation(meeting=meeting, user=user, organisation_id=user.organisation_id) for user in body.members.all()]
+        [
+            Invitation(meeting=meeting, user=user, organisation_id=user.organisation_id)
+            for user in body.members.all()
+            if permissions.may_be_invited(user, body.kind)
+        ]
     )
     items = [AgendaItem(meeting=meeting, order=1, title=_("Opening, agenda and announcements"))]
     previous = body.meetings.filter(date__lt=date).exclude(pk=meeting.pk).order_by("-date", "-id").first()
@@ -216,6 +250,18 @@ def invitation_save(
     _require_editable(meeting)
     if user is None and organisation is None:
         raise ValidationError(_("Choose a person or an organisation."), code="nobody")
+    if user is not None and not permissions.may_be_invited(user, meeting.body.kind):
+        role = roles.ROLES.get(roles.primary_role(user), "")
+        raise ValidationError(
+            {
+                "user": _(
+                    "Someone with the role %(role)s cannot be invited to a meeting of this body; "
+                    "record their organisation instead."
+                )
+                % {"role": role}
+            },
+            code="role_may_not_attend",
+        )
     if user is not None:
         invitation = Invitation.objects.filter(meeting=meeting, user=user).first() or Invitation(
             meeting=meeting, user=user
@@ -319,6 +365,7 @@ def action_create(
     """A new action on the body's list, agreed at this meeting."""
     _require_secretary(by, meeting)
     _require_editable(meeting)
+    check_date(deadline, field="deadline")
     if deadline is not None and deadline < meeting.date:
         raise ValidationError({"deadline": _("The deadline lies before the meeting.")}, code="deadline")
     action = ActionItem(
@@ -367,6 +414,7 @@ def forward_item_create(
     _require_secretary(by, target_meeting)
     if target_meeting is not None and target_meeting.body_id != body.pk:
         raise ValidationError({"target_meeting": _("Choose a meeting of this body.")}, code="other_body")
+    check_date(target_date, field="target_date")
     if target_date is None and target_meeting is None and not target_text and not still_to_plan:
         raise ValidationError(_("Give a target date or meeting, or mark it as still to be planned."), code="when")
     item = ForwardAgendaItem(

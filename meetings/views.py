@@ -92,6 +92,8 @@ def meeting_detail(request, pk: int):
     meeting = _meeting_or_404(request, pk)
     view = selectors.meeting_view(user=request.user, meeting=meeting)
     access_log.viewed(request, meeting)
+    # Every case shown on the page is a read of that case (pen test, issue 19).
+    access_log.viewed_many(request, [view.cases_shown[pk] for pk in sorted(view.cases_shown)], section="meeting")
     context = {"view": view, "meeting": meeting}
     if view.can_manage and view.to_adopt:
         context["adopt_form"] = forms.AdoptForm(minutes_qs=Minutes.objects.filter(pk__in=[m.pk for m in view.to_adopt]))
@@ -441,10 +443,17 @@ def calendar(request):
         event = Event()
         event.add("uid", f"meeting-{meeting.pk}@ipgar.amsterdam.nl")
         event.add("summary", meeting.body.name)
-        if meeting.start_time:
+        try:
+            # A date at the end of the calendar (written before the date window) must not break
+            # the feed for every member of the body: such a meeting becomes a whole-day event.
             start = timezone.make_aware(dt.datetime.combine(meeting.date, meeting.start_time))
+            end = start + dt.timedelta(hours=2)
+            end.astimezone(dt.UTC)
+        except (TypeError, OverflowError, ValueError):
+            start = end = None
+        if start is not None:
             event.add("dtstart", start)
-            event.add("dtend", start + dt.timedelta(hours=2))
+            event.add("dtend", end)
         else:
             event.add("dtstart", meeting.date)
         event.add("dtstamp", timezone.now())

@@ -76,8 +76,10 @@ def test_not_a_member_is_404_and_logged(client, pt):
 
 
 def test_invited_guest_reads_the_meeting(client, pt):
-    m = meeting(kind=K.TEAM, by=pt)
-    guest = UserFactory(role="intervention_partner")
+    # A guest of a role that may attend the body's kind (a director presenting at the PTO-R);
+    # an intervention partner is never a reading guest (issue 19, tests/meetings/test_pentest.py).
+    m = meeting(kind=K.PTO_R, by=pt)
+    guest = DirectorUserFactory()
     Invitation.objects.create(meeting=m, user=guest, attendance=Invitation.Attendance.GUEST)
     assert _get(client, guest, _detail(m)).status_code == 200
     listing = _get(client, guest, reverse("meetings:list")).content.decode()
