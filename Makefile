@@ -7,14 +7,16 @@ PORT ?= 8000
 
 .PHONY: run test lint format install install-dev migrate demo messages check stop-db bench clean
 
-$(VENV)/.installed: requirements.lock
+# The local virtualenv gets the production lock plus the embedded PostgreSQL
+# (requirements-demo.lock); the production image (Dockerfile) installs requirements.lock only.
+$(VENV)/.installed: requirements.lock requirements-demo.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet --require-hashes -r requirements.lock
+	$(BIN)/python -m pip install --quiet --require-hashes -r requirements.lock -r requirements-demo.lock
 	touch $@
 
 $(VENV)/.installed-dev: $(VENV)/.installed requirements-dev.lock
-	$(BIN)/python -m pip install --quiet --require-hashes -r requirements.lock -r requirements-dev.lock
+	$(BIN)/python -m pip install --quiet --require-hashes -r requirements.lock -r requirements-demo.lock -r requirements-dev.lock
 	touch $@
 
 install: $(VENV)/.installed
@@ -60,9 +62,13 @@ messages: install
 	for app in cases pool meetings monitor; do (cd $$app && DJANGO_DEBUG=true ../$(BIN)/python ../manage.py makemessages -l nl --no-obsolete); done
 	DJANGO_DEBUG=true $(BIN)/python manage.py compilemessages -i ".venv" -i "var"
 
+# Production settings refuse to run without DATABASE_URL; here the embedded server may
+# stand in (IPGAR_EMBEDDED_POSTGRES). The smoke test runs collectstatic under the manifest
+# storage and serves the login page from gunicorn (tools/production_smoke.py).
 check: install-dev
 	DJANGO_DEBUG=true $(BIN)/python manage.py makemigrations --check --dry-run
-	DJANGO_DEBUG=false DJANGO_SECRET_KEY=check-only-$$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n') DJANGO_ALLOWED_HOSTS=ipgar.example.nl $(BIN)/python manage.py check --deploy --fail-level WARNING
+	IPGAR_EMBEDDED_POSTGRES=true DJANGO_DEBUG=false DJANGO_SECRET_KEY=check-only-$$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n') DJANGO_ALLOWED_HOSTS=ipgar.example.nl $(BIN)/python manage.py check --deploy --fail-level WARNING
+	$(BIN)/python tools/production_smoke.py
 
 bench: install-dev
 	$(BIN)/python -m benchmarks.run

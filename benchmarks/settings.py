@@ -5,6 +5,8 @@ import os
 os.environ.setdefault("DJANGO_SECRET_KEY", "benchmark-only-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz")
 os.environ.setdefault("DJANGO_DEBUG", "false")
 os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
+# make bench without DATABASE_URL measures on the embedded server (benchmarks/run.py).
+os.environ.setdefault("IPGAR_EMBEDDED_POSTGRES", "true")
 
 from ipgar.settings.base import *  # noqa: F403
 

@@ -4,6 +4,7 @@ from django.http import HttpRequest
 
 from . import roles
 from .models import AccessLogEntry
+from .proxy import client_address
 
 Action = AccessLogEntry.Action
 Outcome = AccessLogEntry.Outcome
@@ -36,7 +37,7 @@ def record(
         section=section[:60],
         action=action,
         outcome=outcome,
-        client_address=request.META.get("REMOTE_ADDR") or None,
+        client_address=client_address(request),
         path=request.path[:300],
     )
 

@@ -1,4 +1,9 @@
+import time
+
 from django.conf import settings
+from django.contrib.auth import logout
+from django.contrib.auth.signals import user_logged_in
+from django.dispatch import receiver
 from django.shortcuts import redirect
 from django.urls import reverse
 
@@ -82,3 +87,35 @@ class DemoErrorPagesMiddleware:
         response = render(request, f"{status}.html", status=status)
         response.ipgar_error_page = True
         return response
+
+
+SESSION_LOGIN_AT = "ipgar_login_at"
+
+
+@receiver(user_logged_in, dispatch_uid="ipgar-session-login-at")
+def _stamp_login(sender, request, user, **kwargs):
+    if request is not None and hasattr(request, "session"):
+        request.session[SESSION_LOGIN_AT] = int(time.time())
+
+
+class SessionLifetimeMiddleware:
+    """An absolute session lifetime besides the sliding idle timeout (ASVS 3.3.1/3.3.3).
+
+    Login stamps the time in the session (passing the second factor keeps it); after
+    IPGAR_SESSION_ABSOLUTE_SECONDS the session is ended however active it is, and the next
+    page asks for a login again. A session without a stamp (one from before this check)
+    gets one at its first request.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.user.is_authenticated:
+            now = int(time.time())
+            started = request.session.get(SESSION_LOGIN_AT)
+            if started is None:
+                request.session[SESSION_LOGIN_AT] = now
+            elif now - int(started) >= settings.IPGAR_SESSION_ABSOLUTE_SECONDS:
+                logout(request)
+        return self.get_response(request)

@@ -5,14 +5,20 @@ from django.urls import include, path
 from django.views.generic import TemplateView
 
 from . import views
+from .auth import AdminLoginForm, LoginForm
 
 admin.site.site_header = "iPGA-R"
 admin.site.site_title = "iPGA-R"
+admin.site.login_form = AdminLoginForm
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
-    path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path(
+        "accounts/login/",
+        auth_views.LoginView.as_view(authentication_form=LoginForm, redirect_authenticated_user=True),
+        name="login",
+    ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/2fa/", views.two_factor, name="two_factor"),
     path(

@@ -87,6 +87,9 @@ def two_factor(request):
                 device.confirmed = True
                 device.save(update_fields=["confirmed"])
             otp_login(request, device)
+            # A new session key once the second factor is passed (ASVS 3.2.1): a key
+            # learned before verification does not carry the verified session.
+            request.session.cycle_key()
             return redirect(_safe_next(request))
         form.add_error("token", _("This code is not valid. Check the time on your phone and try again."))
     context = {"form": form, "setting_up": setting_up, "next": _safe_next(request)}

@@ -5,12 +5,14 @@ Anything else is production: secure cookies, HSTS, SSL redirect, mandatory 2FA, 
 DJANGO_SECRET_KEY that must be given.
 """
 
+import ipaddress
 import os
 from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
 from celery.schedules import crontab
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -39,6 +41,16 @@ else:
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost" if DEBUG else "")
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 
+# The TLS proxy in front (addresses or networks it connects from). Only from these are
+# X-Forwarded-For (client address for throttling and the access log) and X-Forwarded-Proto
+# believed; see ipgar/proxy.py. Empty: no proxy, the socket's address is the client.
+IPGAR_TRUSTED_PROXIES = env_list("IPGAR_TRUSTED_PROXIES")
+for _proxy in IPGAR_TRUSTED_PROXIES:
+    try:
+        ipaddress.ip_network(_proxy, strict=False)
+    except ValueError as error:
+        raise ImproperlyConfigured(f"IPGAR_TRUSTED_PROXIES: {_proxy!r} is not an address or network") from error
+
 INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",
@@ -64,6 +76,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "ipgar.proxy.TrustedProxyMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -72,6 +85,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "ipgar.middleware.SessionLifetimeMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "ipgar.middleware.RequireTwoFactorMiddleware",
@@ -108,13 +122,24 @@ TEMPLATES = [
     },
 ]
 
-# Database: DATABASE_URL, or the embedded PostgreSQL under var/ when it is unset.
+# Database: DATABASE_URL. Without it, the embedded PostgreSQL under var/, but only in demo
+# mode or when asked for explicitly (IPGAR_EMBEDDED_POSTGRES=true): a production process
+# that lost its DATABASE_URL must not quietly start an empty database of its own.
 DATABASE_URL = os.environ.get("DATABASE_URL", "")
 if not DATABASE_URL:
+    if not (DEBUG or env_bool("IPGAR_EMBEDDED_POSTGRES")):
+        raise ImproperlyConfigured(
+            "DATABASE_URL is not set. Set it, or set DJANGO_DEBUG=true (demo) or IPGAR_EMBEDDED_POSTGRES=true "
+            "to use the embedded PostgreSQL under var/."
+        )
     from ipgar.embedded_postgres import database_url
 
     DATABASE_URL = database_url()
-DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60, conn_health_checks=True)}
+# Persistent connections only under gunicorn (production): runserver opens a thread, and so a
+# connection, per request, and with a lifetime each one stayed open until PostgreSQL ran out.
+DATABASES = {
+    "default": dj_database_url.parse(DATABASE_URL, conn_max_age=0 if DEBUG else 60, conn_health_checks=not DEBUG)
+}
 # No server-side cursors: safe behind a transaction-pooling PgBouncer, and a form's choice
 # list costs one query instead of DECLARE/FETCH/CLOSE round trips. Large exports page by key.
 DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
@@ -146,16 +171,26 @@ LOGOUT_REDIRECT_URL = "login"
 OTP_REQUIRED = env_bool("DJANGO_OTP_REQUIRED", default=not DEBUG)
 OTP_TOTP_ISSUER = "iPGA-R Amsterdam"
 
-# Login throttling (django-axes): lock a username+address after 5 failures for 15 minutes.
+# Login throttling (django-axes, ipgar.auth.LoginThrottle), each lock for 15 minutes:
+# - one username from one address after AXES_FAILURE_LIMIT (5) failures: stops one attacker
+#   and locks out no one else;
+# - one username from any address after IPGAR_LOGIN_ACCOUNT_FAILURE_LIMIT (30) failures:
+#   bounds guessing spread over many addresses. One attacker needs at least 30 / 5 = 6
+#   addresses to lock a user out everywhere; 2FA stands behind the password in any case.
+# The address is the client's as ipgar.proxy.client_address sees it (trusted proxy only).
+AXES_HANDLER = "ipgar.auth.LoginThrottle"
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
+IPGAR_LOGIN_ACCOUNT_FAILURE_LIMIT = int(os.environ.get("IPGAR_LOGIN_ACCOUNT_FAILURE_LIMIT", "30"))
 AXES_COOLOFF_TIME = timedelta(minutes=15)
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "username"]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
-AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
+AXES_CLIENT_IP_CALLABLE = "ipgar.proxy.client_address"
 
-# Sessions: an idle timeout that slides with every request.
+# Sessions: an idle timeout that slides with every request, and an absolute lifetime from
+# login after which the user logs in again however active (ipgar.middleware, ASVS 3.3).
 SESSION_COOKIE_AGE = int(os.environ.get("DJANGO_SESSION_IDLE_SECONDS", str(30 * 60)))
+IPGAR_SESSION_ABSOLUTE_SECONDS = int(os.environ.get("DJANGO_SESSION_ABSOLUTE_SECONDS", str(12 * 60 * 60)))
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
@@ -175,7 +210,7 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "var" / "staticfiles"
+STATIC_ROOT = Path(os.environ.get("DJANGO_STATIC_ROOT") or BASE_DIR / "var" / "staticfiles")
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -197,7 +232,9 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 if not DEBUG:
     SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", default=True)
-    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    if IPGAR_TRUSTED_PROXIES:
+        # ipgar.proxy.TrustedProxyMiddleware removes the header from anyone but the proxy.
+        SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_HSTS_SECONDS = int(os.environ.get("DJANGO_HSTS_SECONDS", str(60 * 60 * 24 * 365)))
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
