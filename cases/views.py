@@ -1,5 +1,6 @@
 """Case pages: thin views over cases.selectors (reads) and cases.services (writes)."""
 
+from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
@@ -30,6 +31,30 @@ from .forms import (
 from .models import Case
 
 PAGE_SIZE = 25
+# The statuses in which the programme team gives a case a director (pool.selectors.cases_awaiting_director).
+ASSIGNABLE_STATUSES = (Case.Status.ADVISED, Case.Status.ACTIVE)
+
+
+def _next_step(case: Case) -> str:
+    """What happens next to a case in this status (for the confirmation after a save)."""
+    S = Case.Status
+    steps = {
+        S.REPORTED: _("assessment"),
+        S.ASSESSMENT: _("IVG-R advice or a preventive talk"),
+        S.PREVENTIVE_TALK: _("back to assessment when the talk is done"),
+        S.ADVISED: _("assign a case director and put the case on the PTO-R agenda for inclusion"),
+        S.ACTIVE: _("record contacts, interventions and the plan of approach"),
+        S.STATIC: _("the PTO-R decides when the case becomes active again"),
+        S.AFTERCARE: _("the PTO-R decides on outflow"),
+    }
+    return str(steps.get(case.status, ""))
+
+
+def _saved(request, text: str, case: Case | None = None) -> None:
+    """Confirm a save and offer the next step (read out by the live region in base.html)."""
+    if case is not None and (step := _next_step(case)):
+        text = _("%(text)s Next step: %(step)s.") % {"text": text, "step": step}
+    messages.success(request, text)
 
 
 def _not_found(request, pk, section=""):
@@ -136,6 +161,7 @@ def case_new(request):
         identity["date_of_birth"] = data.pop("date_of_birth")
         case = _apply(form, lambda: services.case_register(by=request.user, identity=identity, **data))
         if case is not None:
+            _saved(request, _("Report %(code)s registered.") % {"code": case.code}, case)
             return redirect("cases:detail", pk=case.pk)
     return render(request, "cases/new.html", {"form": form})
 
@@ -168,6 +194,7 @@ def case_detail(request, pk):
             if permissions.can_register_case(user)
             else [],
             "decision_steps": [Case.Status(t).label for t in targets if workflow.needs_decision(case, t)],
+            "may_assign": roles.is_programme_team(user) and case.status in ASSIGNABLE_STATUSES,
         },
     )
 
@@ -191,6 +218,7 @@ def case_edit(request, pk):
         version = data.pop("version")
         try:
             services.case_update(case=case, by=request.user, version=version, **data)
+            messages.success(request, _("Details of %(code)s saved.") % {"code": case.code})
             return redirect("cases:detail", pk=case.pk)
         except services.ConcurrentUpdateError as error:
             form.add_error(None, error)
@@ -240,6 +268,7 @@ def case_identity(request, pk):
     if request.method == "POST" and form.is_valid():
         data = {k: (v if v is not None else None) for k, v in form.cleaned_data.items()}
         if _apply(form, lambda: services.identity_update(case=case, by=request.user, **data)):
+            messages.success(request, _("Identity of %(code)s saved.") % {"code": case.code})
             return redirect("cases:detail", pk=case.pk)
     return _form_page(request, case, form, title=_("Identity of %(code)s") % {"code": case.code}, section="identity")
 
@@ -256,6 +285,7 @@ def case_information_picture(request, pk):
             services.information_picture_update(
                 case=case, by=request.user, version=form.cleaned_data["version"], text=form.cleaned_data["text"]
             )
+            messages.success(request, _("Information picture of %(code)s saved.") % {"code": case.code})
             return redirect("cases:detail", pk=case.pk)
         except services.ConcurrentUpdateError as error:
             form.add_error(None, error)
@@ -293,6 +323,13 @@ def case_status(request, pk):
     if request.method == "POST" and form.is_valid():
         step = services.PROGRAMME_STEPS[form.cleaned_data["to"]]
         if _apply(form, lambda: step(case=case, by=request.user, reason=form.cleaned_data["reason"])):
+            case.refresh_from_db()
+            _saved(
+                request,
+                _("The status of %(code)s is now “%(status)s”.")
+                % {"code": case.code, "status": case.get_status_display()},
+                case,
+            )
             return redirect("cases:detail", pk=case.pk)
     return _form_page(
         request,
@@ -303,11 +340,14 @@ def case_status(request, pk):
     )
 
 
-def _simple_write(request, pk, form_class, service, *, title, redirect_anchor="", form_kwargs=None, **defaults):
+def _simple_write(
+    request, pk, form_class, service, *, title, done_text, redirect_anchor="", form_kwargs=None, **defaults
+):
     case = _visible_case(request, pk, change=True)
     form = form_class(request.POST or None, initial=defaults, **(form_kwargs or {}))
     done = request.method == "POST" and form.is_valid()
     if done and _apply(form, lambda: service(case=case, by=request.user, **form.cleaned_data)):
+        messages.success(request, done_text % {"code": case.code})
         return redirect(reverse("cases:detail", kwargs={"pk": case.pk}) + redirect_anchor)
     return _form_page(request, case, form, title=title % {"code": case.code})
 
@@ -320,6 +360,7 @@ def contact_new(request, pk):
         ContactForm,
         services.contact_record,
         title=_("Record a contact for %(code)s"),
+        done_text=_("Contact recorded for %(code)s."),
         redirect_anchor="#contacts",
         date=timezone.localdate(),
     )
@@ -333,6 +374,7 @@ def intervention_new(request, pk):
         InterventionForm,
         services.intervention_record,
         title=_("Add an intervention to %(code)s"),
+        done_text=_("Intervention added to %(code)s."),
         redirect_anchor="#interventions",
     )
 
@@ -353,6 +395,7 @@ def intervention_edit(request, pk, intervention_pk):
             lambda: services.intervention_update(intervention=intervention, by=request.user, **form.cleaned_data),
         )
     ):
+        messages.success(request, _("Intervention of %(code)s saved.") % {"code": case.code})
         return redirect(reverse("cases:detail", kwargs={"pk": case.pk}) + "#interventions")
     return _form_page(request, case, form, title=_("Change intervention of %(code)s") % {"code": case.code})
 
@@ -365,6 +408,7 @@ def score_new(request, pk):
         ScoreForm,
         services.life_domain_score_record,
         title=_("Score a life domain of %(code)s"),
+        done_text=_("Life-domain score recorded for %(code)s."),
         redirect_anchor="#life-domains",
         scored_on=timezone.localdate(),
     )
@@ -378,6 +422,7 @@ def plan_goal_new(request, pk):
         PlanGoalForm,
         services.plan_goal_set,
         title=_("Add a goal to the plan of %(code)s"),
+        done_text=_("Goal added to the plan of %(code)s."),
         redirect_anchor="#plan",
     )
 
@@ -400,6 +445,7 @@ def plan_goal_edit(request, pk, goal_pk):
             form, lambda: services.plan_goal_set(case=case, by=request.user, plan_goal=goal, **form.cleaned_data)
         )
     ):
+        messages.success(request, _("Goal of the plan of %(code)s saved.") % {"code": case.code})
         return redirect(reverse("cases:detail", kwargs={"pk": case.pk}) + "#plan")
     return _form_page(request, case, form, title=_("Change a goal of the plan of %(code)s") % {"code": case.code})
 
@@ -414,6 +460,7 @@ def link_new(request, pk):
         if other is None:
             form.add_error("other_code", _("Unknown case code."))
         elif _apply(form, lambda: services.network_link_add(case=case, other=other, by=request.user, **data)):
+            messages.success(request, _("%(code)s linked to %(other)s.") % {"code": case.code, "other": other.code})
             return redirect(reverse("cases:detail", kwargs={"pk": case.pk}) + "#network")
     return _form_page(request, case, form, title=_("Link %(code)s to another case") % {"code": case.code})
 
@@ -424,6 +471,9 @@ def escalate(request, pk):
     form = EscalationForm(request.POST or None)
     done = request.method == "POST" and form.is_valid()
     if done and _apply(form, lambda: services.case_escalate(case=case, by=request.user, **form.cleaned_data)):
+        messages.success(
+            request, _("Request for %(code)s recorded. Next step: it goes on the agenda.") % {"code": case.code}
+        )
         return redirect(reverse("cases:detail", kwargs={"pk": case.pk}) + "#escalations")
     return _form_page(
         request,

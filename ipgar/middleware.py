@@ -119,3 +119,53 @@ class SessionLifetimeMiddleware:
             elif now - int(started) >= settings.IPGAR_SESSION_ABSOLUTE_SECONDS:
                 logout(request)
         return self.get_response(request)
+
+
+SUBMISSION_FIELD = "_submission"
+
+
+class SubmitOnceMiddleware:
+    """A double click or a resent form does not save twice (issue 15).
+
+    A POST form carries a one-time token (`{% submission_token %}`). The first request with a
+    token claims it atomically in the cache; a second one with the same token waits for the
+    first to finish and is sent where the first went, with a note that it was saved once. A
+    request that ended in a form with errors releases its token: the re-rendered form has a
+    new one anyway.
+    """
+
+    WAIT_SECONDS = 10
+    KEEP_SECONDS = 3600
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        token = request.POST.get(SUBMISSION_FIELD, "") if request.method == "POST" else ""
+        user = getattr(request, "user", None)
+        if not token or user is None or not user.is_authenticated or len(token) > 64:
+            return self.get_response(request)
+        from django.core.cache import cache
+
+        key = f"submission:{user.pk}:{token}"
+        if not cache.add(key, "", self.KEEP_SECONDS):
+            return self._duplicate(request, cache, key)
+        response = self.get_response(request)
+        if response.status_code in (301, 302, 303):
+            cache.set(key, response["Location"], self.KEEP_SECONDS)
+        else:
+            cache.delete(key)
+        return response
+
+    def _duplicate(self, request, cache, key):
+        from django.contrib import messages
+        from django.shortcuts import redirect
+        from django.utils.translation import gettext as _
+
+        deadline = time.monotonic() + self.WAIT_SECONDS
+        target = cache.get(key)
+        while target == "" and time.monotonic() < deadline:
+            time.sleep(0.2)
+            target = cache.get(key)
+        messages.info(request, _("This form had already been sent; it was saved once."))
+        return redirect(target or request.get_full_path())

@@ -91,6 +91,7 @@ MIDDLEWARE = [
     "ipgar.middleware.RequireTwoFactorMiddleware",
     "ipgar.middleware.NoStoreMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "ipgar.middleware.SubmitOnceMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -117,7 +118,7 @@ TEMPLATES = [
                 "ipgar.context_processors.navigation",
             ],
             # One date style everywhere (issue 15): |short_date, |long_date, |short_datetime.
-            "builtins": ["ipgar.templatetags.ipgar_dates"],
+            "builtins": ["ipgar.templatetags.ipgar_dates", "ipgar.templatetags.ipgar_forms"],
         },
     },
 ]
