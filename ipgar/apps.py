@@ -8,20 +8,37 @@ class IpgarConfig(AppConfig):
     verbose_name = _("iPGA-R")
 
     def ready(self):
-        post_migrate.connect(_sync_administrator_permissions, sender=self)
+        from django.contrib.auth.models import Group
+
+        # Every app's post_migrate, not only ipgar's: ipgar's comes before the permissions of
+        # cases, pool and meetings exist, so a fresh install left the administrator without
+        # them (issue 18). The last app's signal leaves the role complete.
+        post_migrate.connect(_sync_administrator_permissions, dispatch_uid="ipgar_sync_administrator_permissions")
+        # Groups are the roles (ipgar.roles); the admin calls them so.
+        Group._meta.verbose_name = _("role")
+        Group._meta.verbose_name_plural = _("roles")
 
 
-# Administrators manage users, roles and reference data in the admin (DESIGN §5), not
-# case content. Model permissions exist only after migrate, hence post_migrate.
-ADMINISTRATOR_MODELS = {
-    "ipgar": ["user", "organisation"],
-    "auth": ["group"],
-    "cases": ["riskcategory", "ideology", "lifedomain", "reportsource", "outflowreason", "area", "interventiontype"],
-    "meetings": ["meetingbody"],
+# Administrators manage users, organisations and the reference lists in the admin, and read the
+# roles (DESIGN §5); not case content, and not the roles' rights: only a superuser edits a role.
+# Reference lists are deleted only when unused (the admins refuse otherwise); users never are.
+ADMINISTRATOR_PERMISSIONS = {
+    "ipgar": {
+        "user": ("view", "add", "change"),
+        "organisation": ("view", "add", "change", "delete"),
+        "rolechangelogentry": ("view",),
+    },
+    "auth": {"group": ("view",)},
+    "cases": dict.fromkeys(
+        ("riskcategory", "ideology", "lifedomain", "reportsource", "outflowreason", "area", "interventiontype"),
+        ("view", "add", "change", "delete"),
+    ),
+    "meetings": {"meetingbody": ("view", "add", "change")},
 }
 
 
 def _sync_administrator_permissions(**kwargs):
+    """Give the administrators group exactly its role: missing rights added, any other taken away."""
     from django.contrib.auth.models import Group, Permission
     from django.db.models import Q
 
@@ -31,6 +48,9 @@ def _sync_administrator_permissions(**kwargs):
     if group is None:
         return
     query = Q(pk__in=[])
-    for app_label, models in ADMINISTRATOR_MODELS.items():
-        query |= Q(content_type__app_label=app_label, content_type__model__in=models)
-    group.permissions.add(*Permission.objects.filter(query).exclude(codename__startswith="delete_"))
+    for app_label, models in ADMINISTRATOR_PERMISSIONS.items():
+        for model, actions in models.items():
+            query |= Q(content_type__app_label=app_label, codename__in=[f"{action}_{model}" for action in actions]) & Q(
+                content_type__model=model
+            )
+    group.permissions.set(Permission.objects.filter(query))

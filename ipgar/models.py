@@ -152,3 +152,34 @@ class AccessLogReview(models.Model):
 
     def __str__(self) -> str:
         return f"{self.reviewed_at:%Y-%m-%d} {self.kind}"
+
+
+class RoleChangeLogEntry(models.Model):
+    """Who changed whose role or rights, and why (pen test 19). Append-only, like the access log.
+
+    `changes` holds what changed: {"roles_added": [...], "roles_removed": [...],
+    "permissions_added": [...], "permissions_removed": [...], "is_staff": [old, new], ...}.
+    """
+
+    at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(User, verbose_name=_("by"), on_delete=models.PROTECT, null=True, related_name="+")
+    # Copied, not joined: the log must still say who it was after a rename.
+    actor_username = models.CharField(_("by (username)"), max_length=150)
+    subject = models.ForeignKey(
+        User, verbose_name=_("user"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    subject_username = models.CharField(_("user (username)"), max_length=150, blank=True)
+    subject_role = models.CharField(_("role"), max_length=150, blank=True)
+    changes = models.JSONField(_("changes"), default=dict)
+    reason = models.TextField(_("reason"))
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name = _("role change")
+        verbose_name_plural = _("role changes")
+        triggers = [
+            pgtrigger.Protect(name="role_change_log_append_only", operation=pgtrigger.Update | pgtrigger.Delete),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.actor_username} {self.subject_username or self.subject_role}"

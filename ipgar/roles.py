@@ -20,6 +20,15 @@ ROLES = {
     ADMINISTRATOR: _("administrator"),
 }
 
+# Roles only a superuser may grant: whoever holds them reads every case, reviews the access
+# log or hands out rights (pen test 19). The administrator grants the others.
+SUPERUSER_ONLY = frozenset({PROGRAMME_TEAM, ADMINISTRATOR, PRIVACY_OFFICER})
+
+
+def role_label(name: str) -> str:
+    """A role's name for people (Dutch in a Dutch request); other group names as they are."""
+    return str(ROLES.get(name, name))
+
 
 def role_names(user) -> frozenset[str]:
     """The user's roles, cached on the user object for the request."""
