@@ -173,10 +173,12 @@ def case_detail(request, pk):
     case = _visible_case(request, pk)
     user = request.user
     file = selectors.case_file(user=user, case=case)
-    identity = selectors.case_identity(user=user, case=case)
-    access_log.viewed(request, case)
-    if identity is not None:
-        access_log.viewed(request, case, section="identity")
+    # The identity only on request (one click), and that read is the page's one log row:
+    # "identity of R-2020-003 viewed" instead of a case row plus an identity row on every view.
+    show_identity = request.GET.get("identity") == "show"
+    identity = selectors.case_identity(user=user, case=case) if show_identity else None
+    access_log.viewed(request, case, section="identity" if identity is not None else "")
+    legal_hold = case.legal_holds.filter(lifted_at__isnull=True).first() if case.legal_hold else None
     targets = workflow.allowed_targets(case)
     return render(
         request,
@@ -185,6 +187,8 @@ def case_detail(request, pk):
             "case": case,
             "file": file,
             "identity": identity,
+            "identity_requested": show_identity,
+            "legal_hold": legal_hold,
             "may_change": permissions.can_change(user, case),
             "may_manage_registrations": permissions.can_manage_registrations(user, case),
             "may_see_identity": permissions.can_view_identity(user, case),

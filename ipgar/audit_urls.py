@@ -1,10 +1,13 @@
 from django.urls import path
 
-from . import audit_views
+from . import audit_views, retention_views
 
 app_name = "ipgar"
 
 urlpatterns = [
     path("access-log/", audit_views.access_log, name="access_log"),
     path("access-log.csv", audit_views.access_log_csv, name="access_log_csv"),
+    path("retention/", retention_views.retention_overview, name="retention"),
+    path("retention/lift/", retention_views.legal_hold_lift, name="legal_hold_lift"),
+    path("retention/log/", retention_views.retention_log, name="retention_log"),
 ]

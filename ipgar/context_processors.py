@@ -16,6 +16,7 @@ NAVIGATION = [
     ("meetings:list", _("Meetings"), {roles.PROGRAMME_TEAM, roles.DIRECTOR, roles.PTO_R_MEMBER, roles.PARTNER}),
     ("monitor:index", _("Monitor"), {roles.PROGRAMME_TEAM, roles.DIRECTOR, roles.PTO_R_MEMBER, roles.PARTNER}),
     ("ipgar:access_log", _("Access log"), {roles.PRIVACY_OFFICER}),
+    ("ipgar:retention", _("Retention"), {roles.PRIVACY_OFFICER}),
     ("admin:index", _("Administration"), {roles.ADMINISTRATOR}),
 ]
 

@@ -213,6 +213,9 @@ POLICY: dict[str, Row] = {
     # ipgar: the privacy officer's log
     "ipgar:access_log": page(FG),
     "ipgar:access_log_csv": page(FG),
+    "ipgar:retention": page(FG),
+    "ipgar:retention_log": page(FG),
+    "ipgar:legal_hold_lift": post(FG),
     # cases
     # Directors get the list filtered to their own and substituted cases (checked for leaks).
     "cases:list": page(PT, DIR),
