@@ -3,7 +3,6 @@
 import datetime as dt
 import zoneinfo
 from collections import Counter, defaultdict
-from functools import partial
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -17,6 +16,7 @@ from cases import permissions as case_permissions
 from cases import services as case_services
 from cases.models import Case, CaseAccessGrant
 from ipgar.dates import long_date
+from ipgar.tasks import enqueue_on_commit
 
 from . import selectors
 from .models import (
@@ -137,7 +137,7 @@ def case_assign(
         incoming=Counter({director.pk: 1}), confirm_over_capacity=confirm_over_capacity, reason=reason, on=on
     )
     case = case_services.case_assign_director(case=case, director=director, by=by, reason=reason, on=on)
-    transaction.on_commit(partial(notify_new_director, director_id=director.pk, case_ids=[case.pk]))
+    _notify_on_commit(director_id=director.pk, case_ids=[case.pk])
     return case
 
 
@@ -183,8 +183,16 @@ def cases_hand_over(
         moved.append(case_services.case_assign_director(case=case, director=director, by=by, reason=reason, on=on))
         per_director[director.pk].append(case.pk)
     for director_id, case_ids in per_director.items() if notify else ():
-        transaction.on_commit(partial(notify_new_director, director_id=director_id, case_ids=case_ids))
+        _notify_on_commit(director_id=director_id, case_ids=case_ids)
     return moved
+
+
+def _notify_on_commit(*, director_id: int, case_ids: list[int]) -> None:
+    # A Celery task with retries, queued after commit: a failing mail server must not turn a
+    # committed assignment into an error page (pool.tasks.notify_new_director).
+    from .tasks import notify_new_director as task  # tasks import this module
+
+    enqueue_on_commit(task, director_id=director_id, case_ids=case_ids)
 
 
 def notify_new_director(*, director_id: int, case_ids: list[int]) -> int:
