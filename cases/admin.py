@@ -2,14 +2,12 @@
 administrator sees cases only with a grant), read-only and logged; the identity not at all.
 Reference data is archived, not deleted, when in use."""
 
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.contrib.admin.utils import unquote
-from django.db.models import ProtectedError
 from django.http import Http404, HttpResponseNotAllowed
-from django.utils.translation import gettext_lazy as _
 
 from ipgar import access_log
-from ipgar.admin_base import NoRevertHistoryAdmin
+from ipgar.admin_base import NoRevertHistoryAdmin, ReferenceListAdmin
 
 from .models import (
     Area,
@@ -29,40 +27,14 @@ from .models import (
 )
 
 
-class ReferenceDataAdmin(admin.ModelAdmin):
+class ReferenceDataAdmin(ReferenceListAdmin):
+    """Add, rename (Dutch and English), order, archive and restore; delete only when unused."""
+
     list_display = ("name", "name_en", "code", "order", "archived")
+    list_editable = ("order",)
     list_filter = ("archived",)
     search_fields = ("name", "name_en", "code")
-    actions = ["archive", "restore"]
-
-    @admin.action(description=_("Archive the selected entries"))
-    def archive(self, request, queryset):
-        queryset.update(archived=True)
-
-    @admin.action(description=_("Restore the selected entries"))
-    def restore(self, request, queryset):
-        queryset.update(archived=False)
-
-    def get_deleted_objects(self, objs, request):
-        # Entries in use are not refused here: delete_model archives them instead.
-        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
-        if protected:
-            in_use = _("in use: will be archived instead of deleted")
-            return [f"{obj} ({in_use})" for obj in objs], {}, set(), []
-        return deleted, counts, perms_needed, protected
-
-    def delete_model(self, request, obj):
-        try:
-            super().delete_model(request, obj)
-        except ProtectedError:
-            # In use: old records keep their meaning, so archive instead (issue 3).
-            obj.archived = True
-            obj.save(update_fields=["archived"])
-            messages.warning(request, _("“%(name)s” is in use and was archived instead of deleted.") % {"name": obj})
-
-    def delete_queryset(self, request, queryset):
-        for obj in queryset:
-            self.delete_model(request, obj)
+    fields = ("name", "name_en", "code", "order", "archived")
 
 
 for model in (RiskCategory, Ideology, LifeDomain, ReportSource, OutflowReason):
@@ -71,13 +43,16 @@ for model in (RiskCategory, Ideology, LifeDomain, ReportSource, OutflowReason):
 
 @admin.register(Area)
 class AreaAdmin(ReferenceDataAdmin):
-    list_display = ("name", "region", "code", "order", "archived")
+    list_display = ("name", "name_en", "region", "code", "order", "archived")
     list_filter = ("region", "archived")
+    fields = ("name", "name_en", "code", "region", "order", "archived")
 
 
 @admin.register(InterventionType)
 class InterventionTypeAdmin(ReferenceDataAdmin):
-    list_display = ("name", "default_partner", "code", "order", "archived")
+    list_display = ("name", "name_en", "default_partner", "code", "order", "archived")
+    list_select_related = ("default_partner",)
+    fields = ("name", "name_en", "code", "description", "default_partner", "order", "archived")
 
 
 class CaseDataAdmin(admin.ModelAdmin):

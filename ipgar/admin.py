@@ -19,6 +19,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from . import roles
+from .admin_base import ReferenceListAdmin
 from .models import AccessLogEntry, Organisation, RoleChangeLogEntry, User
 
 PERMISSION_ACTIONS = {
@@ -294,14 +295,12 @@ class RoleChangeLogEntryAdmin(admin.ModelAdmin):
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(admin.ModelAdmin):
+class OrganisationAdmin(ReferenceListAdmin):
+    """Organisations: archived, not deleted, when anything refers to them (DESIGN §3)."""
+
     list_display = ("name", "code", "kind", "archived")
     list_filter = ("kind", "archived")
     search_fields = ("name", "code")
-
-    def has_delete_permission(self, request, obj=None):
-        # Reference data is archived, not deleted (DESIGN §3).
-        return False
 
 
 @admin.register(AccessLogEntry)

@@ -1,4 +1,4 @@
-"""Admin: case rows only through visible_to; reference data in use is archived, not deleted."""
+"""Admin: case rows only through visible_to; reference data in use is not deleted."""
 
 import pytest
 from django.urls import reverse
@@ -36,12 +36,12 @@ def test_programme_team_admin_sees_cases(client):
     assert case.code in client.get(reverse("admin:cases_case_changelist")).content.decode()
 
 
-def test_reference_data_in_use_is_archived_instead_of_deleted(client, admin_user):
+def test_reference_data_in_use_is_not_deleted(client, admin_user):
     case = CaseFactory()
     unused = Ideology.objects.create(code="unused", name="Ongebruikt")
     client.force_login(admin_user)
     client.post(reverse("admin:cases_ideology_delete", args=[case.ideology.pk]), {"post": "yes"})
     client.post(reverse("admin:cases_ideology_delete", args=[unused.pk]), {"post": "yes"})
-    case.ideology.refresh_from_db()
-    assert case.ideology.archived
+    case.ideology.refresh_from_db()  # still there; archiving is the administrator's choice
+    assert not case.ideology.archived
     assert not Ideology.objects.filter(pk=unused.pk).exists()
