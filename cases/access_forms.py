@@ -97,3 +97,55 @@ class SubjectAccessForm(forms.Form):
         if not data.get("bsn") and not (data.get("last_name") and data.get("date_of_birth")):
             raise forms.ValidationError(_("Give the BSN, or the last name and the date of birth."))
         return data
+
+
+# Dates a person can mean: not before 1900, not more than five years ahead (issue 18).
+EARLIEST_DATE = dt.date(1900, 1, 1)
+LATEST_YEARS_AHEAD = 5
+
+
+class BoundedDateField(forms.DateField):
+    """A date within 1900-01-01 .. today + five years; anything else is a field error, not a 500."""
+
+    def validate(self, value):
+        super().validate(value)
+        if value is None:
+            return
+        today = timezone.localdate()
+        try:
+            latest = today.replace(year=today.year + LATEST_YEARS_AHEAD)
+        except ValueError:  # 29 February
+            latest = today.replace(year=today.year + LATEST_YEARS_AHEAD, day=28)
+        if not EARLIEST_DATE <= value <= latest:
+            raise forms.ValidationError(
+                _("Give a date between %(first)s and %(last)s."),
+                code="out_of_range",
+                params={"first": EARLIEST_DATE.strftime("%d-%m-%Y"), "last": latest.strftime("%d-%m-%Y")},
+            )
+
+
+class ExplicitGrantForm(forms.Form):
+    """The programme team gives one person read access to one case file: reason and end required."""
+
+    user = PersonChoiceField(
+        label=_("Person"),
+        queryset=User.objects.filter(is_active=True, groups__isnull=False)
+        .exclude(groups__name__in=[roles.INTERVENTION_PARTNER, roles.PROGRAMME_TEAM])
+        .distinct()
+        .select_related("organisation")
+        .order_by("last_name", "first_name"),
+    )
+    reason = forms.CharField(
+        label=_("Reason"),
+        max_length=300,
+        help_text=_("Why this person needs to read the case file (need-to-know)."),
+    )
+    until = BoundedDateField(
+        label=_("Last day"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("Access ends at the start of the day after this date."),
+    )
+
+
+class CaseCodeForm(forms.Form):
+    code = forms.CharField(label=_("Case code"), max_length=20, help_text=_("For example R-2020-003."))

@@ -13,11 +13,12 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from ipgar import access_log, roles
+from ipgar.forms import run_service
 
 from . import access_selectors, access_services, permissions
 from . import subject_access as avg
-from .access_forms import RegistrationForm, SubjectAccessForm
-from .models import Case, PartnerRegistration
+from .access_forms import CaseCodeForm, ExplicitGrantForm, RegistrationForm, SubjectAccessForm
+from .models import Case, CaseAccessGrant, PartnerRegistration
 
 Action = access_log.Action
 CASE = "cases.case"
@@ -111,6 +112,70 @@ def registration_end(request, pk: int):
     access_services.partner_registration_end(registration=registration, by=request.user)
     messages.success(request, _("The registration has ended; the partner no longer has access."))
     return redirect("access:registration_list", case_id=case.pk)
+
+
+# --- who can read a case, and why; explicit grants ------------------------------------------------
+
+
+def _explained_case(request, case_id: int) -> Case:
+    if not permissions.can_explain_access(request.user):
+        _deny(request, record_id=case_id, section="readers")
+    case = Case.objects.filter(pk=case_id).first()
+    if case is None:
+        _deny(request, record_id=case_id, section="readers")
+    return case
+
+
+@require_GET
+def readers_lookup(request):
+    """Find a case by its code to see who can read it (programme team, privacy officer)."""
+    if not permissions.can_explain_access(request.user):
+        _deny(request, section="readers")
+    form = CaseCodeForm(request.GET or None)
+    if form.is_valid():
+        case = Case.objects.filter(code__iexact=form.cleaned_data["code"].strip()).only("pk").first()
+        if case is not None:
+            return redirect("access:case_readers", case_id=case.pk)
+        form.add_error("code", _("No case has this code."))
+    return render(request, "cases/access/readers_lookup.html", {"form": form})
+
+
+@require_GET
+def case_readers(request, case_id: int):
+    case = _explained_case(request, case_id)
+    access_log.record(request, record_type=CASE, record_id=case.pk, label=case.code, section="readers")
+    context = {
+        "case": case,
+        "may_grant": permissions.can_manage_grants(request.user),
+        **access_selectors.case_readers(case=case),
+    }
+    return render(request, "cases/access/case_readers.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def explicit_grant_create(request, case_id: int):
+    case = _explained_case(request, case_id)
+    if not permissions.can_manage_grants(request.user):
+        _deny(request, record_id=case_id, section="grants")
+    form = ExplicitGrantForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and run_service(
+        form, lambda data: permissions.explicit_grant_give(case=case, by=request.user, **data)
+    ):
+        messages.success(request, _("Access is given."))
+        return redirect("access:case_readers", case_id=case.pk)
+    return render(
+        request, "cases/access/grant_form.html", {"case": case, "form": form}, status=400 if form.errors else 200
+    )
+
+
+@require_POST
+def explicit_grant_end(request, pk: int):
+    grant = CaseAccessGrant.objects.filter(pk=pk, kind=CaseAccessGrant.Kind.EXPLICIT).first()
+    if grant is None or not permissions.can_manage_grants(request.user):
+        _deny(request, record_type="cases.caseaccessgrant", record_id=pk, section="grants")
+    permissions.explicit_grant_end(grant=grant, by=request.user)
+    messages.success(request, _("The access has ended."))
+    return redirect("access:case_readers", case_id=grant.case_id)
 
 
 # --- data-subject access (AVG art. 15) ------------------------------------------------------------

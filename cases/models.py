@@ -544,13 +544,15 @@ class CaseAccessGrant(models.Model):
         SUBSTITUTE = "substitute", _("substitute during absence")
         PARTNER = "partner", _("registered intervention partner")
         EXPLICIT = "explicit", _("explicit grant")
+        MEETING = "meeting", _("invited to a meeting with the case on its agenda")
 
-    FULL_ACCESS_KINDS = (Kind.DIRECTOR, Kind.SUBSTITUTE, Kind.EXPLICIT)
+    FULL_ACCESS_KINDS = (Kind.DIRECTOR, Kind.SUBSTITUTE, Kind.EXPLICIT, Kind.MEETING)
     # The guardian permissions (codenames on Case) each kind of grant carries.
     PERMISSIONS_BY_KIND = {
         Kind.DIRECTOR: ("view_case", "change_case", "view_identity", "manage_registrations"),
         Kind.SUBSTITUTE: ("view_case", "change_case", "view_identity"),
         Kind.EXPLICIT: ("view_case",),
+        Kind.MEETING: ("view_case",),
         Kind.PARTNER: ("view_need_to_know",),
     }
 
@@ -563,6 +565,9 @@ class CaseAccessGrant(models.Model):
     valid_until = models.DateTimeField(_("until"), null=True, blank=True)
     revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
     revoked_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    # What made the grant, when something other than a person ends it ("meeting:12": the
+    # minutes' adoption ends the grants of that meeting's invitation).
+    source = models.CharField(_("source"), max_length=40, blank=True, db_index=True)
 
     objects = GrantQuerySet.as_manager()
 

@@ -18,7 +18,7 @@ The permission engine is django-guardian with the grant's period as a guard:
 import datetime as dt
 import logging
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import BooleanField, ExpressionWrapper
 from django.utils import timezone
@@ -266,3 +266,91 @@ def expire_grants(*, now: dt.datetime | None = None) -> int:
         _schedule_end(grant, now=now)
     logger.info("expire_grants: %s grants ended", count)
     return count
+
+
+# --- explicit grants and grants made by another record ------------------------------------------
+
+# An explicit grant ends at most this far ahead; an end date is always required.
+EXPLICIT_MAX_YEARS = 5
+
+
+def explicit_grant_give(*, case: Case, user, reason: str, until: dt.date, by) -> CaseAccessGrant:
+    """The programme team gives someone read access to one case file, for a reason, until the
+    end of a given day (required, within five years). Intervention partners are registered
+    instead (the covenant form); the programme team reads every case already."""
+    if not can_manage_grants(by):
+        raise PermissionDenied
+    today = timezone.localdate()
+    errors = {}
+    if until is None:
+        errors["until"] = _("Give the last day of the access.")
+    elif not today <= until <= _years_after(today, EXPLICIT_MAX_YEARS):
+        errors["until"] = _("The last day lies between today and five years from now.")
+    if user is None or not user.is_active or not roles.role_names(user):
+        errors["user"] = _("Access can only be given to an active user with a role.")
+    elif roles.is_intervention_partner(user) or roles.is_programme_team(user):
+        errors["user"] = _("Intervention partners are registered on a case; the programme team reads every case.")
+    if not (reason or "").strip():
+        errors["reason"] = _("Give a reason for this access.")
+    if errors:
+        raise ValidationError(errors)
+    return grant_case_access(
+        user=user,
+        case=case,
+        kind=CaseAccessGrant.Kind.EXPLICIT,
+        reason=reason,
+        by=by,
+        valid_until=start_of_local_day(until + dt.timedelta(days=1)),
+    )
+
+
+def explicit_grant_end(*, grant: CaseAccessGrant, by) -> CaseAccessGrant:
+    """The programme team ends an explicit grant now; ending twice changes nothing."""
+    if not can_manage_grants(by) or grant.kind != CaseAccessGrant.Kind.EXPLICIT:
+        raise PermissionDenied
+    return revoke_case_access(grant=grant, by=by)
+
+
+def can_manage_grants(user) -> bool:
+    return bool(getattr(user, "is_authenticated", False)) and roles.is_programme_team(user)
+
+
+def can_explain_access(user) -> bool:
+    """Who may see, per case, who can read it and why: the programme team and the privacy officer."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return roles.is_programme_team(user) or roles.is_privacy_officer(user)
+
+
+@transaction.atomic
+def grant_for_source(*, user, case: Case, kind: str, reason: str, by, source: str) -> CaseAccessGrant:
+    """A grant another record makes (a meeting's invitation): one open grant per (user, case,
+    source), so calling again changes nothing. Ended with `end_source_grants`."""
+    existing = CaseAccessGrant.objects.filter(user=user, case=case, source=source, revoked_at__isnull=True).first()
+    if existing is not None:
+        return existing
+    grant = grant_case_access(user=user, case=case, kind=kind, reason=reason, by=by)
+    grant.source = source
+    grant.save(update_fields=["source"])
+    return grant
+
+
+@transaction.atomic
+def end_source_grants(*, source: str, by) -> int:
+    """End every open grant a record made (the minutes' adoption ends the meeting's grants)."""
+    grants = list(CaseAccessGrant.objects.filter(source=source, revoked_at__isnull=True))
+    for grant in grants:
+        revoke_case_access(grant=grant, by=by)
+    return len(grants)
+
+
+def start_of_local_day(day: dt.date) -> dt.datetime:
+    """Midnight at the start of `day` in the project's time zone."""
+    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+
+
+def _years_after(day: dt.date, years: int) -> dt.date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + years, day=28)

@@ -191,6 +191,7 @@ def case_detail(request, pk):
             "legal_hold": legal_hold,
             "may_change": permissions.can_change(user, case),
             "may_manage_registrations": permissions.can_manage_registrations(user, case),
+            "may_explain_access": permissions.can_explain_access(user),
             "may_see_identity": permissions.can_view_identity(user, case),
             "programme_steps": [
                 t for t in targets if not workflow.needs_decision(case, t) and t in services.PROGRAMME_STEPS

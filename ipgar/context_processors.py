@@ -17,6 +17,7 @@ NAVIGATION = [
     ("monitor:index", _("Monitor"), {roles.PROGRAMME_TEAM, roles.DIRECTOR, roles.PTO_R_MEMBER, roles.PARTNER}),
     ("ipgar:access_log", _("Access log"), {roles.PRIVACY_OFFICER}),
     ("ipgar:retention", _("Retention"), {roles.PRIVACY_OFFICER}),
+    ("access:readers_lookup", _("Who can read a case"), {roles.PROGRAMME_TEAM, roles.PRIVACY_OFFICER}),
     ("admin:index", _("Administration"), {roles.ADMINISTRATOR}),
 ]
 

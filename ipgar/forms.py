@@ -4,6 +4,7 @@ Every form of every app renders through this renderer: labels, help text and err
 tied to their input (aria-describedby), inputs carry the design-system classes.
 """
 
+from django.core.exceptions import ValidationError
 from django.forms.boundfield import BoundField
 from django.forms.renderers import TemplatesSetting
 from django.forms.utils import flatatt
@@ -80,3 +81,27 @@ class AccessibleFormRenderer(TemplatesSetting):
         if template_name == "django/forms/widgets/select.html":
             return _render_select(context)
         return super().render(template_name, context, request)
+
+
+def add_service_errors(form, error: ValidationError) -> None:
+    """Put a service's ValidationError on the form: on its field when the form has it."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+def run_service(form, call) -> bool:
+    """Run a service from a form: for a valid form, `call(form.cleaned_data)`; a broken rule
+    (ValidationError) becomes form errors, never a 500. True when the service ran; its return
+    value is kept as `form.result`. The one way every view runs a service from a form."""
+    form.result = None
+    if not form.is_valid():
+        return False
+    try:
+        form.result = call(form.cleaned_data)
+    except ValidationError as error:
+        add_service_errors(form, error)
+        return False
+    return True

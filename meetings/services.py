@@ -13,7 +13,9 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cases import permissions as case_permissions
 from cases import services as case_services
+from cases.models import CaseAccessGrant
 from ipgar import roles
 from ipgar.dates import long_date
 
@@ -231,7 +233,40 @@ def agenda_item_add(
     )
     item.full_clean()
     item.save()
+    if case is not None:
+        _give_agenda_access(meeting=meeting, by=by)
     return item
+
+
+def _access_source(meeting: Meeting) -> str:
+    return f"meeting:{meeting.pk}"
+
+
+def _give_agenda_access(*, meeting: Meeting, by) -> None:
+    """A director invited to a meeting reads the cases on its agenda (closed-part items only
+    when admitted to the closed part) from the invitation until the minutes are adopted
+    (docs/access.md). Idempotent: called after every invitation and every case item."""
+    items = list(meeting.agenda_items.filter(case__isnull=False).select_related("case"))
+    if not items:
+        return
+    reason = _("Invited to %(body)s of %(date)s") % {
+        "body": meeting.body.name,
+        "date": meeting.date.strftime("%d-%m-%Y"),
+    }
+    for invitation in meeting.invitations.filter(user__isnull=False).select_related("user"):
+        if not roles.is_director(invitation.user) or not invitation.user.is_active:
+            continue
+        for item in items:
+            if item.is_closed_part and not invitation.admitted_to_closed_part:
+                continue
+            case_permissions.grant_for_source(
+                user=invitation.user,
+                case=item.case,
+                kind=CaseAccessGrant.Kind.MEETING,
+                reason=reason,
+                by=by,
+                source=_access_source(meeting),
+            )
 
 
 @transaction.atomic
@@ -275,6 +310,7 @@ def invitation_save(
     invitation.comment = comment
     invitation.full_clean()
     invitation.save()
+    _give_agenda_access(meeting=meeting, by=by)
     return invitation
 
 
@@ -483,6 +519,8 @@ def minutes_adopt(*, minutes: Minutes, at_meeting: Meeting, by, changes: str = "
     minutes.adopted_by = by
     minutes._history_user = by
     minutes.save()
+    # The invited directors' reading of the agenda's cases ends with the adoption.
+    case_permissions.end_source_grants(source=_access_source(meeting), by=by)
     return minutes
 
 

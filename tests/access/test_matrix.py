@@ -72,6 +72,7 @@ class World:
     snapshots: dict
     instruction: object | None = None
     action: object | None = None
+    explicit_grant: object | None = None
 
 
 def _secret_identity(case, variant):
@@ -126,7 +127,13 @@ def build_world() -> World:
     snapshots = {
         snapshot.variant: snapshot for snapshot in monitor_services.snapshot_build(year=2025, quarter=2, by=by)
     }
-    return World(users=users, me=me, targets=targets, meeting=meeting, snapshots=snapshots)
+    # An explicit grant to someone outside the matrix's roles, for the row that ends one.
+    explicit_grant = permissions.explicit_grant_give(
+        case=cases[OTHER], user=DirectorFactory().user, reason="ITAT-R", until=timezone.localdate(), by=by
+    )
+    return World(
+        users=users, me=me, targets=targets, meeting=meeting, snapshots=snapshots, explicit_grant=explicit_grant
+    )
 
 
 def forbidden_values(world: World, role: str) -> list[str]:
@@ -248,6 +255,12 @@ POLICY: dict[str, Row] = {
         method="post",
     ),
     "access:subject_access": page(PT),
+    "access:readers_lookup": page(PT, FG),
+    "access:case_readers": case(only(PT, FG), key="case_id"),
+    "access:explicit_grant_create": case(only(PT), key="case_id"),
+    "access:explicit_grant_end": Row(
+        kwargs=lambda w, v: {"pk": w.explicit_grant.pk}, expect=only(PT, status=302), method="post"
+    ),
     # pool
     "pool:overview": page(PT),
     "pool:caseload_csv": page(PT),
