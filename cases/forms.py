@@ -165,6 +165,28 @@ class ScoreForm(CaseForm):
     note = forms.CharField(label=_("note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
 
+class ZrmForm(CaseForm):
+    """All life domains in one form: one optional score per domain in use, one date."""
+
+    SCORES = [("", _("not scored now")), *[(str(n), str(n)) for n in range(1, 6)]]
+
+    scored_on = _date(_("date"))
+
+    def __init__(self, *args, domains, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.domains = list(domains)
+        for domain in self.domains:
+            self.fields[f"domain_{domain.pk}"] = forms.TypedChoiceField(
+                label=str(domain), choices=self.SCORES, required=False, coerce=int, empty_value=None
+            )
+
+    def domain_fields(self):
+        return [(domain, self[f"domain_{domain.pk}"]) for domain in self.domains]
+
+    def scores(self) -> dict:
+        return {domain: self.cleaned_data.get(f"domain_{domain.pk}") for domain in self.domains}
+
+
 class PlanGoalForm(CaseForm):
     domain = forms.ModelChoiceField(label=_("life domain"), queryset=LifeDomain.objects.none())
     goal = forms.CharField(label=_("goal"), widget=forms.Textarea(attrs={"rows": 3}))

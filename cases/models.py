@@ -128,7 +128,13 @@ class CaseQuerySet(models.QuerySet):
         pending_cutoff = today - dt.timedelta(days=settings.IPGAR_PENDING_REPORT_DAYS)
         # ORDER BY … LIMIT 1 walks the (case, -date) index backwards: one index entry per case
         # instead of aggregating every contact (issue 8).
-        last_contact = Contact.objects.filter(case=OuterRef("pk"), date__lte=today).order_by("-date").values("date")[:1]
+        # Only a real contact counts: an attempt without contact is recorded but leaves the alert (issue 15).
+        last_contact = (
+            Contact.objects.filter(case=OuterRef("pk"), date__lte=today)
+            .exclude(kind=Contact.Kind.ATTEMPT)
+            .order_by("-date")
+            .values("date")[:1]
+        )
         last_intervention = (
             Intervention.objects.filter(case=OuterRef("pk"))
             .order_by()

@@ -7,7 +7,8 @@ Every selector starts from `Case.objects.visible_to(user)`; alerts come from
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.db.models import Exists, OuterRef, Prefetch, Q
+from django.db.models import Count, Exists, IntegerField, OuterRef, Prefetch, Q, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from ipgar.dates import short_date
@@ -66,11 +67,21 @@ def caseload(*, user):
         case=OuterRef("pk"), user=user, kind=CaseAccessGrant.Kind.SUBSTITUTE
     )
     running = Intervention.objects.filter(status=Intervention.Status.RUNNING).select_related("type", "partner")
+    # Attempts without contact since the last real contact: counted, but they do not clear the alert.
+    attempts = (
+        Contact.objects.filter(case=OuterRef("pk"), kind=Contact.Kind.ATTEMPT)
+        .filter(date__gt=Coalesce(OuterRef("last_contact_on"), Value(dt.date(1900, 1, 1))))
+        .order_by()
+        .values("case")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
     return (
         _base(user)
         .filter(status__in=Case.CASELOAD_STATUSES)
         .annotate(via_substitute=Exists(substitute) & ~Q(director__user=user))
         .filter(Q(director__user=user) | Q(via_substitute=True))
+        .annotate(attempts_since_contact=Coalesce(Subquery(attempts, output_field=IntegerField()), 0))
         .prefetch_related(Prefetch("interventions", queryset=running, to_attr="running_interventions"))
         .order_by("via_substitute", "code")
     )

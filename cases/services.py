@@ -432,6 +432,21 @@ def life_domain_score_record(
 
 
 @transaction.atomic
+def life_domain_scores_record(*, case: Case, by, scored_on: dt.date, scores: dict) -> list[LifeDomainScore]:
+    """Score several life domains at once (the whole ZRM in one form): {domain: score}.
+
+    Domains without a score (None) are skipped; nothing is saved unless every score is valid."""
+    _require(permissions.can_change(by, case))
+    given = {domain: score for domain, score in scores.items() if score not in (None, "")}
+    if not given:
+        raise ValidationError(_("Give a score for at least one life domain."), code="no_scores")
+    return [
+        life_domain_score_record(case=case, by=by, domain=domain, score=score, scored_on=scored_on)
+        for domain, score in given.items()
+    ]
+
+
+@transaction.atomic
 def plan_goal_set(*, case: Case, by, domain, goal: str, status: str = PlanGoal.Status.OPEN, plan_goal=None) -> PlanGoal:
     """Add a goal of the plan of approach for a life domain, or change an existing one."""
     _require(permissions.can_change(by, case))

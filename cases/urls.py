@@ -18,6 +18,7 @@ urlpatterns = [
     path("<int:pk>/interventions/new/", views.intervention_new, name="intervention_new"),
     path("<int:pk>/interventions/<int:intervention_pk>/", views.intervention_edit, name="intervention_edit"),
     path("<int:pk>/scores/new/", views.score_new, name="score_new"),
+    path("<int:pk>/scores/", views.zrm, name="zrm"),
     path("<int:pk>/plan/new/", views.plan_goal_new, name="plan_goal_new"),
     path("<int:pk>/plan/<int:goal_pk>/", views.plan_goal_edit, name="plan_goal_edit"),
     path("<int:pk>/links/new/", views.link_new, name="link_new"),

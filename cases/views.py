@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
 
 from ipgar import access_log, roles
@@ -27,8 +28,9 @@ from .forms import (
     PlanGoalForm,
     ScoreForm,
     StatusForm,
+    ZrmForm,
 )
-from .models import Case
+from .models import Case, LifeDomain
 
 PAGE_SIZE = 25
 # The statuses in which the programme team gives a case a director (pool.selectors.cases_awaiting_director).
@@ -139,9 +141,11 @@ def caseload(request):
         raise Http404
     cases = list(selectors.caseload(user=request.user))
     scores = selectors.latest_scores_by_case(case.pk for case in cases)
+    domains = list(LifeDomain.objects.in_use()) if cases else []
     for case in cases:
-        case.days_since_contact = selectors.days_since(case.last_contact_on)
         case.latest_scores = scores.get(case.pk, [])
+        scored = {score.domain.pk for score in case.latest_scores}
+        case.never_scored = [domain for domain in domains if domain.pk not in scored]
     access_log.record(request, record_type="cases.case", record_id="caseload", action=access_log.Action.LIST)
     return render(request, "cases/caseload.html", {"cases": cases})
 
@@ -416,6 +420,41 @@ def score_new(request, pk):
         done_text=_("Life-domain score recorded for %(code)s."),
         redirect_anchor="#life-domains",
         scored_on=timezone.localdate(),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def zrm(request, pk):
+    """Score every life domain in one form; the latest score of each is shown, acute ones marked."""
+    case = _visible_case(request, pk, change=True)
+    domains = LifeDomain.objects.in_use()
+    form = ZrmForm(request.POST or None, domains=domains, initial={"scored_on": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        scores = form.scores()
+        saved = _apply(
+            form,
+            lambda: services.life_domain_scores_record(
+                case=case, by=request.user, scored_on=form.cleaned_data["scored_on"], scores=scores
+            ),
+        )
+        if saved:
+            messages.success(
+                request,
+                ngettext(
+                    "%(count)d life domain of %(code)s scored.",
+                    "%(count)d life domains of %(code)s scored.",
+                    len(saved),
+                )
+                % {"count": len(saved), "code": case.code},
+            )
+            return redirect(reverse("cases:detail", kwargs={"pk": case.pk}) + "#life-domains")
+    latest = {score.domain_id: score for score in selectors.case_file(user=request.user, case=case).latest_scores}
+    rows = [(domain, field, latest.get(domain.pk)) for domain, field in form.domain_fields()]
+    access_log.viewed(request, case, section="life_domains")
+    return render(
+        request,
+        "cases/zrm.html",
+        {"case": case, "form": form, "rows": rows, "never_scored": [d for d, _f, last in rows if last is None]},
     )
 
 

@@ -95,6 +95,10 @@ def my_figures(request):
 
 
 def director_detail(request, pk: int):
+    own = getattr(request.user, "director", None) if permissions.can_view_own_figures(request.user) else None
+    if own is not None and own.pk == pk and not permissions.can_manage_pool(request.user):
+        # A director's own page is "My capacity" (issue 15): the same figures, without the pool's tools.
+        return redirect("pool:mine")
     director = _director_or_404(request, pk)
     access_log.record(request, record_type="pool.director", record_id=pk, action=access_log.Action.VIEW)
     reviews = list(selectors.director_reviews(director=director)[:4])

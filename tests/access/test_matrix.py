@@ -239,6 +239,7 @@ POLICY: dict[str, Row] = {
     "cases:intervention_new": case(CASE_MANAGE),
     "cases:intervention_edit": case(CASE_MANAGE, extra=lambda t: {"intervention_pk": t.intervention.pk}),
     "cases:score_new": case(CASE_MANAGE),
+    "cases:zrm": case(CASE_MANAGE),
     "cases:plan_goal_new": case(CASE_MANAGE),
     "cases:plan_goal_edit": case(CASE_MANAGE, extra=lambda t: {"goal_pk": t.goal.pk}),
     "cases:link_new": case(CASE_MANAGE),
@@ -267,7 +268,8 @@ POLICY: dict[str, Row] = {
     "pool:mine": page(DIR),
     "pool:directory": page(PT, DIR),
     "pool:director_new": page(PT),
-    "pool:director": of("director", page(PT)),
+    # The acting director's own page: sent on to "My capacity" (issue 15).
+    "pool:director": of("director", Row(expect={**only(PT), DIR: 302})),
     "pool:director_edit": of("director", page(PT)),
     "pool:handover": of("director", page(PT)),
     "pool:absence_new": of("director", page(PT)),

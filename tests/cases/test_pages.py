@@ -317,4 +317,4 @@ def test_caseload_shows_the_latest_score_per_life_domain_in_domain_order(client)
     LifeDomainScoreFactory(case=case, domain=housing, score=1)
     client.force_login(director.user)
     html = client.get(reverse("cases:caseload")).content.decode()
-    assert "Financiën: 4; Huisvesting: 1" in html
+    assert '<li>Financiën: <span>4</span></li><li>Huisvesting: <span class="ipgar-score--acute">1</span></li>' in html
