@@ -1,6 +1,5 @@
 """Project-wide data: users, organisations (reference data) and the access log."""
 
-import pgtrigger
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -52,7 +51,7 @@ class User(AbstractUser):
 
 
 class AccessLogEntry(models.Model):
-    """One read of case data (NEN 7513 style). Append-only: the database refuses changes."""
+    """One read of case data (NEN 7513 style). Append-only: the database refuses changes (ipgar.append_only)."""
 
     class Action(models.TextChoices):
         VIEW = "view", _("view")
@@ -86,16 +85,13 @@ class AccessLogEntry(models.Model):
         verbose_name = _("access log entry")
         verbose_name_plural = _("access log entries")
         indexes = [models.Index(fields=["record_type", "record_id", "-at"])]
-        triggers = [
-            pgtrigger.Protect(name="access_log_append_only", operation=pgtrigger.Update | pgtrigger.Delete),
-        ]
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.username} {self.action} {self.record_type} {self.record_label}"
 
 
 class RetentionLogEntry(models.Model):
-    """What the retention task removed from one case (issue 4). Append-only, like the access log."""
+    """What the retention task removed from one case (issue 4). Append-only, like the access log (ipgar.append_only)."""
 
     at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
     case_id = models.BigIntegerField(_("case id"))
@@ -111,9 +107,6 @@ class RetentionLogEntry(models.Model):
         ordering = ["-at", "-id"]
         verbose_name = _("retention log entry")
         verbose_name_plural = _("retention log entries")
-        triggers = [
-            pgtrigger.Protect(name="retention_log_append_only", operation=pgtrigger.Update | pgtrigger.Delete),
-        ]
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d} {self.case_code}"
@@ -122,7 +115,8 @@ class RetentionLogEntry(models.Model):
 class AccessLogReview(models.Model):
     """The privacy officer's note that a period, one entry or one signal of the log was reviewed.
 
-    Append-only like the log itself: a later review adds a row, it does not change one.
+    Append-only like the log itself: a later review adds a row, it does not change one
+    (the database refuses changes, ipgar.append_only).
     """
 
     class Kind(models.TextChoices):
@@ -146,9 +140,6 @@ class AccessLogReview(models.Model):
         ordering = ["-reviewed_at", "-id"]
         verbose_name = _("access log review")
         verbose_name_plural = _("access log reviews")
-        triggers = [
-            pgtrigger.Protect(name="access_log_review_append_only", operation=pgtrigger.Update | pgtrigger.Delete),
-        ]
 
     def __str__(self) -> str:
         return f"{self.reviewed_at:%Y-%m-%d} {self.kind}"

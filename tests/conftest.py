@@ -13,6 +13,38 @@ AXE_SOURCE = Path(__file__).resolve().parent.parent / "static" / "vendor" / "axe
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 
 
+def _flush_past_the_append_only_triggers():
+    """A transactional test's teardown TRUNCATEs every table; the append-only logs refuse that.
+
+    The test database's superuser switches the TRUNCATE triggers off for the flush only, in
+    its transaction, and back on (ENABLE ALWAYS) before it commits. Production roles cannot
+    do this (see tests/ipgar/test_append_only.py).
+    """
+    from django.db import transaction
+    from django.db.backends.postgresql.operations import DatabaseOperations
+
+    from ipgar import append_only
+
+    if getattr(DatabaseOperations.execute_sql_flush, "_append_only_aware", False):
+        return
+    original = DatabaseOperations.execute_sql_flush
+
+    def execute_sql_flush(self, sql_list):
+        with transaction.atomic(using=self.connection.alias), self.connection.cursor() as cursor:
+            tables = append_only.protected_tables(cursor)
+            for table in tables:
+                cursor.execute(f'ALTER TABLE "{table}" DISABLE TRIGGER {append_only.TRUNCATE_TRIGGER}')
+            original(self, sql_list)
+            for table in tables:
+                cursor.execute(f'ALTER TABLE "{table}" ENABLE ALWAYS TRIGGER {append_only.TRUNCATE_TRIGGER}')
+
+    execute_sql_flush._append_only_aware = True
+    DatabaseOperations.execute_sql_flush = execute_sql_flush
+
+
+_flush_past_the_append_only_triggers()
+
+
 @pytest.fixture(autouse=True)
 def _clear_cache():
     # Rendered monitor fragments are cached per snapshot id; ids repeat across tests.

@@ -177,3 +177,18 @@ def test_compose_web_is_reachable_only_through_the_proxy():
     assert environment["IPGAR_TRUSTED_PROXIES"].startswith("${IPGAR_TRUSTED_PROXIES:?")
     assert environment["FORWARDED_ALLOW_IPS"] == "${IPGAR_TRUSTED_PROXIES}"
     assert web["healthcheck"]["test"] == ["CMD", "python", "-m", "ipgar.healthcheck"]
+
+
+def test_compose_runs_the_application_as_a_role_that_does_not_own_the_logs():
+    # Pen test 19: the table owner can switch the append-only triggers off.
+    compose = _compose()
+    services = compose["services"]
+    for name in ("web", "worker", "beat"):
+        assert services[name]["environment"]["DATABASE_URL"].startswith("postgres://ipgar_app:"), name
+    migrate = services["migrate"]
+    assert migrate["environment"]["DATABASE_URL"].startswith("postgres://ipgar_owner:")
+    assert "grant_runtime_role ipgar_app" in migrate["command"]
+    assert "./deploy/postgres/initdb:/docker-entrypoint-initdb.d:ro" in services["postgres"]["volumes"]
+    init = (ROOT / "deploy/postgres/initdb/10-ipgar-roles.sh").read_text()
+    assert "CREATE DATABASE ipgar OWNER ipgar_owner;" in init
+    assert "CREATE ROLE ipgar_app LOGIN NOSUPERUSER" in init
