@@ -168,9 +168,6 @@ class RoleChangeLogEntry(models.Model):
         ordering = ["-at", "-id"]
         verbose_name = _("role change")
         verbose_name_plural = _("role changes")
-        triggers = [
-            pgtrigger.Protect(name="role_change_log_append_only", operation=pgtrigger.Update | pgtrigger.Delete),
-        ]
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor_username} {self.subject_username or self.subject_role}"

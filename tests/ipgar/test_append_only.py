@@ -15,7 +15,7 @@ from django.db import connection
 from ipgar import append_only
 from tests.ipgar.factories import UserFactory
 
-LOGS = ["ipgar_accesslogentry", "ipgar_retentionlogentry", "ipgar_accesslogreview"]
+LOGS = ["ipgar_accesslogentry", "ipgar_retentionlogentry", "ipgar_accesslogreview", "ipgar_rolechangelogentry"]
 
 # Committed grants and roles are seen by the second connection: no test transaction around them.
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -29,6 +29,10 @@ INSERTS = {
     "ipgar_accesslogreview": (
         "INSERT INTO ipgar_accesslogreview (kind, signal, note, reviewed_by_id, reviewed_at) "
         "VALUES ('signal', 'denials:x', 'bekeken', (SELECT max(id) FROM ipgar_user), now()) RETURNING id"
+    ),
+    "ipgar_rolechangelogentry": (
+        "INSERT INTO ipgar_rolechangelogentry (at, actor_username, subject_username, subject_role, changes, reason) "
+        "VALUES (now(), 'admin', 'x', '', '{}', 'r') RETURNING id"
     ),
     "ipgar_retentionlogentry": (
         "INSERT INTO ipgar_retentionlogentry (at, case_id, case_code, removed, rule) "
