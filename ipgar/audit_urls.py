@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import audit_views, retention_views
+from . import audit_views, retention_views, role_log_views
 
 app_name = "ipgar"
 
@@ -10,4 +10,5 @@ urlpatterns = [
     path("retention/", retention_views.retention_overview, name="retention"),
     path("retention/lift/", retention_views.legal_hold_lift, name="legal_hold_lift"),
     path("retention/log/", retention_views.retention_log, name="retention_log"),
+    path("role-changes/", role_log_views.role_change_log, name="role_change_log"),
 ]

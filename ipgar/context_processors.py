@@ -18,6 +18,7 @@ NAVIGATION = [
     ("ipgar:access_log", _("Access log"), {roles.PRIVACY_OFFICER}),
     ("ipgar:retention", _("Retention"), {roles.PRIVACY_OFFICER}),
     ("access:readers_lookup", _("Who can read a case"), {roles.PROGRAMME_TEAM, roles.PRIVACY_OFFICER}),
+    ("ipgar:role_change_log", _("Role changes"), {roles.PRIVACY_OFFICER}),
     ("admin:index", _("Administration"), {roles.ADMINISTRATOR}),
 ]
 

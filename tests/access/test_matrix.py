@@ -220,6 +220,7 @@ POLICY: dict[str, Row] = {
     # ipgar: the privacy officer's log
     "ipgar:access_log": page(FG),
     "ipgar:access_log_csv": page(FG),
+    "ipgar:role_change_log": page(FG),
     "ipgar:retention": page(FG),
     "ipgar:retention_log": page(FG),
     "ipgar:legal_hold_lift": post(FG),

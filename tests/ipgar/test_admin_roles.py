@@ -14,7 +14,7 @@ from django.urls import reverse
 
 from cases.models import Area, Ideology, InterventionType, LifeDomain, OutflowReason, ReportSource, RiskCategory
 from ipgar import roles
-from ipgar.models import Organisation, RoleChangeLogEntry, User
+from ipgar.models import AccessLogEntry, Organisation, RoleChangeLogEntry, User
 from meetings.models import MeetingBody
 from tests.cases.factories import ProgrammeUserFactory
 from tests.ipgar.factories import UserFactory
@@ -284,3 +284,26 @@ def test_a_superuser_may_grant_the_programme_team_with_a_reason(client):
     assert User.objects.get(pk=other.pk).groups.filter(name=roles.PROGRAMME_TEAM).exists()
     entry = RoleChangeLogEntry.objects.get()
     assert entry.changes == {"roles_added": [roles.PROGRAMME_TEAM], "is_staff": [False, True]}
+
+
+def test_the_privacy_officer_reads_the_role_changes_in_dutch(client, administrator):
+    other = UserFactory(username="wordt-partner")
+    client.force_login(administrator)
+    client.post(
+        reverse("admin:ipgar_user_change", args=[other.pk]),
+        _user_form(other, groups=[_group(roles.INTERVENTION_PARTNER)], reason="Projectleider stadsdeel West"),
+    )
+    officer = UserFactory(username="fg-test", role=roles.PRIVACY_OFFICER)
+    client.force_login(officer)
+    response = client.get(reverse("ipgar:role_change_log"))
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "Rollen toegekend: interventiepartner" in body
+    assert "Projectleider stadsdeel West" in body
+    assert "beheerder" in body
+    assert "wordt-partner" in body
+    assert AccessLogEntry.objects.filter(
+        username="fg-test", record_type="ipgar.rolechangelogentry", action="list", section="role_changes"
+    ).exists()
+    client.force_login(administrator)
+    assert client.get(reverse("ipgar:role_change_log")).status_code == 404
