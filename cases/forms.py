@@ -5,7 +5,6 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from ipgar.models import Organisation
-from pool.models import Director
 
 from .models import (
     Area,
@@ -210,7 +209,9 @@ class EscalationForm(CaseForm):
 
 
 def _director_choices():
-    rows = Director.objects.order_by("user__username").values_list(
+    # The director model belongs to the pool, which builds on cases: reached through the FK.
+    director_model = Case._meta.get_field("director").related_model
+    rows = director_model.objects.order_by("user__username").values_list(
         "pk", "user__first_name", "user__last_name", "user__username"
     )
     return [("", _("all"))] + [(pk, f"{first} {last}".strip() or username) for pk, first, last, username in rows]

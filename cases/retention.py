@@ -29,6 +29,7 @@ from django.utils.translation import gettext_lazy
 from ipgar.models import RetentionLogEntry
 from ipgar.retention import empty_text
 
+from . import hooks
 from .models import (
     Case,
     CaseIdentity,
@@ -190,12 +191,9 @@ def retention_apply_case(*, case_id: int, now: dt.datetime | None = None) -> Ret
     for model, lookup, fields in FREE_TEXT:
         for key, count in empty_text(model, Q(**{lookup: case.pk}), fields).items():
             removed[key] = removed.get(key, 0) + count
-    # Each app empties its own free text about the case (DEVELOPING: only an app writes its models).
-    from meetings.retention import retention_empty_case as meetings_empty
-    from pool.retention import retention_empty_case as pool_empty
-
-    removed.update(pool_empty(case_id=case.pk))
-    removed.update(meetings_empty(case_id=case.pk, case_code=case.code))
+    # Each app empties its own free text about the case (only an app writes its models): the
+    # apps above cases register how in their AppConfig.ready() (cases.hooks).
+    removed.update(hooks.empty_case(case=case))
 
     Case.objects.filter(pk=case.pk).update(anonymised_at=now)
     entry = RetentionLogEntry.objects.create(

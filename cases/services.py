@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from ipgar.dates import long_date
 
-from . import access_services, permissions, workflow
+from . import access_services, hooks, permissions, workflow
 from .models import (
     Case,
     CaseAccessGrant,
@@ -68,11 +68,8 @@ def case_assign_director(*, case: Case, director, by, reason: str, on: dt.date |
     permissions.grant_case_access(
         user=director.user, case=case, kind=CaseAccessGrant.Kind.DIRECTOR, reason=reason or _("assigned"), by=by
     )
-    # An absent director's substitute takes the new case too (issue 5). Imported here: the
-    # pool app builds on the case services, not the other way round.
-    from pool.services import substitutes_follow_assignment
-
-    substitutes_follow_assignment(case=case, director=director, by=by, on=on)
+    # An absent director's substitute takes the new case too: the pool registers that (hooks).
+    hooks.director_assigned(case=case, director=director, by=by, on=on)
     case.director = director
     _save_with_history(case, by=by, reason=_("Director: %(name)s") % {"name": director})
     return case

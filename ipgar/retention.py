@@ -1,9 +1,10 @@
 """Emptying free text for retention (issue 18): the one helper each app's retention uses.
 
 Every app that holds free text about a case's person has a `retention.py` with
-`retention_empty_case(*, case_id) -> dict[str, int]`; `cases.retention` calls them all inside
-its per-case transaction. Free text goes from the rows *and* from their simple-history copies
-(FIELD-NOTES 8): a history row keeps every earlier version of the text.
+`retention_empty_case(*, case) -> dict[str, int]`, registered with `cases.hooks.on_case_emptied`
+in its AppConfig.ready(); `cases.retention` calls them all inside its per-case transaction.
+Free text goes from the rows *and* from their simple-history copies (FIELD-NOTES 8):
+a history row keeps every earlier version of the text.
 """
 
 from django.db.models import Model, Q

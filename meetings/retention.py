@@ -13,7 +13,8 @@ from ipgar.retention import empty_text
 from .models import ActionItem, AgendaItem, Decision, MinuteEntry, MinutesAmendment, Redaction
 
 
-def retention_empty_case(*, case_id: int, case_code: str) -> dict[str, int]:
+def retention_empty_case(*, case) -> dict[str, int]:
+    case_id, case_code = case.pk, case.code
     removed = {
         **empty_text(AgendaItem, Q(case_id=case_id), ("description",)),
         **empty_text(MinuteEntry, Q(agenda_item__case_id=case_id), ("text",)),

@@ -235,17 +235,20 @@ def test_interrupted_retention_resumes_without_half_emptied_cases_or_lost_log(se
     first, second = _closed(8), _closed(7)
     _person_file(NAME, case=first)
     _person_file(KEPT, case=second)
+    from cases import hooks
     from meetings import retention as meetings_retention
 
     real = meetings_retention.retention_empty_case
+    registered = list(hooks._case_emptiers)
+    assert real in registered  # meetings registered its emptier (MeetingsConfig.ready)
 
-    def crash_on_second(*, case_id, case_code):
-        removed = real(case_id=case_id, case_code=case_code)
-        if case_id == second.pk:  # half-way through the second case: identity and case text already emptied
+    def crash_on_second(*, case):
+        removed = real(case=case)
+        if case.pk == second.pk:  # half-way through the second case: identity and case text already emptied
             raise RuntimeError("worker lost")
         return removed
 
-    monkeypatch.setattr(meetings_retention, "retention_empty_case", crash_on_second)
+    monkeypatch.setattr(hooks, "_case_emptiers", [crash_on_second if fn is real else fn for fn in registered])
     with pytest.raises(RuntimeError, match="worker lost"):
         retention.retention_apply()
 
@@ -257,7 +260,7 @@ def test_interrupted_retention_resumes_without_half_emptied_cases_or_lost_log(se
     assert MinuteEntry.objects.get(agenda_item__case=second).text == f"{KEPT} is uitgebreid besproken"
     assert Case.objects.get(pk=second.pk).anonymised_at is None
 
-    monkeypatch.setattr(meetings_retention, "retention_empty_case", real)
+    monkeypatch.setattr(hooks, "_case_emptiers", registered)
     assert [e.case_code for e in retention.retention_apply()] == [second.code]
     assert sorted(RetentionLogEntry.objects.values_list("case_code", flat=True)) == sorted([first.code, second.code])
     assert _tables_holding(KEPT) == {}
