@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 
 from . import roles
 from .admin_base import ReferenceListAdmin
+from .enrolment import issue_links_action
 from .models import AccessLogEntry, Organisation, RoleChangeLogEntry, User
 
 PERMISSION_ACTIONS = {
@@ -150,6 +151,7 @@ class UserAdmin(DjangoUserAdmin):
     list_display = ("username", "first_name", "last_name", "organisation", "role_list", "is_active")
     list_filter = (RoleListFilter, "organisation", "is_active")
     list_select_related = ("organisation",)
+    actions = [issue_links_action]
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("groups")

@@ -2,6 +2,7 @@
 
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -171,3 +172,29 @@ class RoleChangeLogEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor_username} {self.subject_username or self.subject_role}"
+
+
+class EnrolmentLink(models.Model):
+    """A one-time link, issued by an administrator, through which a user sets up TOTP.
+
+    Outside demo mode this is the only way to a first authenticator: knowing a new user's
+    password is not enough to own their second factor (pen test 19). Only a SHA-256 of the
+    token is kept; the token itself is shown once, to the administrator who issues it.
+    """
+
+    user = models.ForeignKey(User, verbose_name=_("user"), on_delete=models.CASCADE, related_name="+")
+    token_hash = models.CharField(_("token hash"), max_length=64, unique=True)
+    issued_by = models.ForeignKey(
+        User, verbose_name=_("issued by"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    issued_at = models.DateTimeField(_("issued at"), default=timezone.now)
+    expires_at = models.DateTimeField(_("expires at"))
+    used_at = models.DateTimeField(_("used at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-issued_at"]
+        verbose_name = _("enrolment link")
+        verbose_name_plural = _("enrolment links")
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.issued_at:%Y-%m-%d %H:%M}"

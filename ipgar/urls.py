@@ -21,6 +21,7 @@ urlpatterns = [
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/2fa/", views.two_factor, name="two_factor"),
+    path("accounts/2fa/enrol/<str:token>/", views.enrol, name="enrol"),
     path(
         "accessibility/",
         login_not_required(TemplateView.as_view(template_name="ipgar/accessibility.html")),

@@ -17,7 +17,7 @@ from django.views.i18n import set_language as django_set_language
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from . import roles
+from . import enrolment, roles
 from .home import home_context
 
 
@@ -73,10 +73,16 @@ def _safe_next(request) -> str:
 
 @never_cache
 def two_factor(request):
-    """Verify a TOTP code; a user without a confirmed device first sets one up."""
+    """Verify a TOTP code; a user without a confirmed device first sets one up.
+
+    Setting up needs an enrolment link from an administrator (ipgar.enrolment), opened in
+    this session, except in demo mode.
+    """
     device = TOTPDevice.objects.filter(user=request.user, confirmed=True).first()
     setting_up = device is None
     if setting_up:
+        if not enrolment.may_enrol(request):
+            return render(request, "registration/enrolment_needed.html")
         device = TOTPDevice.objects.filter(user=request.user, confirmed=False).first()
         if device is None:
             device = TOTPDevice.objects.create(user=request.user, name="authenticator", confirmed=False)
@@ -84,6 +90,8 @@ def two_factor(request):
     if request.method == "POST" and form.is_valid():
         if device.verify_token(form.cleaned_data["token"]):
             if setting_up:
+                if not enrolment.link_use(request):
+                    return render(request, "registration/enrolment_needed.html")
                 device.confirmed = True
                 device.save(update_fields=["confirmed"])
             otp_login(request, device)
@@ -100,3 +108,13 @@ def two_factor(request):
         context["qr_data_uri"] = "data:image/svg+xml;base64," + base64.b64encode(buffer.getvalue()).decode()
         context["secret"] = base64.b32encode(device.bin_key).decode()
     return render(request, "registration/two_factor.html", context)
+
+
+@never_cache
+def enrol(request, token: str):
+    """An administrator's one-time link: after the password, it opens the device set-up."""
+    if TOTPDevice.objects.filter(user=request.user, confirmed=True).exists():
+        return redirect("two_factor")
+    if not enrolment.link_open(request, token):
+        return render(request, "registration/enrolment_invalid.html", status=404)
+    return redirect("two_factor")

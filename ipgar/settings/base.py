@@ -171,6 +171,9 @@ LOGOUT_REDIRECT_URL = "login"
 # Two-factor authentication (django-otp TOTP): mandatory outside demo mode.
 OTP_REQUIRED = env_bool("DJANGO_OTP_REQUIRED", default=not DEBUG)
 OTP_TOTP_ISSUER = "iPGA-R Amsterdam"
+# Outside demo mode a first authenticator is set up only through a one-time link an
+# administrator issues (ipgar/enrolment.py); it expires after this many hours.
+IPGAR_ENROLMENT_LINK_HOURS = int(os.environ.get("IPGAR_ENROLMENT_LINK_HOURS", "72"))
 
 # Login throttling (django-axes, ipgar.auth.LoginThrottle), each lock for 15 minutes:
 # - one username from one address after AXES_FAILURE_LIMIT (5) failures: stops one attacker

@@ -32,7 +32,7 @@ from tests.cases.factories import (
 from tests.ipgar.factories import UserFactory
 
 # Public pages: no login, no case data. Everything else must be in POLICY.
-PUBLIC = {"login", "logout", "two_factor", "healthz", "set_language", "accessibility"}
+PUBLIC = {"login", "logout", "two_factor", "enrol", "healthz", "set_language", "accessibility"}
 SKIPPED_NAMESPACES = {"admin"}
 
 PT, DIR, PTOR, PARTNER, IP, FG, ADMIN = (
