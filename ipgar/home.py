@@ -31,8 +31,19 @@ def _programme_figures() -> dict:
         "status_counts": [(value, by_status.get(value, 0)) for value, _label in Case.Status.choices],
         "alerts": alerts,
         "awaiting_director": cases_awaiting_director().count(),
-        "reviews_due": reviews_due(within_days=14).count(),
+        # Overdue reviews are named as overdue, not as "due within two weeks" (issue 15).
+        "reviews_overdue": reviews_due(within_days=-1).count(),
+        "reviews_due": reviews_due(within_days=14).filter(review_overdue=False).count(),
+        "computed_at": timezone.localtime(),
     }
+
+
+PROGRAMME_FIGURES_KEY = "home:programme-team-figures"
+
+
+def programme_figures_changed() -> None:
+    """A save that changes the figures (a report, a status) drops the cached ones."""
+    cache.delete(PROGRAMME_FIGURES_KEY)
 
 
 def programme_team(user) -> dict:
@@ -41,7 +52,7 @@ def programme_team(user) -> dict:
 
     # The same for the whole programme team and costly at national scale (a pass over every
     # open case): computed at most once a minute (issue 8).
-    figures = cache.get_or_set("home:programme-team-figures", _programme_figures, 60)
+    figures = cache.get_or_set(PROGRAMME_FIGURES_KEY, _programme_figures, 60)
     labels = dict(Case.Status.choices)
     return {
         **figures,

@@ -119,6 +119,10 @@ class DecisionForm(_MeetingItemsForm):
     outflow_reason = forms.ModelChoiceField(
         label=_("outflow reason"), queryset=OutflowReason.objects.all(), required=False
     )
+    confirm_over_capacity = forms.BooleanField(
+        label=_("The PTO-R includes the case beyond the director's capacity (the decision text gives the reason)"),
+        required=False,
+    )
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -127,8 +131,27 @@ class DecisionForm(_MeetingItemsForm):
         self.fields["case"].queryset = Case.objects.visible_to(user).order_by("code")
         if self.meeting.body.kind != MeetingBody.Kind.PTO_R:
             self.fields["kind"].choices = [(Decision.Kind.GENERAL, Decision.Kind.GENERAL.label)]
-            for name in ("case", "director", "outflow_reason"):
+            for name in ("case", "director", "outflow_reason", "confirm_over_capacity"):
                 del self.fields[name]
+        else:
+            self.fields["director"].help_text = _inclusion_proposals(self.meeting)
+
+
+def _inclusion_proposals(meeting) -> str:
+    """The assistant's proposal for each advised case on the agenda (issue 15), as help text."""
+    from pool.selectors import director_proposals
+
+    parts = []
+    for case in Case.objects.filter(agenda_items__meeting=meeting, status=Case.Status.ADVISED).distinct():
+        if case.director_id:
+            parts.append(_("%(code)s: already given to %(name)s") % {"code": case.code, "name": case.director})
+            continue
+        ranked = [p for p in director_proposals(case=case, on=meeting.date) if p.rank][:2]
+        if ranked:
+            parts.append(f"{case.code}: " + "; ".join(p.explanation for p in ranked))
+    if not parts:
+        return _("Leave empty when the case already has a director.")
+    return _("Proposal of the assistant: %(proposals)s") % {"proposals": " · ".join(parts)}
 
 
 class ActionForm(_MeetingItemsForm):

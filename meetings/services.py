@@ -18,6 +18,7 @@ from cases import services as case_services
 from cases.models import CaseAccessGrant
 from ipgar import roles
 from ipgar.dates import long_date
+from pool import services as pool_services
 
 from . import grounds, permissions
 from .models import (
@@ -350,6 +351,7 @@ def decision_create(
     case=None,
     director=None,
     outflow_reason=None,
+    confirm_over_capacity: bool = False,
 ) -> Decision:
     """Record a numbered decision (BESLUIT); a PTO-R decision about a case carries the case's
     transition through cases.services.case_apply_decision, which refuses invalid ones."""
@@ -364,6 +366,19 @@ def decision_create(
             raise ValidationError(_("Only the PTO-R decides on cases."), code="not_pto_r")
         if case is None:
             raise ValidationError(_("Choose the case this decision is about."), code="no_case")
+    if kind == Decision.Kind.INCLUSION and case is not None:
+        # An advised case already given to a director goes to that director unless the PTO-R
+        # names another; the pool's rules (area, capacity) apply to the inclusion (issue 15).
+        case = type(case).objects.select_related("director__user").get(pk=case.pk)
+        director = director or case.director
+        if director is not None:
+            pool_services.inclusion_check(
+                case=case,
+                director=director,
+                on=meeting.date,
+                confirm_over_capacity=confirm_over_capacity,
+                reason=text,
+            )
     # Row lock on the meeting: two secretaries never hand out the same number.
     Meeting.objects.select_for_update().filter(pk=meeting.pk).first()
     number = (meeting.decisions.aggregate(last=Max("number"))["last"] or 0) + 1

@@ -16,6 +16,7 @@ from django.db.models.query import ModelIterable
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from cases.models import Case, Intervention
 
@@ -63,7 +64,9 @@ class _FiguresIterable(ModelIterable):
 
     def __iter__(self):
         for director in super().__iter__():
-            director.free_places = director.max_cases - director.active_cases
+            # Advised cases already given to the director take a place too (issue 15): two
+            # pending cases cannot both take the last one.
+            director.free_places = director.max_cases - director.active_cases - director.assigned_pending
             director.over_capacity = director.active_cases > director.max_cases
             yield director
 
@@ -72,6 +75,7 @@ def director_figures(*, on: dt.date | None = None) -> models.QuerySet:
     """Every director with derived figures: load, capacity, over capacity, next review and three-way."""
     on = on or timezone.localdate()
     caseload = Case.objects.filter(director=OuterRef("pk"), status__in=Case.CASELOAD_STATUSES)
+    pending = Case.objects.filter(director=OuterRef("pk"), status__in=Case.PENDING_STATUSES)
     last_review = CaseloadReview.objects.filter(director=OuterRef("pk")).order_by("-held_on").values("held_on")[:1]
     last_three_way = (
         ThreeWayConversation.objects.filter(director=OuterRef("pk")).order_by("-held_on").values("held_on")[:1]
@@ -81,6 +85,7 @@ def director_figures(*, on: dt.date | None = None) -> models.QuerySet:
         Director.objects.select_related("user", "organisation", "seconded_from")
         .annotate(
             active_cases=_count(caseload),
+            assigned_pending=_count(pending),
             # The same rule as Director.capacity, in SQL: the override, else cases-per-FTE × FTE.
             max_cases=models.Case(
                 When(capacity_override__isnull=False, then=F("capacity_override")),
@@ -133,9 +138,10 @@ def director_get(*, pk: int, on: dt.date | None = None) -> Director | None:
 
 
 def director_caseload(*, director: Director) -> models.QuerySet:
-    """The cases on a director's caseload (DESIGN: active, static, aftercare)."""
+    """The cases on a director's caseload (DESIGN: active, static, aftercare), and the advised
+    cases already given to the director before the PTO-R includes them (issue 15)."""
     return (
-        Case.objects.filter(director=director, status__in=Case.CASELOAD_STATUSES)
+        Case.objects.filter(director=director, status__in=[*Case.CASELOAD_STATUSES, *Case.PENDING_STATUSES])
         .select_related("area")
         .order_by("code")
     )
@@ -268,7 +274,13 @@ def _explain(*, director: Director, case: Case, cards: int, needs_total: int, fr
     else:
         room_part = _(
             "no place free (%(active)s cases, maximum %(capacity)s), so assigning needs a confirmation with a reason"
-        ) % {"active": director.active_cases, "capacity": director.max_cases}
+        ) % {"active": director.active_cases + director.assigned_pending, "capacity": director.max_cases}
+    if director.assigned_pending:
+        room_part += " " + ngettext(
+            "(counting %(n)s advised case already given to them)",
+            "(counting %(n)s advised cases already given to them)",
+            director.assigned_pending,
+        ) % {"n": director.assigned_pending}
     absence_part = ""
     if absence is not None:
         absence_part = _(" (absent until %(date)s)") % {"date": date_format(absence.ends_on, "j F Y")}

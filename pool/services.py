@@ -96,14 +96,23 @@ def _check_can_take(*, director: Director, case: Case, on: dt.date) -> None:
         )
 
 
-def _check_capacity(*, incoming: Counter, confirm_over_capacity: bool, reason: str, on: dt.date) -> None:
+def _check_capacity(
+    *, incoming: Counter, confirm_over_capacity: bool, reason: str, on: dt.date, already: Counter | None = None
+) -> None:
     """Beyond capacity only with an explicit confirmation and a reason (issue 5)."""
     figures = {d.pk: d for d in selectors.director_figures(on=on).filter(pk__in=list(incoming))}
+    # Advised cases already given to a director count against the capacity too (issue 15);
+    # a case that is itself one of them is not counted twice (`already`).
+    already = already or Counter()
+
+    def load(pk, n):
+        return figures[pk].active_cases + figures[pk].assigned_pending - already[pk] + n
+
     over = [
         _("%(name)s would have %(count)s cases, maximum %(capacity)s")
-        % {"name": figures[pk], "count": figures[pk].active_cases + n, "capacity": figures[pk].max_cases}
+        % {"name": figures[pk], "count": load(pk, n), "capacity": figures[pk].max_cases}
         for pk, n in incoming.items()
-        if figures[pk].active_cases + n > figures[pk].max_cases
+        if load(pk, n) > figures[pk].max_cases
     ]
     if over and not confirm_over_capacity:
         raise ValidationError(
@@ -112,6 +121,22 @@ def _check_capacity(*, incoming: Counter, confirm_over_capacity: bool, reason: s
         )
     if over and not (reason or "").strip():
         raise ValidationError(_("Give the reason for assigning beyond capacity."), code="over_capacity_reason")
+
+
+def inclusion_check(
+    *, case: Case, director: Director, on: dt.date, confirm_over_capacity: bool = False, reason: str = ""
+) -> None:
+    """The pool's rules for a PTO-R inclusion (issue 15): the director is in the pool, may take
+    cases in this area, and has room; beyond capacity only when confirmed, with a reason."""
+    _check_can_take(director=director, case=case, on=on)
+    already = Counter({director.pk: 1}) if case.director_id == director.pk else Counter()
+    _check_capacity(
+        incoming=Counter({director.pk: 1}),
+        confirm_over_capacity=confirm_over_capacity,
+        reason=reason,
+        on=on,
+        already=already,
+    )
 
 
 @transaction.atomic

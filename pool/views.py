@@ -9,8 +9,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from cases.models import Case
 from ipgar import access_log
 from ipgar.csv_export import csv_response
+from ipgar.home import programme_figures_changed
 
 from . import forms, permissions, selectors, services
 from .models import Instruction
@@ -158,7 +160,15 @@ def director_form(request, pk: int | None = None):
 
 def assign_list(request):
     _require_manager(request, section="assign")
-    return render(request, "pool/assign_list.html", {"cases": selectors.cases_awaiting_director()})
+    coming = Case.objects.filter(status__in=[Case.Status.REPORTED, Case.Status.ASSESSMENT], director__isnull=True)
+    return render(
+        request,
+        "pool/assign_list.html",
+        {
+            "cases": selectors.cases_awaiting_director(),
+            "coming": coming.order_by("reported_on", "code")[:50],
+        },
+    )
 
 
 def assign(request, case_pk: int):
@@ -182,6 +192,7 @@ def assign(request, case_pk: int):
         except ValidationError as error:
             forms.apply_errors(form, error)
         else:
+            programme_figures_changed()
             messages.success(
                 request, _("%(code)s is assigned to %(name)s.") % {"code": case.code, "name": form.chosen()}
             )
