@@ -54,7 +54,7 @@ def _next_step(case: Case) -> str:
 
 def _saved(request, text: str, case: Case | None = None) -> None:
     """Confirm a save and offer the next step (read out by the live region in base.html)."""
-    from ipgar.home import programme_figures_changed
+    from ipgar.home_cache import programme_figures_changed
 
     programme_figures_changed()
     if case is not None and (step := _next_step(case)):

@@ -10,6 +10,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from . import roles
+from .home_cache import PROGRAMME_FIGURES_KEY
 
 
 def _programme_figures() -> dict:
@@ -36,14 +37,6 @@ def _programme_figures() -> dict:
         "reviews_due": reviews_due(within_days=14).filter(review_overdue=False).count(),
         "computed_at": timezone.localtime(),
     }
-
-
-PROGRAMME_FIGURES_KEY = "home:programme-team-figures"
-
-
-def programme_figures_changed() -> None:
-    """A save that changes the figures (a report, a status) drops the cached ones."""
-    cache.delete(PROGRAMME_FIGURES_KEY)
 
 
 def programme_team(user) -> dict:

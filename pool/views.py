@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 from cases.models import Case
 from ipgar import access_log
 from ipgar.csv_export import csv_response
-from ipgar.home import programme_figures_changed
+from ipgar.home_cache import programme_figures_changed
 
 from . import forms, permissions, selectors, services
 from .models import Instruction

@@ -1,0 +1,13 @@
+"""The programme team's cached home figures: the key, and the call a save makes to drop them.
+
+Apps call `programme_figures_changed()` after a save that changes the figures (a report, a
+status, an assignment); `ipgar.home` (the composition layer) computes and caches them.
+"""
+
+from django.core.cache import cache
+
+PROGRAMME_FIGURES_KEY = "home:programme-team-figures"
+
+
+def programme_figures_changed() -> None:
+    cache.delete(PROGRAMME_FIGURES_KEY)
