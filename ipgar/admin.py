@@ -237,7 +237,7 @@ class RoleAdmin(DjangoGroupAdmin):
     """Roles: read by the administrator, edited only by a superuser (pen test 19, issue 18)."""
 
     form = RoleForm
-    list_display = ("role_name", "name")
+    list_display = ("role_name",)
 
     @admin.display(description=_("role"))
     def role_name(self, obj):
@@ -248,15 +248,19 @@ class RoleAdmin(DjangoGroupAdmin):
         labels = sorted(permission_label(p) for p in obj.permissions.select_related("content_type"))
         return format_html_join("", "<div>{}</div>", ((label,) for label in labels)) or gettext("none")
 
+    def get_list_display(self, request):
+        # The technical name is what the code asks for; only a superuser needs to see it.
+        return ("role_name", "name") if request.user.is_superuser else ("role_name",)
+
     def get_fields(self, request, obj=None):
         if request.user.is_superuser:
             return ("name", "permissions", "reason")
-        return ("role_name", "name", "permission_list")
+        return ("role_name", "permission_list")
 
     def get_readonly_fields(self, request, obj=None):
         if request.user.is_superuser:
             return ()
-        return ("role_name", "name", "permission_list")
+        return ("role_name", "permission_list")
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
         if db_field.name == "permissions":
@@ -282,9 +286,20 @@ class RoleAdmin(DjangoGroupAdmin):
 class RoleChangeLogEntryAdmin(admin.ModelAdmin):
     """Read-only: the log is append-only, in the database as well as here."""
 
-    list_display = ("at", "actor_username", "subject_username", "subject_role", "changes", "reason")
-    list_filter = ("subject_role",)
+    list_display = ("at", "actor_username", "subject_text", "change_text", "reason")
     search_fields = ("actor_username", "subject_username", "subject_role", "reason")
+    fields = ("at", "actor_username", "subject_text", "change_text", "reason")
+    readonly_fields = fields
+
+    @admin.display(description=_("user or role"))
+    def subject_text(self, obj):
+        return obj.subject_username or capfirst(roles.role_label(obj.subject_role))
+
+    @admin.display(description=_("what changed"))
+    def change_text(self, obj):
+        from .role_log_views import describe
+
+        return format_html_join("", "<div>{}</div>", ((line,) for line in describe(obj.changes)))
 
     def has_add_permission(self, request):
         return False

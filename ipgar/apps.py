@@ -14,9 +14,18 @@ class IpgarConfig(AppConfig):
         # cases, pool and meetings exist, so a fresh install left the administrator without
         # them (issue 18). The last app's signal leaves the role complete.
         post_migrate.connect(_sync_administrator_permissions, dispatch_uid="ipgar_sync_administrator_permissions")
-        # Groups are the roles (ipgar.roles); the admin calls them so.
+        # Groups are the roles (ipgar.roles); the admin calls them so, by their names for people.
         Group._meta.verbose_name = _("role")
         Group._meta.verbose_name_plural = _("roles")
+        Group.__str__ = _group_label
+
+
+def _group_label(group) -> str:
+    from django.utils.text import capfirst
+
+    from . import roles
+
+    return str(capfirst(roles.role_label(group.name)))
 
 
 # Administrators manage users, organisations and the reference lists in the admin, and read the

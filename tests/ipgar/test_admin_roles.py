@@ -7,6 +7,8 @@ the tests run on what a freshly migrated database holds, not on what the test co
 restores.
 """
 
+import re
+
 import pytest
 from django.contrib.auth.models import Group, Permission
 from django.core.management.sql import emit_post_migrate_signal
@@ -307,3 +309,53 @@ def test_the_privacy_officer_reads_the_role_changes_in_dutch(client, administrat
     ).exists()
     client.force_login(administrator)
     assert client.get(reverse("ipgar:role_change_log")).status_code == 404
+
+
+ENGLISH = [
+    "Model name",
+    "Add link",
+    "Change or view list link",
+    "Can add",
+    "Can change",
+    "Can view",
+    "Can delete",
+    "roles_added",
+    "programme_team",
+    "pto_r_member",
+    "intervention_partner",
+    "privacy_officer",
+]
+
+
+def test_every_admin_page_of_the_administrator_is_dutch(fresh_install, client, administrator):
+    from django.contrib import admin
+
+    other = UserFactory(username="regisseur-nl")
+    client.force_login(administrator)
+    client.post(
+        reverse("admin:ipgar_user_change", args=[other.pk]),
+        _user_form(other, groups=[_group(roles.DIRECTOR)], reason="Nieuwe regisseur"),
+    )
+    request = type("Request", (), {"user": administrator})()
+    urls = [reverse("admin:index")]
+    for model, model_admin in admin.site._registry.items():
+        if not model_admin.has_view_permission(request):
+            continue
+        info = model._meta.app_label, model._meta.model_name
+        urls += [reverse("admin:{}_{}_changelist".format(*info)), reverse("admin:app_list", args=[info[0]])]
+        if model_admin.has_add_permission(request):
+            urls.append(reverse("admin:{}_{}_add".format(*info)))
+        first = model._default_manager.order_by("pk").first()
+        if first is not None:
+            urls.append(reverse("admin:{}_{}_change".format(*info), args=[first.pk]))
+    assert len(urls) > 30
+    failures = []
+    for url in urls:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        text = re.sub(r"<[^>]+>", " ", response.content.decode())  # what is shown or read aloud
+        failures += [f"{url}: {word}" for word in ENGLISH if word in text]
+    assert not failures, "\n".join(failures)
+    roles_page = client.get(reverse("admin:auth_group_changelist")).content.decode()
+    for name in ("Programmateam", "Casusregisseur", "Beheerder", "Functionaris gegevensbescherming"):
+        assert name in roles_page
