@@ -47,11 +47,33 @@ def programme_team(user) -> dict:
     # open case): computed at most once a minute (issue 8).
     figures = cache.get_or_set(PROGRAMME_FIGURES_KEY, _programme_figures, 60)
     labels = dict(Case.Status.choices)
+    counts = dict(figures["status_counts"])
     return {
         **figures,
         "status_counts": [(labels[value], count) for value, count in figures["status_counts"]],
+        # The work queue (issue 15): each item one click from where it is done.
+        "to_assess": counts.get(Case.Status.REPORTED, 0),
+        "to_advise": counts.get(Case.Status.ASSESSMENT, 0),
+        "next_pto_r": _next_pto_r(user),
         "next_meetings": list(my_meetings(user=user).filter(date__gte=timezone.localdate())[:5]),
     }
+
+
+def _next_pto_r(user):
+    """The next PTO-R meeting this user takes part in or prepares, with its agenda (cases by code)."""
+    from meetings.models import MeetingBody
+    from meetings.selectors import meeting_list
+
+    meeting = (
+        meeting_list(user=user)
+        .filter(body__kind=MeetingBody.Kind.PTO_R, date__gte=timezone.localdate())
+        .select_related("body")
+        .order_by("date")
+        .first()
+    )
+    if meeting is not None:
+        meeting.queue_items = list(meeting.agenda_items.select_related("case").order_by("order", "pk"))
+    return meeting
 
 
 def director(user) -> dict:
@@ -65,9 +87,18 @@ def director(user) -> dict:
         substituting=Count("pk", filter=Q(via_substitute=True)),
     )
     own = Director.objects.filter(user=user).first()
+    from pool.selectors import director_get
+
+    today = timezone.localdate()
+    mine = director_get(pk=own.pk) if own else None
+    review_soon = mine is not None and mine.next_review_due <= today + dt.timedelta(days=14)
     return {
         "caseload": figures,
         "capacity": own.capacity if own else None,
+        # Cases needing action today, and why (their open alerts).
+        "action_cases": list(caseload(user=user).filter(alert_count__gt=0)[:20]),
+        "review_due_on": mine.next_review_due if review_soon else None,
+        "review_overdue": bool(mine and mine.review_overdue),
         "next_meetings": list(my_meetings(user=user).filter(date__gte=timezone.localdate())[:5]),
     }
 
@@ -75,20 +106,46 @@ def director(user) -> dict:
 def meeting_member(user) -> dict:
     from meetings.selectors import my_meetings
 
-    return {"next_meetings": list(my_meetings(user=user).filter(date__gte=timezone.localdate())[:5])}
+    return {
+        "next_pto_r": _next_pto_r(user) if roles.PTO_R_MEMBER in roles.role_names(user) else None,
+        "next_meetings": list(my_meetings(user=user).filter(date__gte=timezone.localdate())[:5]),
+    }
 
 
 def intervention_partner(user) -> dict:
     from cases.access_selectors import partner_case_list
+    from cases.models import PartnerRegistration
 
-    return {"registered_cases": len(partner_case_list(user=user))}
+    now = timezone.now()
+    ending = (
+        PartnerRegistration.objects.active()
+        .filter(person=user, valid_until__lte=now + dt.timedelta(days=14))
+        .select_related("case")
+        .order_by("valid_until")
+    )
+    return {"registered_cases": len(partner_case_list(user=user)), "ending_registrations": list(ending)}
 
 
 def privacy_officer(user) -> dict:
     from .models import AccessLogEntry
 
     since = timezone.now() - dt.timedelta(days=7)
-    return {"denied_last_week": AccessLogEntry.objects.filter(at__gte=since, outcome="denied").count()}
+    return {
+        "denied_last_week": AccessLogEntry.objects.filter(at__gte=since, outcome="denied").count(),
+        "signals_url": _first_url("ipgar:access_signals", "ipgar:signals", "ipgar:access_log_signals"),
+    }
+
+
+def _first_url(*names) -> str:
+    """The signals page is built by another piece of work: link to it once it exists."""
+    from django.urls import NoReverseMatch, reverse
+
+    for name in names:
+        try:
+            return reverse(name)
+        except NoReverseMatch:
+            continue
+    return ""
 
 
 BY_ROLE = {
