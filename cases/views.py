@@ -396,7 +396,9 @@ def intervention_edit(request, pk, intervention_pk):
     case = _visible_case(request, pk, change=True)
     intervention = selectors.intervention_get(user=request.user, case=case, pk=intervention_pk)
     if intervention is None:
-        _not_found(request, pk, section="intervention")
+        # The case may be changed; this item of it does not exist: not a need-to-know denial.
+        access_log.not_possible(request, record_type="cases.case", record_id=pk, section="intervention")
+        raise Http404
     initial = {f: getattr(intervention, f) for f in services.INTERVENTION_FIELDS}
     form = InterventionForm(request.POST or None, initial=initial, current_type=intervention.type)
     if (
@@ -479,7 +481,9 @@ def plan_goal_edit(request, pk, goal_pk):
     case = _visible_case(request, pk, change=True)
     goal = selectors.plan_goal_get(case=case, pk=goal_pk)
     if goal is None:
-        _not_found(request, pk, section="plan")
+        # The case may be changed; this item of it does not exist: not a need-to-know denial.
+        access_log.not_possible(request, record_type="cases.case", record_id=pk, section="plan")
+        raise Http404
     form = PlanGoalForm(
         request.POST or None,
         initial={"domain": goal.domain_id, "goal": goal.goal, "status": goal.status},

@@ -101,3 +101,20 @@ def denied(request: HttpRequest, *, record_type: str, record_id: object, section
         outcome=Outcome.DENIED,
         section=section,
     )
+
+
+def not_possible(request: HttpRequest, *, record_type: str, record_id: object, section: str = "") -> AccessLogEntry:
+    """Log a refusal for the state of things, not for need-to-know; the caller then answers 404.
+
+    The user may read the record, but the action cannot be done now: the programme team opens
+    the assignment of a report that is not yet advised, a summary of a case not on that
+    agenda. The privacy officer's "denied" filter and signals leave these out (issue 18).
+    """
+    return record(
+        request,
+        record_type=record_type,
+        record_id=record_id,
+        action=Action.VIEW,
+        outcome=Outcome.NOT_POSSIBLE,
+        section=section,
+    )

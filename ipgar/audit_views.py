@@ -1,18 +1,22 @@
 """The privacy officer's reading of the access log (metadata only, never case content)."""
 
+import datetime as dt
+
 from django import forms
 from django.apps import apps
+from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from . import access_labels, access_signals, roles
 from . import access_log as audit
-from . import roles
 from .csv_export import csv_response
-from .models import AccessLogEntry
+from .models import AccessLogEntry, AccessLogReview
 
 
 class AccessLogFilterForm(forms.Form):
@@ -21,6 +25,8 @@ class AccessLogFilterForm(forms.Form):
     date_from = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     date_until = forms.DateField(label=_("Until"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     denied_only = forms.BooleanField(label=_("Denied only"), required=False)
+    # The reviewer's own reading of the log floods the top; hidden unless asked for (issue 18).
+    include_mine = forms.BooleanField(label=_("Also show my own reads"), required=False)
 
     def clean(self):
         data = super().clean()
@@ -29,13 +35,16 @@ class AccessLogFilterForm(forms.Form):
         return data
 
 
-def access_log_filtered(*, data) -> tuple[AccessLogFilterForm, "QuerySet[AccessLogEntry]"]:  # noqa: F821
-    """The log filtered by the form; an invalid form yields no rows."""
+def access_log_filtered(*, data, user=None) -> tuple[AccessLogFilterForm, "QuerySet[AccessLogEntry]"]:  # noqa: F821
+    """The log filtered by the form; an invalid form yields no rows. `user`'s own rows are left
+    out unless the form asks for them."""
     form = AccessLogFilterForm(data or None)
     entries = AccessLogEntry.objects.all()
     if data and not form.is_valid():
         return form, entries.none()
     cleaned = form.cleaned_data if data else {}
+    if user is not None and not cleaned.get("include_mine"):
+        entries = entries.exclude(user=user)
     if cleaned.get("person"):
         entries = entries.filter(username__iexact=cleaned["person"])
     if cleaned.get("record"):
@@ -66,42 +75,77 @@ def _require_privacy_officer(request):
 @require_GET
 def access_log(request):
     _require_privacy_officer(request)
-    form, entries = access_log_filtered(data=request.GET)
+    form, entries = access_log_filtered(data=request.GET, user=request.user)
     page = Paginator(entries, 50).get_page(request.GET.get("page"))
+    page.object_list = access_labels.annotate(page.object_list)
     access_log_module_record(request, action=AccessLogEntry.Action.LIST)
     query = request.GET.copy()
     query.pop("page", None)
-    return render(request, "ipgar/access_log.html", {"form": form, "page": page, "query": query.urlencode()})
+    cleaned = form.cleaned_data if form.is_bound and form.is_valid() else {}
+    today = timezone.localdate()
+    review_form = ReviewForm(
+        initial={
+            "kind": AccessLogReview.Kind.PERIOD,
+            "date_from": cleaned.get("date_from") or today - dt.timedelta(days=30),
+            "date_until": cleaned.get("date_until") or today,
+        }
+    )
+    reviews = list(AccessLogReview.objects.filter(kind=AccessLogReview.Kind.PERIOD).select_related("reviewed_by")[:5])
+    return render(
+        request,
+        "ipgar/access_log.html",
+        {"form": form, "page": page, "query": query.urlencode(), "review_form": review_form, "reviews": reviews},
+    )
 
 
 @require_GET
 def access_log_csv(request):
     _require_privacy_officer(request)
-    _form, entries = access_log_filtered(data=request.GET)
+    _form, entries = access_log_filtered(data=request.GET, user=request.user)
     access_log_module_record(request, action=AccessLogEntry.Action.EXPORT)
-    columns = [
-        ("at", _("time")),
-        ("username", _("username")),
-        ("role", _("role")),
-        ("organisation", _("organisation")),
-        ("record_type", _("record type")),
-        ("record_id", _("record id")),
-        ("record_label", _("record")),
-        ("section", _("section")),
-        ("action", _("action")),
-        ("outcome", _("outcome")),
-        ("client_address", _("client address")),
-        ("path", _("path")),
-    ]
+    with translation.override("nl"):
+        header = [
+            str(label)
+            for label in (
+                _("time"),
+                _("username"),
+                _("role"),
+                _("organisation"),
+                _("what"),
+                _("action"),
+                _("outcome"),
+                _("record type"),
+                _("record id"),
+                _("section"),
+                _("client address"),
+                _("path"),
+            )
+        ]
 
     def rows():
-        for entry in _in_chunks(entries):
-            yield [entry.at.isoformat(), *(getattr(entry, name) for name, _label in columns[1:])]
+        # In Dutch and in local time, as on the screen (issue 18); the stored codes stay for filtering.
+        with translation.override("nl"):
+            for batch in _batches(entries):
+                for entry in access_labels.annotate(batch):
+                    yield [
+                        timezone.localtime(entry.at).strftime("%d-%m-%Y %H:%M:%S"),
+                        entry.username,
+                        entry.role_label,
+                        entry.organisation,
+                        entry.label,
+                        entry.get_action_display(),
+                        entry.get_outcome_display(),
+                        entry.record_type,
+                        entry.record_id,
+                        entry.section,
+                        entry.client_address or "",
+                        entry.path,
+                    ]
 
-    return csv_response(filename="access-log.csv", header=[str(label) for _name, label in columns], rows=rows())
+    return csv_response(filename="toegangslog.csv", header=header, rows=rows())
 
 
-def _in_chunks(entries, size: int = 2000):
+def _batches(entries, size: int = 2000):
     """Newest first, a chunk at a time by keyset (at, id): constant memory without a server-side cursor."""
     last = None
     while True:
@@ -111,8 +155,148 @@ def _in_chunks(entries, size: int = 2000):
         batch = list(chunk[:size])
         if not batch:
             return
-        yield from batch
+        yield batch
         last = batch[-1]
+
+
+def _in_chunks(entries, size: int = 2000):
+    for batch in _batches(entries, size):
+        yield from batch
+
+
+# --- one person's file: every read, found by case code or BSN ------------------------------------
+
+
+class PersonForm(forms.Form):
+    q = forms.CharField(
+        label=_("Case code or BSN"),
+        max_length=20,
+        help_text=_("A BSN is sent in the form, never in the address bar, and not written to the log."),
+    )
+
+
+PERSON_LIMIT = 500
+
+
+@require_http_methods(["GET", "POST"])
+def access_log_person(request):
+    """Every read of one person's file (all their cases), newest first; the lookup is logged."""
+    _require_privacy_officer(request)
+    Case = apps.get_model("cases", "Case")
+    form = PersonForm(request.POST or None)
+    cases = None
+    if request.method == "POST" and form.is_valid():
+        term = form.cleaned_data["q"].strip().replace(" ", "").replace(".", "")
+        if term.isdigit():
+            cases = list(Case.objects.filter(identity__bsn=term).order_by("code"))
+        else:
+            cases = list(Case.objects.filter(code__iexact=term))
+    elif request.GET.get("case"):
+        form = PersonForm(initial={"q": request.GET["case"]})
+        cases = list(Case.objects.filter(code__iexact=request.GET["case"].strip()))
+    entries = []
+    if cases is not None:
+        # The lookup is itself a read of the person's file (FIELD-NOTES 16): one row per case, or one
+        # row saying a search found nothing (never the BSN that was typed).
+        if cases:
+            audit.viewed_many(request, cases, section="access_log_person", action=AccessLogEntry.Action.SEARCH)
+        else:
+            audit.record(request, record_type="cases.case", record_id="", section="access_log_person", action="search")
+        ids = [str(case.pk) for case in cases]
+        codes = [case.code for case in cases]
+        entries = access_labels.annotate(
+            AccessLogEntry.objects.filter(
+                Q(record_type="cases.case", record_id__in=ids) | Q(record_label__in=codes)
+            ).order_by("-at", "-id")[:PERSON_LIMIT]
+            if cases
+            else []
+        )
+    return render(
+        request,
+        "ipgar/access_log_person.html",
+        {"form": form, "cases": cases, "entries": entries, "limit": PERSON_LIMIT},
+    )
+
+
+# --- signals and reviews ---------------------------------------------------------------------------
+
+
+class PeriodForm(forms.Form):
+    date_from = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date_until = forms.DateField(label=_("Until"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+
+@require_GET
+def access_log_signals(request):
+    _require_privacy_officer(request)
+    today = timezone.localdate()
+    form = PeriodForm(request.GET or None)
+    cleaned = form.cleaned_data if form.is_bound and form.is_valid() else {}
+    until = cleaned.get("date_until") or today
+    since = cleaned.get("date_from") or until - dt.timedelta(days=30)
+    found = access_signals.signals(since=since, until=until)
+    audit.record(
+        request,
+        record_type="ipgar.accesslogentry",
+        record_id="*",
+        action=AccessLogEntry.Action.LIST,
+        section="access_log_signals",
+    )
+    return render(
+        request,
+        "ipgar/access_log_signals.html",
+        {
+            "form": form,
+            "signals": found,
+            "since": since,
+            "until": until,
+            "thresholds": {
+                "denials": access_signals.DENIALS_PER_DAY,
+                "bulk": access_signals.BULK_CASES_PER_DAY,
+            },
+        },
+    )
+
+
+class ReviewForm(forms.Form):
+    kind = forms.ChoiceField(choices=AccessLogReview.Kind.choices, widget=forms.HiddenInput)
+    date_from = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date_until = forms.DateField(label=_("Until"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    signal = forms.CharField(required=False, max_length=200, widget=forms.HiddenInput)
+    note = forms.CharField(label=_("Note"), widget=forms.Textarea(attrs={"rows": 2}))
+
+    def clean(self):
+        data = super().clean()
+        kind = data.get("kind")
+        if kind == AccessLogReview.Kind.PERIOD:
+            if not (data.get("date_from") and data.get("date_until")):
+                raise forms.ValidationError(_("Give the period that was reviewed."))
+            if data["date_until"] < data["date_from"]:
+                raise forms.ValidationError(_("The end date lies before the start date."))
+        if kind == AccessLogReview.Kind.SIGNAL and not data.get("signal"):
+            raise forms.ValidationError(_("Say which signal was reviewed."))
+        return data
+
+
+@require_POST
+def access_log_review(request):
+    """Record that a period or a signal was reviewed, with a note; append-only."""
+    _require_privacy_officer(request)
+    form = ReviewForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        AccessLogReview.objects.create(
+            kind=data["kind"],
+            date_from=data.get("date_from") if data["kind"] == AccessLogReview.Kind.PERIOD else None,
+            date_until=data.get("date_until") if data["kind"] == AccessLogReview.Kind.PERIOD else None,
+            signal=data.get("signal", "") if data["kind"] == AccessLogReview.Kind.SIGNAL else "",
+            note=data["note"],
+            reviewed_by=request.user,
+        )
+        messages.success(request, _("The review is recorded."))
+        target = "ipgar:access_log_signals" if data["kind"] == AccessLogReview.Kind.SIGNAL else "ipgar:access_log"
+        return redirect(target)
+    return render(request, "ipgar/access_log_review.html", {"form": form}, status=200)
 
 
 def access_log_module_record(request, *, action):

@@ -65,6 +65,9 @@ class AccessLogEntry(models.Model):
     class Outcome(models.TextChoices):
         ALLOWED = "allowed", _("allowed")
         DENIED = "denied", _("denied")
+        # Refused for the state of things, not for need-to-know: the programme team may read
+        # the case but it cannot be assigned yet, is not on that agenda, and so on (issue 18).
+        NOT_POSSIBLE = "impossible", _("not possible")
 
     at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
     user = models.ForeignKey(User, verbose_name=_("user"), on_delete=models.PROTECT, null=True, related_name="+")

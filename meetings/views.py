@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from cases.models import Case
 from ipgar import access_log
 
 from . import exports, forms, permissions, publication, selectors, services
@@ -323,7 +324,11 @@ def case_summary(request, pk: int, case_pk: int):
     meeting = _meeting_or_404(request, pk)
     summary = selectors.case_summary(user=request.user, meeting=meeting, case_id=case_pk)
     if summary is None:
-        access_log.denied(request, record_type="cases.case", record_id=case_pk, section="pto_r_summary")
+        if Case.objects.visible_to(request.user).filter(pk=case_pk).exists():
+            # A case the user may read, just not on this agenda: not a need-to-know denial.
+            access_log.not_possible(request, record_type="cases.case", record_id=case_pk, section="pto_r_summary")
+        else:
+            access_log.denied(request, record_type="cases.case", record_id=case_pk, section="pto_r_summary")
         raise Http404
     access_log.record(request, record_type="cases.case", record_id=case_pk, label=summary.code, section="pto_r_summary")
     return render(request, "meetings/case_summary.html", {"meeting": meeting, "summary": summary})

@@ -175,6 +175,10 @@ def assign(request, case_pk: int):
     _require_manager(request, record_type="cases.case", record_id=case_pk, section="assign")
     case = selectors.assignable_case_get(pk=case_pk)
     if case is None:
+        if Case.objects.visible_to(request.user).filter(pk=case_pk).exists():
+            # The manager may read the case; it is just not assignable (yet): not a need-to-know denial.
+            access_log.not_possible(request, record_type="cases.case", record_id=case_pk, section="assign")
+            raise Http404
         _refuse(request, record_type="cases.case", record_id=case_pk, section="assign")
     needs_form = forms.NeedsForm(request.GET or None)
     needs = needs_form.cleaned_data["needs"] if needs_form.is_valid() else []
