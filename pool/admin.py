@@ -47,11 +47,18 @@ class DirectorAdmin(NoRevertHistoryAdmin):
 
 
 class SubstitutionInline(admin.TabularInline):
+    """Who substitutes; how many cases, not which (the codes are read on the pool page, by need-to-know)."""
+
     model = Substitution
-    fields = ("substitute", "cases")
+    fields = ("substitute", "case_count")
     readonly_fields = fields
     extra = 0
     can_delete = False
+
+    @admin.display(description=_("cases"))
+    def case_count(self, obj):
+        count = obj.cases.count()
+        return count if count else _("all cases of the absent director")
 
     def has_add_permission(self, request, obj=None):
         return False

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from ipgar.models import AccessLogEntry
 from pool import services
-from pool.models import CaseloadReview, CaseloadReviewItem, Director, Instruction
+from pool.models import Absence, CaseloadReview, CaseloadReviewItem, Director, Instruction, Substitution
 from tests.cases.factories import CaseFactory, DirectorFactory, ProgrammeUserFactory
 from tests.ipgar.factories import UserFactory
 
@@ -92,3 +92,23 @@ def test_a_director_history_cannot_be_reverted(client):
     assert response.status_code == 405
     director.refresh_from_db()
     assert director.fte == Decimal("0.5")
+
+
+def test_an_absence_names_no_cases_in_the_admin(client):
+    director, substitute = DirectorFactory(), DirectorFactory()
+    case = CaseFactory(active=True, director=director)
+    absence = services.absence_register(
+        director=director,
+        kind="leave",
+        starts_on=timezone.localdate(),
+        ends_on=timezone.localdate() + dt.timedelta(days=14),
+        by=ProgrammeUserFactory(),
+        per_case={case: substitute},
+    )
+    user = _staff(UserFactory(), Absence, Substitution)
+    client.force_login(user)
+    response = client.get(f"/admin/pool/absence/{absence.pk}/change/")
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert str(substitute) in body  # the substitution is on the page
+    assert case.code not in body
