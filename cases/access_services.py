@@ -13,7 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ipgar import roles
+from ipgar import date_window, roles
 
 from . import permissions
 from .models import Case, CaseAccessGrant, PartnerRegistration
@@ -37,6 +37,8 @@ def partner_register(
     """Register an intervention partner on a case; the programme team or the case's director does this."""
     if not permissions.can_manage_registrations(by, case):
         raise PermissionDenied
+    # Before any arithmetic on them (pen test 19); the end is exclusive (the day after).
+    date_window.check_dates(valid_from=valid_from, valid_until=valid_until, late_margin_days=1)
     case = Case.objects.select_for_update().get(pk=case.pk)
     errors = {}
     if case.status not in REGISTRABLE_STATUSES:

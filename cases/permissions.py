@@ -19,14 +19,14 @@ import datetime as dt
 import logging
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import DataError, transaction
 from django.db.models import BooleanField, ExpressionWrapper
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from guardian.backends import ObjectPermissionBackend
 from guardian.shortcuts import assign_perm, remove_perm
 
-from ipgar import roles
+from ipgar import date_window, roles
 
 from .models import Case, CaseAccessGrant, permitted
 
@@ -165,6 +165,8 @@ def grant_case_access(
         raise ValidationError(_("Access can only be given to an active user."), code="inactive_user")
     now = timezone.now()
     valid_from = valid_from or now
+    # A grant ends at the start of the day after its last day: one day past the window's end.
+    date_window.check_dates(valid_from=valid_from, valid_until=valid_until, late_margin_days=1)
     if valid_until is not None and valid_until <= valid_from:
         raise ValidationError(_("The end of the access lies before its start."), code="ends_before_start")
     grant = CaseAccessGrant.objects.create(
@@ -258,12 +260,23 @@ def expire_grants(*, now: dt.datetime | None = None) -> int:
     at once (row locks, skip what is done). Returns the number of grants ended."""
     now = now or timezone.now()
     due = CaseAccessGrant.objects.filter(revoked_at__isnull=True, valid_until__lte=now)
-    count = sum(end_grant(pk=pk, now=now) for pk in due.order_by("pk").values_list("pk", flat=True))
+    count = 0
+    for pk in due.order_by("pk").values_list("pk", flat=True):
+        # One unreadable row (a date from before the date window, pen test 19) must not stop
+        # the sweep for every other case: it is ended in SQL, without loading it, and reported.
+        try:
+            count += end_grant(pk=pk, now=now)
+        except (DataError, OverflowError, ValueError):
+            logger.exception("expire_grants: grant %s could not be read; ended without its guardian sync", pk)
+            count += CaseAccessGrant.objects.filter(pk=pk, revoked_at__isnull=True).update(revoked_at=now)
     coming = CaseAccessGrant.objects.filter(
         revoked_at__isnull=True, valid_until__gt=now, valid_until__lte=now + SCHEDULE_AHEAD
     )
     for grant in coming.only("pk", "valid_until"):
-        _schedule_end(grant, now=now)
+        try:
+            _schedule_end(grant, now=now)
+        except Exception:  # a broker hiccup for one grant: the next hourly run ends it anyway
+            logger.exception("expire_grants: could not schedule the end of grant %s", grant.pk)
     logger.info("expire_grants: %s grants ended", count)
     return count
 

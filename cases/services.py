@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from ipgar import date_window
 from ipgar.dates import long_date
 
 from . import access_services, hooks, permissions, workflow
@@ -56,6 +57,7 @@ def case_transition(*, case: Case, to: str, by, reason: str, decision=None) -> C
 def case_assign_director(*, case: Case, director, by, reason: str, on: dt.date | None = None) -> Case:
     """Give the case to a director: access moves with it, the old assignment is kept as history."""
     on = on or timezone.localdate()
+    date_window.check_dates(on=on)
     case = Case.objects.select_for_update().get(pk=case.pk)
     current = case.assignments.filter(ended_on__isnull=True).select_related("director__user").first()
     if current is not None:
@@ -161,6 +163,7 @@ def _require(allowed: bool) -> None:
 
 
 def _not_in_future(value, field: str) -> None:
+    date_window.check_dates(**{field: value})  # not before 1900 either (pen test 19)
     if value is not None and value > timezone.localdate():
         raise ValidationError({field: _("This date lies in the future.")}, code="future_date")
 
@@ -355,6 +358,7 @@ def contact_record(*, case: Case, by, date: dt.date, kind: str, note: str = "") 
 def _check_intervention(intervention: Intervention, *, previous_type=None) -> None:
     _in_use(intervention.type, "type", previous=previous_type)
     start, end = intervention.started_on, intervention.ended_on
+    date_window.check_dates(started_on=start, ended_on=end)
     if start and end and end < start:
         raise ValidationError({"ended_on": _("The end lies before the start.")}, code="end_before_start")
     _not_in_future(end, "ended_on")

@@ -1,7 +1,13 @@
-"""Form rendering in the Amsterdam Design System, accessible by default.
+"""Form rendering in the Amsterdam Design System, accessible by default; dates bounded.
 
 Every form of every app renders through this renderer: labels, help text and errors are
 tied to their input (aria-describedby), inputs carry the design-system classes.
+
+Every date and date-time field of every form (yours too, model forms and the admin
+included) accepts only 1900-01-01 .. today + 5 years: `ipgar.date_window.bound_every_date_field`, run at
+start-up (`ipgar/__init__.py`), gives Django's DateField and DateTimeField the validator of `ipgar.date_window`.
+A date outside that is a field error instead of an overflow somewhere later (pen test 19).
+Services that take dates from elsewhere call `ipgar.date_window.check_dates`.
 """
 
 from django.core.exceptions import ValidationError

@@ -15,6 +15,7 @@ from django.utils.translation import override
 from cases import permissions as case_permissions
 from cases import services as case_services
 from cases.models import Case, CaseAccessGrant
+from ipgar import date_window
 from ipgar.dates import long_date
 from ipgar.tasks import enqueue_on_commit
 
@@ -151,6 +152,7 @@ def case_assign(
 ) -> Case:
     """The programme team's choice from the proposal; recorded (reason, by whom) and notified."""
     on = on or timezone.localdate()
+    date_window.check_dates(on=on)
     if case.status not in ASSIGNABLE_STATUSES:
         raise ValidationError(_("Only advised or active cases are assigned here."), code="not_assignable")
     if case.director_id == director.pk:
@@ -178,6 +180,7 @@ def cases_hand_over(
 ) -> list[Case]:
     """Hand one or many cases to other directors at once: access moves, history keeps the old one."""
     on = on or timezone.localdate()
+    date_window.check_dates(on=on)
     if not moves:
         raise ValidationError(_("Choose at least one case to hand over."), code="nothing_chosen")
     if not (reason or "").strip():
@@ -266,6 +269,7 @@ def absence_register(
     `substitute` takes every case on the caseload, `per_case` overrides it case by case.
     """
     per_case = {case: sub for case, sub in (per_case or {}).items() if sub is not None}
+    date_window.check_dates(starts_on=starts_on, ends_on=ends_on)
     if ends_on < starts_on:
         raise ValidationError({"ends_on": _("The absence cannot end before it starts.")})
     if _absent_during(director=director, starts_on=starts_on, ends_on=ends_on).exists():
@@ -382,9 +386,11 @@ def review_record(
 
     Each item: case, progress, content, registration, instruction, instruction_due_on.
     """
+    date_window.check_dates(held_on=held_on)
     if held_on > timezone.localdate():
         raise ValidationError({"held_on": _("A review is recorded after it was held, not before.")})
     items = items or []
+    date_window.check_dates(**{f"due_{item['case'].pk}": item.get("instruction_due_on") for item in items})
     on_caseload = set(selectors.director_caseload(director=director).values_list("pk", flat=True))
     errors = []
     for item in items:
@@ -414,6 +420,7 @@ def instruction_complete(*, instruction: Instruction, by, on: dt.date | None = N
     """Mark an instruction done; it then leaves the open list."""
     instruction = Instruction.objects.select_for_update().get(pk=instruction.pk)
     if instruction.done_on is None:
+        date_window.check_dates(on=on)
         instruction.done_on = on or timezone.localdate()
         instruction.done_by = by
         instruction.save(update_fields=["done_on", "done_by"])
@@ -425,6 +432,7 @@ def three_way_record(
     *, director: Director, held_on: dt.date, oov_participant, by, line_manager_name: str = "", notes: str = ""
 ) -> ThreeWayConversation:
     """Record the yearly three-way conversation; the next one falls due a year later."""
+    date_window.check_dates(held_on=held_on)
     if held_on > timezone.localdate():
         raise ValidationError({"held_on": _("A conversation is recorded after it was held, not before.")})
     line_manager_name = (line_manager_name or director.line_manager_name).strip()

@@ -386,3 +386,42 @@ def test_matrix(client, world, name):
                 if leaked:
                     failures.append(f"{role} {variant} {url}: shows {leaked}")
     assert not failures, f"{name}:\n" + "\n".join(failures)
+
+
+# --- post-outflow partners (pen test 19) ----------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_matrix_a_partner_registered_before_outflow_is_like_one_never_registered(client, world):
+    """The intervention partner's registered case is closed by a PTO-R decision: on every case URL
+    the partner now gets what a partner on an unregistered case gets, and sees none of it."""
+    from cases.models import OutflowReason
+    from cases.services import case_apply_decision
+    from meetings.models import Decision
+    from tests.cases.factories import DecisionFactory
+
+    target = world.targets[REG]
+    closed = target.case
+    closed.status = closed.Status.AFTERCARE
+    closed.save()
+    decision = DecisionFactory(case=closed, kind=Decision.Kind.CLOSE, outflow_reason=OutflowReason.objects.first())
+    case_apply_decision(decision=decision, by=world.users[PT])
+    partner = world.users[IP]
+    client.force_login(partner)
+    failures = []
+    rows = {name: row for name, row in POLICY.items() if row.variants == CASE_VARIANTS}
+    assert "access:partner_detail" in rows
+    for name, row in sorted(rows.items()):
+        url = reverse(name, kwargs=row.kwargs(world, REG))
+        response = getattr(client, row.method)(url, row.data)
+        expected = _expected(row, IP, OTHER)
+        if response.status_code not in expected:
+            failures.append(f"{url}: {response.status_code}, expected {sorted(expected)}")
+        elif response.status_code == 200 and not getattr(response, "streaming", False):
+            body = response.content.decode(errors="replace")
+            if closed.identity.last_name in body or closed.code in body:
+                failures.append(f"{url}: shows the closed case")
+    listing = client.get(reverse("access:partner_list")).content.decode()
+    if closed.code in listing:
+        failures.append("the partner list still shows the closed case")
+    assert not failures, "\n".join(failures)
