@@ -50,6 +50,12 @@ LISTS = {
     (CASE, "caseload"): pgettext_lazy("access log", "own caseload"),
     (CASE, "new"): pgettext_lazy("access log", "registering a report"),
 }
+# Reads through the admin (pen test 19): section "admin:<model>" or "admin:<model>:history".
+IN_ADMIN = pgettext_lazy("access log", "%(record)s of %(code)s in the administration")
+HISTORY_IN_ADMIN = pgettext_lazy("access log", "history of %(record)s of %(code)s in the administration")
+ROW_IN_ADMIN = pgettext_lazy("access log", "%(record)s %(code)s in the administration")
+ROW_HISTORY_IN_ADMIN = pgettext_lazy("access log", "history of %(record)s %(code)s in the administration")
+LIST_IN_ADMIN = pgettext_lazy("access log", "list of %(records)s in the administration")
 DONE = {
     Action.VIEW: pgettext_lazy("access log", "%(what)s viewed"),
     Action.LIST: pgettext_lazy("access log", "%(what)s viewed"),
@@ -80,7 +86,35 @@ def _record_name(entry, codes: dict[str, str]) -> str:
     return code
 
 
+def _admin_model(model_name: str):
+    for app_label in ("cases", "pool"):
+        try:
+            return apps.get_model(app_label, model_name)
+        except LookupError:
+            continue
+    return None
+
+
+def _what_in_admin(entry, codes: dict[str, str]) -> str:
+    model_name, _sep, part = entry.section.removeprefix("admin:").partition(":")
+    model = _admin_model(model_name)
+    record = str(model._meta.verbose_name) if model else model_name
+    if entry.record_id == "list":
+        records = str(model._meta.verbose_name_plural) if model else model_name
+        return str(LIST_IN_ADMIN) % {"records": records}
+    # Allowed reads name the case (record type cases.case); a refusal names the row asked for.
+    own_row = entry.record_type != CASE or model_name == "case"
+    if part == "history":
+        phrase = ROW_HISTORY_IN_ADMIN if own_row else HISTORY_IN_ADMIN
+    else:
+        phrase = ROW_IN_ADMIN if own_row else IN_ADMIN
+    code = _record_name(entry, codes if entry.record_type == CASE else {})  # codes are keyed by case id
+    return str(phrase) % {"record": record, "code": code}
+
+
 def _what(entry, codes: dict[str, str]) -> str:
+    if entry.section.startswith("admin:"):
+        return _what_in_admin(entry, codes)
     listed = LISTS.get((entry.record_type, entry.record_id))
     if listed is not None:
         return str(listed)

@@ -180,3 +180,30 @@ def test_admin_reads_of_case_data_are_logged(client, other_case):
         ("cases.case", str(case.pk), case.code, "view", "allowed", "admin:contact:history"),
         ("cases.case", str(case.pk), case.code, "view", "allowed", "admin:contact"),
     ]
+
+
+def test_admin_reads_read_as_sentences_in_the_access_log(client, other_case):
+    from ipgar import access_labels
+
+    user = _with_model_permissions(ProgrammeUserFactory(username="pt-zinnen"), *CASE_MODELS)
+    client.force_login(user)
+    case = other_case[Case]
+    contact = other_case[Contact]
+    client.get("/admin/cases/contact/")
+    for url in _urls(Contact, contact).values():
+        client.get(url)
+    stranger = _with_model_permissions(UserFactory(username="geen-toegang"), *CASE_MODELS)
+    client.force_login(stranger)
+    client.get(f"/admin/cases/contact/{contact.pk}/history/")
+    client.get(f"/admin/cases/case/{case.pk}/change/")
+    entries = access_labels.annotate(
+        AccessLogEntry.objects.filter(username__in=["pt-zinnen", "geen-toegang"]).order_by("id")
+    )
+    assert [entry.label for entry in entries] == [
+        "Lijst van contacten in het beheer ingezien",
+        f"Geschiedenis van contact van {case.code} in het beheer ingezien",
+        f"Geschiedenis van contact van {case.code} in het beheer ingezien",
+        f"Contact van {case.code} in het beheer ingezien",
+        f"Geweigerd: geschiedenis van contact {contact.pk} in het beheer",
+        f"Geweigerd: casus {case.code} in het beheer",
+    ]
