@@ -95,7 +95,14 @@ def minutes_docx(view: MeetingView) -> bytes:
         for item_view in items:
             item = item_view.item
             if item_view.hidden:
-                document.add_heading(f"{item_view.number}. {_('Item not shown')}", level=3)
+                shown = (
+                    _("Case %(code)s") % {"code": item_view.case_code} if item_view.case_code else _("Item not shown")
+                )
+                document.add_heading(f"{item_view.number}. {shown}", level=3)
+                for decision in item_view.decisions:
+                    paragraph = document.add_paragraph("➤ ")
+                    paragraph.add_run(_("DECISION %(number)s:") % {"number": decision.number}).bold = True
+                    paragraph.add_run(" " + decision.text)
                 continue
             heading = f"{item_view.number}. {item.title}"
             if item.case_id:

@@ -92,6 +92,7 @@ class ItemView:
     number: int
     hidden: str = ""  # "", "closed" or "case"
     summary_allowed: bool = False
+    case_code: str = ""  # a PTO-R member reads the code and decisions of a case item (DESIGN §5, issue 15)
     entries: list = field(default_factory=list)
     decisions: list = field(default_factory=list)
     actions: list = field(default_factory=list)
@@ -183,6 +184,9 @@ def meeting_view(*, user, meeting: Meeting) -> MeetingView:
         elif item.case_id and item.case_id not in visible_cases:
             view.hidden = "case"
             view.summary_allowed = summary_ok
+            if summary_ok:
+                view.case_code = item.case.code
+                view.decisions = list(item.decisions.all())
         if view.hidden:
             hidden_items.add(item.pk)
         else:
@@ -191,6 +195,8 @@ def meeting_view(*, user, meeting: Meeting) -> MeetingView:
         views.append(view)
     cases_shown = {}
     for view in views:
+        if view.case_code:
+            cases_shown[view.item.case_id] = view.item.case
         if view.hidden:
             continue
         if view.item.case_id:
@@ -198,13 +204,19 @@ def meeting_view(*, user, meeting: Meeting) -> MeetingView:
         for decision in view.decisions:
             if decision.case_id:
                 cases_shown[decision.case_id] = decision.case
-    loose_shown = [d for d in loose if d.case_id is None or d.case_id in visible_cases]
+    loose_shown = [d for d in loose if d.case_id is None or d.case_id in visible_cases or summary_ok]
     cases_shown |= {d.case_id: d.case for d in loose_shown if d.case_id}
     sections = []
     for key, label in AgendaItem.Section.choices:
         in_section = [v for v in views if v.item.section == key]
         if in_section:
             sections.append((key, label, in_section))
+    # Items are numbered in the order the page shows them (section by section), so a reader
+    # sees 1, 2, 3, 4 and not 1, 4, 2, 3 (issue 15).
+    shown_in_order = [view for _key, _label, in_section in sections for view in in_section]
+    for number, view in enumerate(shown_in_order, start=1):
+        view.number = number
+    views = shown_in_order
     to_adopt = []
     if permissions.can_manage(user, meeting):
         to_adopt = list(
@@ -260,11 +272,14 @@ def case_summary(*, user, meeting: Meeting, case_id: int) -> CaseSummary | None:
     )
     if case is None or not permissions.can_view_case_summary(user, meeting, case):
         return None
+    as_of = _case_as_of(case, meeting)
     item = AgendaItem.objects.filter(meeting=meeting, case=case).exclude(description="").first()
     question = item.description if item else ""
     if not question:
         escalation = case.escalations.filter(body=Escalation.Body.PTO_R).order_by("-requested_on", "-id").first()
         question = escalation.question if escalation else ""
+    if as_of is not None:
+        return CaseSummary(code=case.code, question=question, **as_of)
     return CaseSummary(
         code=case.code,
         status=case.get_status_display(),
@@ -276,3 +291,43 @@ def case_summary(*, user, meeting: Meeting, case_id: int) -> CaseSummary | None:
         running_interventions=case.running,
         last_contact=case.last_contact,
     )
+
+
+def _case_as_of(case, meeting: Meeting) -> dict | None:
+    """The summary fields as they stood at the end of a past meeting's day (issue 15), from the
+    change history; None for a meeting today or later (then the case now is the case then)."""
+    from django.utils import timezone
+
+    from cases.models import Area, Contact, Ideology, RiskCategory
+    from pool.models import Director
+
+    if meeting.date >= timezone.localdate():
+        return None
+    moment = timezone.make_aware(dt.datetime.combine(meeting.date, dt.time.max))
+    then = case.history.filter(history_date__lte=moment).order_by("-history_date").first()
+    if then is None:
+        return None
+    running = (
+        Intervention.objects.filter(case=case, started_on__lte=meeting.date)
+        .filter(Q(ended_on__isnull=True) | Q(ended_on__gte=meeting.date))
+        .exclude(status=Intervention.Status.PLANNED)
+        .count()
+    )
+    last_contact = (
+        Contact.objects.filter(case=case, date__lte=meeting.date)
+        .exclude(kind=Contact.Kind.ATTEMPT)
+        .aggregate(last=Max("date"))["last"]
+    )
+
+    def name(model, pk):
+        return str(model.objects.filter(pk=pk).first() or "") if pk else ""
+
+    return {
+        "status": str(Case.Status(then.status).label),
+        "area": name(Area, then.area_id),
+        "risk_category": name(RiskCategory, then.risk_category_id),
+        "ideology": name(Ideology, then.ideology_id),
+        "director": name(Director, then.director_id),
+        "running_interventions": running,
+        "last_contact": last_contact,
+    }

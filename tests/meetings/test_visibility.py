@@ -126,7 +126,8 @@ def test_case_items_only_for_who_may_see_the_case(client, pt):
     member = PtoRMemberFactory()
     Invitation.objects.create(meeting=m, user=member)
     page = _get(client, member, _detail(m)).content.decode()
-    assert case.code not in page and "Geen zicht" not in page
+    # A PTO-R member reads the case code (and decisions, issue 15), never the minutes' remarks.
+    assert f"Casus {case.code}" in page and "Geen zicht" not in page
     assert reverse("meetings:case_summary", args=[m.pk, case.pk]) in page
 
 
