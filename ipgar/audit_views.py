@@ -19,11 +19,16 @@ from .csv_export import csv_response
 from .models import AccessLogEntry, AccessLogReview
 
 
+def _date_input():
+    # ISO in the value, as <input type="date"> requires; a localised value would render empty.
+    return forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
+
+
 class AccessLogFilterForm(forms.Form):
     person = forms.CharField(label=_("Person (username)"), required=False)
     record = forms.CharField(label=_("Record (e.g. case code)"), required=False)
-    date_from = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    date_until = forms.DateField(label=_("Until"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date_from = forms.DateField(label=_("From"), required=False, widget=_date_input())
+    date_until = forms.DateField(label=_("Until"), required=False, widget=_date_input())
     denied_only = forms.BooleanField(label=_("Denied only"), required=False)
     # The reviewer's own reading of the log floods the top; hidden unless asked for (issue 18).
     include_mine = forms.BooleanField(label=_("Also show my own reads"), required=False)
@@ -84,11 +89,12 @@ def access_log(request):
     cleaned = form.cleaned_data if form.is_bound and form.is_valid() else {}
     today = timezone.localdate()
     review_form = ReviewForm(
+        auto_id="review_%s",  # the filter form above has its own date fields: ids stay unique
         initial={
             "kind": AccessLogReview.Kind.PERIOD,
             "date_from": cleaned.get("date_from") or today - dt.timedelta(days=30),
             "date_until": cleaned.get("date_until") or today,
-        }
+        },
     )
     reviews = list(AccessLogReview.objects.filter(kind=AccessLogReview.Kind.PERIOD).select_related("reviewed_by")[:5])
     return render(
@@ -222,8 +228,8 @@ def access_log_person(request):
 
 
 class PeriodForm(forms.Form):
-    date_from = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    date_until = forms.DateField(label=_("Until"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date_from = forms.DateField(label=_("From"), required=False, widget=_date_input())
+    date_until = forms.DateField(label=_("Until"), required=False, widget=_date_input())
 
 
 @require_GET
@@ -260,8 +266,8 @@ def access_log_signals(request):
 
 class ReviewForm(forms.Form):
     kind = forms.ChoiceField(choices=AccessLogReview.Kind.choices, widget=forms.HiddenInput)
-    date_from = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    date_until = forms.DateField(label=_("Until"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date_from = forms.DateField(label=_("From"), required=False, widget=_date_input())
+    date_until = forms.DateField(label=_("Until"), required=False, widget=_date_input())
     signal = forms.CharField(required=False, max_length=200, widget=forms.HiddenInput)
     note = forms.CharField(label=_("Note"), widget=forms.Textarea(attrs={"rows": 2}))
 
