@@ -149,3 +149,26 @@ class ExplicitGrantForm(forms.Form):
 
 class CaseCodeForm(forms.Form):
     code = forms.CharField(label=_("Case code"), max_length=20, help_text=_("For example R-2020-003."))
+
+
+class PartnerProgressForm(forms.Form):
+    """What an intervention partner reports back on their own intervention (issue 15)."""
+
+    intervention = forms.TypedChoiceField(label=_("Your intervention"), coerce=int)
+    what = forms.ChoiceField(
+        label=_("What do you report?"),
+        choices=[
+            ("note", _("Progress (a short note)")),
+            ("contact", _("A contact with the person")),
+            ("finished", _("The intervention is finished")),
+        ],
+        widget=forms.RadioSelect,
+    )
+    on = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    note = forms.CharField(
+        label=_("Short note"), required=False, max_length=1000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def __init__(self, *args, interventions, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["intervention"].choices = [(i.pk, f"{i.type}: {i.goal[:60]}") for i in interventions]

@@ -19,6 +19,7 @@ from .models import Case, CaseAccessGrant, Intervention, PartnerRegistration
 
 @dataclass(frozen=True)
 class NeedToKnowIntervention:
+    pk: int
     type: str
     goal: str
     status: str
@@ -39,6 +40,9 @@ class NeedToKnowCase:
     registered_until: dt.datetime | None = None
     purpose: str = ""
     interventions: tuple[NeedToKnowIntervention, ...] = ()
+    # Situation flags the partner's work needs (issue 15): someone abroad or detained cannot be met.
+    is_abroad: bool = False
+    is_detained: bool = False
 
 
 _LIST_FIELDS = ("pk", "code", "identity__first_name", "area__name")
@@ -67,6 +71,8 @@ def partner_case_get(*, user, case_id: int) -> NeedToKnowCase | None:
             "director__user__email",
             "director__user__phone",
             "director__organisation__name",
+            "is_abroad",
+            "is_detained",
         )
         .first()
     )
@@ -80,7 +86,7 @@ def partner_case_get(*, user, case_id: int) -> NeedToKnowCase | None:
         Intervention.objects.filter(partnerregistration__in=registrations)
         .distinct()
         .order_by("started_on", "pk")
-        .values("type__name", "goal", "status", "started_on", "ended_on")
+        .values("pk", "type__name", "goal", "status", "started_on", "ended_on")
     )
     status_labels = dict(Intervention.Status.choices)
     ends = [registration.valid_until for registration in registrations]  # None: open-ended
@@ -98,8 +104,11 @@ def partner_case_get(*, user, case_id: int) -> NeedToKnowCase | None:
         director_phone=row["director__user__phone"] or "",
         registered_until=None if None in ends else max(ends, default=None),
         purpose="; ".join(r.purpose for r in registrations),
+        is_abroad=row["is_abroad"],
+        is_detained=row["is_detained"],
         interventions=tuple(
             NeedToKnowIntervention(
+                pk=i["pk"],
                 type=i["type__name"],
                 goal=i["goal"],
                 status=status_labels.get(i["status"], i["status"]),

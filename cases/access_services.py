@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from ipgar import date_window, roles
 
 from . import permissions
-from .models import Case, CaseAccessGrant, PartnerRegistration
+from .models import Case, CaseAccessGrant, Contact, Intervention, PartnerRegistration
 
 # A partner has nothing to do on cases that never came into, or have left, the approach.
 REGISTRABLE_STATUSES = set(Case.PARTNER_STATUSES)
@@ -130,3 +130,62 @@ def partner_registrations_end_with_case(*, case: Case, by, at: dt.datetime | Non
     for grant in grants:
         permissions.revoke_case_access(grant=grant, by=by, at=at)
     return len(running)
+
+
+PROGRESS_NOTE, PROGRESS_CONTACT, PROGRESS_FINISHED = "note", "contact", "finished"
+
+
+@transaction.atomic
+def partner_progress_record(*, user, case_id: int, intervention_id: int, what: str, on: dt.date, note: str = ""):
+    """An intervention partner reports back on their own intervention (issue 15): a short progress
+    note, a contact with the person, or the intervention finished. Only on an intervention named
+    in the partner's registration in force; the case's director reads it in the case's contacts."""
+    registrations = PartnerRegistration.objects.active().filter(
+        case_id=case_id, person=user, case__status__in=REGISTRABLE_STATUSES
+    )
+    intervention = (
+        Intervention.objects.select_for_update()
+        .filter(pk=intervention_id, case_id=case_id, partnerregistration__in=registrations)
+        .select_related("type")
+        .first()
+    )
+    if not roles.is_intervention_partner(user) or intervention is None:
+        raise PermissionDenied
+    if on > timezone.localdate():
+        raise ValidationError({"on": _("This date lies in the future.")}, code="future_date")
+    if what not in (PROGRESS_NOTE, PROGRESS_CONTACT, PROGRESS_FINISHED):
+        raise ValidationError({"what": _("Choose what you report.")}, code="what")
+    if what == PROGRESS_NOTE and not note.strip():
+        raise ValidationError({"note": _("Write the progress in a short note.")}, code="note_required")
+    organisation = getattr(user.organisation, "name", "") if user.organisation_id else ""
+    prefix = _("%(intervention)s (%(organisation)s)") % {
+        "intervention": intervention.type,
+        "organisation": organisation,
+    }
+    if what == PROGRESS_FINISHED:
+        if intervention.ended_on is not None and intervention.status == Intervention.Status.COMPLETED:
+            raise ValidationError(_("This intervention is already finished."), code="already_finished")
+        if intervention.started_on and on < intervention.started_on:
+            raise ValidationError({"on": _("The end lies before the start.")}, code="end_before_start")
+        intervention.status = Intervention.Status.COMPLETED
+        intervention.ended_on = on
+        intervention._history_user = user
+        intervention._change_reason = "finished, reported by the intervention partner"
+        intervention.full_clean()
+        intervention.save()
+        text = _("%(prefix)s: intervention finished. %(note)s") % {"prefix": prefix, "note": note}
+    elif what == PROGRESS_CONTACT:
+        text = _("%(prefix)s: contact with the person. %(note)s") % {"prefix": prefix, "note": note}
+    else:
+        text = _("%(prefix)s: progress. %(note)s") % {"prefix": prefix, "note": note}
+    contact = Contact(
+        case_id=case_id,
+        date=on,
+        kind=Contact.Kind.FACE_TO_FACE if what == PROGRESS_CONTACT else Contact.Kind.OTHER,
+        by=user,
+        note=text.strip(),
+    )
+    contact._history_user = user
+    contact.full_clean()
+    contact.save()
+    return contact

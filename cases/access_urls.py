@@ -7,6 +7,7 @@ app_name = "access"
 urlpatterns = [
     path("partner/", access_views.partner_list, name="partner_list"),
     path("partner/<int:case_id>/", access_views.partner_detail, name="partner_detail"),
+    path("partner/<int:case_id>/progress/", access_views.partner_progress, name="partner_progress"),
     path("cases/<int:case_id>/registrations/", access_views.registration_list, name="registration_list"),
     path("cases/<int:case_id>/registrations/new/", access_views.registration_create, name="registration_create"),
     path("registrations/<int:pk>/end/", access_views.registration_end, name="registration_end"),

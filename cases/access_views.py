@@ -5,9 +5,10 @@ and the denial is written to the access log.
 """
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -17,7 +18,7 @@ from ipgar.forms import run_service
 
 from . import access_selectors, access_services, permissions
 from . import subject_access as avg
-from .access_forms import CaseCodeForm, ExplicitGrantForm, RegistrationForm, SubjectAccessForm
+from .access_forms import CaseCodeForm, ExplicitGrantForm, PartnerProgressForm, RegistrationForm, SubjectAccessForm
 from .models import Case, CaseAccessGrant, PartnerRegistration
 
 Action = access_log.Action
@@ -57,7 +58,40 @@ def partner_detail(request, case_id: int):
     if case is None:
         _deny(request, record_id=case_id, section="need_to_know")
     access_log.record(request, record_type=CASE, record_id=case.pk, label=case.code, section="need_to_know")
-    return render(request, "cases/access/partner_detail.html", {"case": case})
+    form = PartnerProgressForm(interventions=case.interventions, initial={"on": timezone.localdate()})
+    return render(request, "cases/access/partner_detail.html", {"case": case, "progress_form": form})
+
+
+@require_POST
+def partner_progress(request, case_id: int):
+    """The intervention partner reports back: progress, a contact, or the intervention finished."""
+    case = None
+    if roles.is_intervention_partner(request.user):
+        case = access_selectors.partner_case_get(user=request.user, case_id=case_id)
+    if case is None:
+        _deny(request, record_id=case_id, section="partner_progress")
+    form = PartnerProgressForm(request.POST, interventions=case.interventions)
+    if form.is_valid():
+        try:
+            access_services.partner_progress_record(
+                user=request.user,
+                case_id=case.pk,
+                intervention_id=form.cleaned_data["intervention"],
+                what=form.cleaned_data["what"],
+                on=form.cleaned_data["on"],
+                note=form.cleaned_data["note"],
+            )
+        except PermissionDenied:
+            _deny(request, record_id=case_id, section="partner_progress")
+        except ValidationError as error:
+            _form_errors(form, error)
+        else:
+            messages.success(
+                request, _("Thank you: your report on %(code)s is passed to the case director.") % {"code": case.code}
+            )
+            return redirect("access:partner_detail", case_id=case.pk)
+    access_log.record(request, record_type=CASE, record_id=case.pk, label=case.code, section="need_to_know")
+    return render(request, "cases/access/partner_detail.html", {"case": case, "progress_form": form})
 
 
 # --- registration (the covenant form) -----------------------------------------------------------

@@ -251,6 +251,10 @@ POLICY: dict[str, Row] = {
     # access (this issue)
     "access:partner_list": page(IP),
     "access:partner_detail": case({**only(), IP: {OWN: NO, SUB: NO, OTHER: NO, REG: OK}}, key="case_id"),
+    # An empty report is a form error (200) for the registered partner; 404 for everyone else.
+    "access:partner_progress": case(
+        {**only(), IP: {OWN: NO, SUB: NO, OTHER: NO, REG: OK}}, key="case_id", method="post"
+    ),
     "access:registration_list": case({**only(PT), DIR: {OWN: OK, SUB: NO, OTHER: NO, REG: NO}}, key="case_id"),
     "access:registration_create": case({**only(PT), DIR: {OWN: OK, SUB: NO, OTHER: NO, REG: NO}}, key="case_id"),
     "access:registration_end": Row(

@@ -293,3 +293,105 @@ def test_a_registration_left_running_shows_nothing_once_the_case_is_closed(clien
     assert not Case.objects.registered_for_partner(person).filter(pk=case.pk).exists()
     client.force_login(person)
     assert client.get(reverse("access:partner_detail", kwargs={"case_id": case.pk})).status_code == 404
+
+
+# --- issue 15: reporting back, situation flags, no meetings ------------------------------------
+
+
+def test_need_to_know_field_list_is_explicit():
+    import dataclasses
+
+    from cases.access_selectors import NeedToKnowCase, NeedToKnowIntervention
+
+    assert [f.name for f in dataclasses.fields(NeedToKnowCase)] == [
+        "pk",
+        "code",
+        "first_name",
+        "area",
+        "director_name",
+        "director_organisation",
+        "director_email",
+        "director_phone",
+        "registered_until",
+        "purpose",
+        "interventions",
+        "is_abroad",
+        "is_detained",
+    ]
+    assert [f.name for f in dataclasses.fields(NeedToKnowIntervention)] == [
+        "pk",
+        "type",
+        "goal",
+        "status",
+        "started_on",
+        "ended_on",
+    ]
+
+
+def test_partner_sees_the_situation_flags(client, registered):
+    case = registered["case"]
+    case.is_abroad = True
+    case.save()
+    client.force_login(registered["person"])
+    html = client.get(reverse("access:partner_detail", kwargs={"case_id": case.pk})).content.decode()
+    assert "buitenland (uitgereisd)" in html
+
+
+@pytest.mark.parametrize(
+    ("what", "note", "kind"),
+    [("note", "Gaat goed op school.", "other"), ("contact", "Gesproken in het buurthuis.", "face_to_face")],
+)
+def test_partner_reports_progress_or_a_contact_on_her_own_intervention(client, registered, what, note, kind):
+    from cases.models import Contact
+
+    case, mine = registered["case"], registered["registration"].interventions.get()
+    client.force_login(registered["person"])
+    url = reverse("access:partner_progress", kwargs={"case_id": case.pk})
+    today = timezone.localdate().isoformat()
+    response = client.post(url, {"intervention": mine.pk, "what": what, "on": today, "note": note}, follow=True)
+    assert response.status_code == 200
+    contact = Contact.objects.get(case=case, by=registered["person"])
+    assert contact.kind == kind and note in contact.note and str(mine.type) in contact.note
+    assert f"uw bericht over {case.code} is doorgegeven aan de casusregisseur" in response.content.decode()
+
+
+def test_partner_marks_her_intervention_finished(client, registered):
+    from cases.models import Intervention
+
+    case, mine = registered["case"], registered["registration"].interventions.get()
+    client.force_login(registered["person"])
+    url = reverse("access:partner_progress", kwargs={"case_id": case.pk})
+    today = timezone.localdate()
+    client.post(url, {"intervention": mine.pk, "what": "finished", "on": today.isoformat(), "note": ""})
+    mine.refresh_from_db()
+    assert (mine.status, mine.ended_on) == (Intervention.Status.COMPLETED, today)
+
+
+def test_partner_cannot_report_on_another_partners_intervention(client, registered):
+    from cases.models import Contact
+
+    case, other = registered["case"], registered["other"]
+    client.force_login(registered["person"])
+    url = reverse("access:partner_progress", kwargs={"case_id": case.pk})
+    today = timezone.localdate().isoformat()
+    response = client.post(url, {"intervention": other.pk, "what": "note", "on": today, "note": "x"})
+    assert response.status_code == 200  # not one of her choices: a form error
+    assert not Contact.objects.filter(case=case, by=registered["person"]).exists()
+    with pytest.raises(PermissionDenied):
+        from cases.access_services import partner_progress_record
+
+        partner_progress_record(
+            user=registered["person"],
+            case_id=case.pk,
+            intervention_id=other.pk,
+            what="note",
+            on=timezone.localdate(),
+            note="x",
+        )
+
+
+def test_meetings_are_not_in_the_partners_navigation_and_answer_404(client, registered):
+    client.force_login(registered["person"])
+    html = client.get("/").content.decode()
+    assert reverse("meetings:list") not in html
+    assert client.get(reverse("meetings:list")).status_code == 404
