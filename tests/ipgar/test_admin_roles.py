@@ -359,3 +359,24 @@ def test_every_admin_page_of_the_administrator_is_dutch(fresh_install, client, a
     roles_page = client.get(reverse("admin:auth_group_changelist")).content.decode()
     for name in ("Programmateam", "Casusregisseur", "Beheerder", "Functionaris gegevensbescherming"):
         assert name in roles_page
+
+
+def test_a_superuser_changes_a_role_only_with_a_reason_and_it_is_logged(client):
+    root = UserFactory(username="root-rol", is_staff=True, is_superuser=True)
+    client.force_login(root)
+    group = Group.objects.get(name=roles.DIRECTOR)
+    permission = Permission.objects.get(content_type__app_label="cases", codename="view_riskcategory")
+    url = reverse("admin:auth_group_change", args=[group.pk])
+    response = client.post(url, {"name": group.name, "permissions": [permission.pk]})
+    assert response.status_code == 200  # the form again: a reason is required
+    assert not group.permissions.exists()
+    data = {"name": group.name, "permissions": [permission.pk], "reason": "Regisseurs zien risico's"}
+    response = client.post(url, data)
+    assert response.status_code == 302
+    assert list(group.permissions.all()) == [permission]
+    entry = RoleChangeLogEntry.objects.get()
+    assert (entry.actor_username, entry.subject, entry.subject_role) == ("root-rol", None, roles.DIRECTOR)
+    assert entry.changes == {"permissions_added": ["cases.view_riskcategory"]}
+    # migrate resets only the administrators group; other roles keep what a superuser gave them
+    emit_post_migrate_signal(verbosity=0, interactive=False, db="default")
+    assert list(group.permissions.all()) == [permission]
