@@ -109,10 +109,12 @@ class IpgarUserChangeForm(ReasonMixin, UserChangeForm):
 
 
 def holds_more_than_the_administrator_may_grant(user: User) -> bool:
+    """Superuser or staff, single permissions, or any group but the roles an administrator grants."""
+    grantable = set(roles.ROLES) - roles.SUPERUSER_ONLY
     return (
         user.is_superuser
         or user.is_staff
-        or user.groups.filter(name__in=roles.SUPERUSER_ONLY).exists()
+        or user.groups.exclude(name__in=grantable).exists()
         or user.user_permissions.exists()
     )
 

@@ -222,6 +222,19 @@ def test_the_administrator_cannot_take_over_a_programme_team_account(client, adm
     assert member.groups.filter(name=roles.PROGRAMME_TEAM).exists()
 
 
+def test_an_account_in_a_group_outside_the_roles_is_read_only_to_the_administrator(client, administrator):
+    helpdesk = Group.objects.create(name="helpdesk")
+    helpdesk.permissions.add(Permission.objects.get(codename="change_group"))
+    member = UserFactory(username="helpdesk-lid")
+    member.groups.add(helpdesk)
+    client.force_login(administrator)
+    response = client.post(
+        reverse("admin:ipgar_user_change", args=[member.pk]), _user_form(member, groups=[], reason="weg")
+    )
+    assert response.status_code == 403
+    assert member.groups.filter(name="helpdesk").exists()
+
+
 def test_the_administrator_cannot_edit_roles(client, administrator):
     client.force_login(administrator)
     group = Group.objects.get(name=roles.ADMINISTRATOR)
