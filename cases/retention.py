@@ -70,6 +70,8 @@ FREE_TEXT = [
     (NetworkLink, "case_id", ("note",)),
     (NetworkLink, "other_id", ("note",)),
     (PartnerRegistration, "case_id", ("purpose",)),
+    # A lifted hold's reasons may name the person too; who set and lifted it, and when, stay.
+    (LegalHold, "case_id", ("reason", "lift_reason")),
 ]
 
 INCLUDED = "included"
