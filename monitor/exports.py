@@ -8,9 +8,11 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from ipgar.exports import spreadsheet_cell
+
 from . import presentation
+from .disclosure import is_hidden
 from .models import MonitorSnapshot
-from .suppression import is_hidden
 
 # Excel forbids these in sheet titles; titles are at most 31 characters.
 _SHEET_FORBIDDEN = re.compile(r"[\[\]\*\?/\\:]")
@@ -21,7 +23,11 @@ def pdf(*, request, snapshot: MonitorSnapshot) -> bytes:
 
     html = render_to_string(
         "monitor/export_pdf.html",
-        {"snapshot": snapshot, "sections": presentation.sections(snapshot.figures, variant=snapshot.variant)},
+        {
+            "snapshot": snapshot,
+            "sections": presentation.sections(snapshot.figures, variant=snapshot.variant),
+            "notes": presentation.notes(snapshot.figures.get("settings", {}).get("threshold", 5)),
+        },
         request=request,
     )
     # pdf/ua-1: tagged, with language and title, readable by screen readers (FIELD-NOTES 26).
@@ -29,9 +35,12 @@ def pdf(*, request, snapshot: MonitorSnapshot) -> bytes:
 
 
 def _cell(value):
-    """Numbers stay numbers; a hidden count becomes the text "< 5"; booleans become yes/no."""
+    """Numbers stay numbers; a hidden figure, a boolean or a text becomes text that a spreadsheet
+    never runs as a formula (pen test 19: names and labels come from users)."""
     if is_hidden(value) or isinstance(value, bool):
-        return presentation.show(value)
+        return spreadsheet_cell(presentation.show(value))
+    if isinstance(value, str):
+        return spreadsheet_cell(value)
     return value
 
 
@@ -41,25 +50,30 @@ def xlsx(*, snapshot: MonitorSnapshot) -> bytes:
     bold = Font(bold=True)
     for number, section in enumerate(presentation.sections(snapshot.figures, variant=snapshot.variant), start=1):
         sheet = book.create_sheet(_SHEET_FORBIDDEN.sub("", f"{number} {section.title}")[:31])
-        sheet.append([section.title])
+        sheet.append([_cell(section.title)])
         sheet["A1"].font = Font(bold=True, size=14)
-        sheet.append([section.text])
+        sheet.append([_cell(section.text)])
         for table in section.tables:
             sheet.append([])
-            sheet.append([table.caption])
+            sheet.append([_cell(table.caption)])
             sheet.cell(row=sheet.max_row, column=1).font = bold
-            sheet.append(table.headers)
+            sheet.append([_cell(h) for h in table.headers])
             for cell in sheet[sheet.max_row]:
                 cell.font = bold
             for row in table.rows:
                 sheet.append([_cell(v) for v in row])
         sheet.column_dimensions["A"].width = 48
     info = book.create_sheet(_("About"))
+    if snapshot.variant == MonitorSnapshot.Variant.NET:
+        for mark, _reason, text in presentation.notes(snapshot.figures.get("settings", {}).get("threshold", 5)):
+            info.append([f"({mark})", _cell(text)])
     info.append([_("Quarterly monitor"), f"{snapshot.year} Q{snapshot.quarter}"])
     info.append([_("Variant"), str(snapshot.get_variant_display())])
     info.append([_("Version"), snapshot.version])
     info.append([_("Made at"), snapshot.created_at.replace(tzinfo=None)])
-    info.append([_("Made by"), str(snapshot.created_by) if snapshot.created_by else _("scheduled task")])
+    info.append([_("Made by"), _cell(str(snapshot.created_by) if snapshot.created_by else _("scheduled task"))])
+    if snapshot.reason:
+        info.append([_("Reason for this version"), _cell(snapshot.reason)])
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

@@ -16,17 +16,31 @@ Definitions (documented here because the monitor's readers depend on them):
 - Caseload: status at E active, static or aftercare. Pending report: reported, assessment
   or advised at E; its age is E − reported_on.
 - The director at E is the DirectorAssignment running at E, else the case's director.
-- Without contact: on the caseload, not static at E, not detained or abroad (current flags:
-  the flags have no dated history), and the last contact on or before E — or the inclusion
-  when there was none — more than IPGAR_NO_CONTACT_DAYS before E. All contact kinds count,
+- Situation flags at E (detained, abroad), risk category and ideology for completeness: as
+  the case's change history (django-simple-history) had them at the end of E; a case
+  recorded only later falls back to its first recorded state, one without any history
+  rows to its current values. So a past quarter
+  regenerated today reads the flags of then (issue 14).
+- Without contact: on the caseload, not static at E, not detained or abroad at E, and the
+  last contact on or before E — or the inclusion when there was none — more than
+  IPGAR_NO_CONTACT_DAYS before E. All contact kinds count,
   as in `Case.objects.with_alerts()`, which answers the same question for today.
 - Without intervention: on the caseload, no intervention running at E, and the latest
   intervention start/end on or before E — or the inclusion — more than
   IPGAR_NO_INTERVENTION_DAYS before E (same rule as `with_alerts()`, by dates).
 - Intervention running at E: started on or before E and not ended before E (dates decide,
   not the status field, so a past quarter is reproducible).
-- Registration complete: a caseload case with a risk category, an ideology, at least one
-  life-domain score and at least one plan goal recorded on or before E.
+- Without life-domain problems (seed 003: 15-20 % of cases): a caseload case with at least
+  one ZRM score on or before E whose latest score on every domain scored is 4 or 5. Such a
+  case is flagged and needs no plan goal.
+- Registration complete: a caseload case with a risk category and an ideology at E, at
+  least one life-domain score on or before E, and a plan goal set on or before E unless it
+  has no life-domain problems (issue 14: no-problem cases are not incomplete).
+- Lead time per phase (from the case transitions, local dates): report → assessment (the
+  first transition to assessment, from the report date), assessment → advice (first to
+  advised), advice → inclusion (advised → active), inclusion → outflow (to closed, from the
+  inclusion date); and report → inclusion overall (included_on − reported_on). "In the
+  quarter": the phase ended in the quarter; "all time": it ended on or before E.
 """
 
 import datetime as dt
@@ -143,6 +157,36 @@ def cases_at(end: dt.date):
     )
 
 
+# Situation at E as a small bit set: 1 detained or abroad, 2 risk category, 4 ideology; one
+# history lookup per caseload case instead of three. Conditions then test set membership.
+EXEMPT_BITS = [1, 3, 5, 7]
+RISK_BITS = [2, 3, 6, 7]
+IDEOLOGY_BITS = [4, 5, 6, 7]
+
+
+def _situation_bits():
+    return (
+        SqlCase(When(Q(is_detained=True) | Q(is_abroad=True), then=Value(1)), default=Value(0))
+        + SqlCase(When(risk_category__isnull=False, then=Value(2)), default=Value(0))
+        + SqlCase(When(ideology__isnull=False, then=Value(4)), default=Value(0))
+    )
+
+
+def situation_at(end: dt.date):
+    """SQL expression: the situation bits of the case at the end of `end`, from its history."""
+    rows = Case.history.model.objects.filter(id=OuterRef("pk")).annotate(bits=_situation_bits())
+    last_before = rows.filter(history_date__lt=_day_after(end)).order_by("-history_date", "-history_id")
+    # Recorded only later (imported, or a test's factory): the first recorded state is the best
+    # knowledge of then; without any history, the current values.
+    first_after = rows.order_by("history_date", "history_id")
+    return Coalesce(
+        Subquery(last_before.values("bits")[:1], output_field=IntegerField()),
+        Subquery(first_after.values("bits")[:1], output_field=IntegerField()),
+        _situation_bits(),
+        output_field=IntegerField(),
+    )
+
+
 def caseload_at(end: dt.date):
     """The caseload at `end` with the alert and registration annotations of the monitor."""
     # The newest contact by ORDER BY ... LIMIT 1 rather than MAX(): PostgreSQL then reads one
@@ -172,16 +216,26 @@ def caseload_at(end: dt.date):
             ),
             has_running=Exists(running),
             has_score=Exists(LifeDomainScore.objects.filter(case=OuterRef("pk"), scored_on__lte=end)),
+            has_problem=Exists(_latest_low_scores(end)),
             has_goal=Exists(PlanGoal.objects.filter(case=OuterRef("pk"), created_on__lte=end)),
+            situation=situation_at(end),
         )
     )
     return qs
 
 
+def _latest_low_scores(end: dt.date):
+    """Scores of 1-3 that were the latest on their domain at `end` (a life-domain problem then)."""
+    newer = LifeDomainScore.objects.filter(
+        case=OuterRef("case"), domain=OuterRef("domain"), scored_on__lte=end, scored_on__gt=OuterRef("scored_on")
+    )
+    return LifeDomainScore.objects.filter(case=OuterRef("pk"), scored_on__lte=end, score__lte=3).filter(~Exists(newer))
+
+
 def no_contact(end: dt.date) -> Q:
     """Condition on caseload_at(end): without contact for too long (module docstring)."""
     return (
-        Q(is_detained=False, is_abroad=False)
+        ~Q(situation__in=EXEMPT_BITS)
         & ~Q(status_at_end=S.STATIC)
         & Q(contact_since__lt=end - dt.timedelta(days=settings.IPGAR_NO_CONTACT_DAYS))
     )
@@ -192,7 +246,13 @@ def no_intervention(end: dt.date) -> Q:
     return Q(has_running=False, intervention_since__lt=end - dt.timedelta(days=settings.IPGAR_NO_INTERVENTION_DAYS))
 
 
-COMPLETE = Q(risk_category__isnull=False, ideology__isnull=False, has_score=True, has_goal=True)
+NO_PROBLEMS = Q(has_score=True, has_problem=False)
+COMPLETE = (
+    Q(situation__in=RISK_BITS)
+    & Q(situation__in=IDEOLOGY_BITS)
+    & Q(has_score=True)
+    & (Q(has_goal=True) | Q(has_problem=False))
+)
 
 
 def quarter_counts(quarter: Quarter) -> dict:
@@ -306,10 +366,11 @@ def _per_director(end: dt.date, caseload) -> dict:
             caseload=Count("pk"),
             no_contact_count=Count("pk", filter=no_contact(end)),
             no_intervention_count=Count("pk", filter=no_intervention(end)),
-            with_risk=Count("pk", filter=Q(risk_category__isnull=False)),
-            with_ideology=Count("pk", filter=Q(ideology__isnull=False)),
+            with_risk=Count("pk", filter=Q(situation__in=RISK_BITS)),
+            with_ideology=Count("pk", filter=Q(situation__in=IDEOLOGY_BITS)),
             with_score=Count("pk", filter=Q(has_score=True)),
             with_goal=Count("pk", filter=Q(has_goal=True)),
+            no_problem_count=Count("pk", filter=NO_PROBLEMS),
             complete_count=Count("pk", filter=COMPLETE),
         )
     }
@@ -342,6 +403,7 @@ def _directors(end: dt.date, per_director: dict) -> list[dict]:
                 "with_ideology": counts.get("with_ideology", 0),
                 "with_score": counts.get("with_score", 0),
                 "with_goal": counts.get("with_goal", 0),
+                "no_problems": counts.get("no_problem_count", 0),
                 "complete": counts.get("complete_count", 0),
                 "complete_share": _share(counts.get("complete_count", 0), load),
             }
@@ -363,6 +425,7 @@ def _directors(end: dt.date, per_director: dict) -> list[dict]:
                 "with_ideology": counts["with_ideology"],
                 "with_score": counts["with_score"],
                 "with_goal": counts["with_goal"],
+                "no_problems": counts["no_problem_count"],
                 "complete": counts["complete_count"],
                 "complete_share": _share(counts["complete_count"], counts["caseload"]),
             }
@@ -432,6 +495,95 @@ def compute(quarter: Quarter) -> dict:
         return _compute(quarter)
 
 
+PHASES = ["assessment", "advice", "inclusion", "outflow", "report_to_inclusion"]
+
+_PHASE_SQL = """
+WITH steps AS (
+    SELECT t.case_id,
+           MIN(t.at) FILTER (WHERE t.to_status = 'assessment') AS assessed_at,
+           MIN(t.at) FILTER (WHERE t.to_status = 'advised') AS advised_at,
+           MIN(t.at) FILTER (WHERE t.from_status = 'advised' AND t.to_status = 'active') AS included_at,
+           MIN(t.at) FILTER (WHERE t.to_status = 'closed') AS closed_at
+    FROM cases_casetransition t
+    WHERE t.at < %(cutoff)s
+    GROUP BY t.case_id
+), local AS (
+    SELECT c.reported_on, c.included_on,
+           (s.assessed_at AT TIME ZONE %(tz)s)::date AS assessed_on,
+           (s.advised_at AT TIME ZONE %(tz)s)::date AS advised_on,
+           (s.included_at AT TIME ZONE %(tz)s)::date AS included_step_on,
+           (s.closed_at AT TIME ZONE %(tz)s)::date AS closed_step_on
+    FROM steps s JOIN cases_case c ON c.id = s.case_id
+), spans AS (
+    SELECT 'assessment' AS phase, assessed_on AS ended_on, assessed_on - reported_on AS days FROM local
+    UNION ALL SELECT 'advice', advised_on, advised_on - assessed_on FROM local
+    UNION ALL SELECT 'inclusion', included_step_on, included_step_on - advised_on FROM local
+    UNION ALL SELECT 'outflow', closed_step_on, closed_step_on - included_on FROM local
+)
+SELECT phase, (ended_on >= %(start)s) AS in_quarter, COUNT(*), AVG(days)::float,
+       PERCENTILE_CONT(0.5) WITHIN GROUP (ORDER BY days), MIN(days), MAX(days)
+FROM spans WHERE ended_on IS NOT NULL AND days IS NOT NULL AND days >= 0 AND ended_on <= %(end)s
+GROUP BY GROUPING SETS ((phase), (phase, (ended_on >= %(start)s)))
+"""
+
+
+def _stats(n, mean, median, low, high) -> dict:
+    return {"n": n or 0, "mean_days": _round(mean), "median_days": _round(median), "min_days": low, "max_days": high}
+
+
+def _phases(quarter: Quarter) -> list[dict]:
+    """Lead time per phase, in the quarter and all time up to its end, in one query (see above)."""
+    start, end = quarter.start, quarter.end
+    with connection.cursor() as cursor:
+        cursor.execute(_PHASE_SQL, {"cutoff": _day_after(end), "tz": settings.TIME_ZONE, "start": start, "end": end})
+        rows = cursor.fetchall()
+    found = {}
+    for phase, in_quarter, *stats in rows:
+        scope = "all" if in_quarter is None else ("quarter" if in_quarter else None)
+        if scope:
+            found[(phase, scope)] = _stats(*stats)
+    # Report to inclusion by the case's own dates, as the lead time has always been (DESIGN §3).
+    lead = DaysBetween(F("included_on"), F("reported_on"))
+    overall = Case.objects.filter(included_on__lte=end).aggregate(
+        n=Count("pk"),
+        mean=Avg(lead, output_field=FloatField()),
+        median=Median(lead),
+        low=Min(lead),
+        high=Max(lead),
+        qn=Count("pk", filter=Q(included_on__gte=start)),
+        qmean=Avg(lead, filter=Q(included_on__gte=start), output_field=FloatField()),
+        qmedian=Median(lead, filter=Q(included_on__gte=start)),
+        qlow=Min(lead, filter=Q(included_on__gte=start)),
+        qhigh=Max(lead, filter=Q(included_on__gte=start)),
+    )
+    found[("report_to_inclusion", "all")] = _stats(
+        overall["n"], overall["mean"], overall["median"], overall["low"], overall["high"]
+    )
+    found[("report_to_inclusion", "quarter")] = _stats(
+        overall["qn"], overall["qmean"], overall["qmedian"], overall["qlow"], overall["qhigh"]
+    )
+    empty = _stats(0, None, None, None, None)
+    return [
+        {"phase": phase, "quarter": found.get((phase, "quarter"), empty), "all": found.get((phase, "all"), empty)}
+        for phase in PHASES
+    ]
+
+
+def _organisations(caseload, director_org) -> list[dict]:
+    """Caseload per director's organisation, with how many directors make up each group."""
+    rows = (
+        caseload.annotate(director_org=director_org)
+        .order_by()
+        .values("director_org")
+        .annotate(value=Count("pk"), directors=Count("director_at_end", distinct=True))
+        .order_by("-value", "director_org")
+    )
+    return [
+        {"label": r["director_org"], "label_en": r["director_org"], "value": r["value"], "directors": r["directors"]}
+        for r in rows
+    ]
+
+
 def _compute(quarter: Quarter) -> dict:
     start, end = quarter.start, quarter.end
     counts = quarter_counts(quarter)
@@ -442,9 +594,11 @@ def _compute(quarter: Quarter) -> dict:
         "no_contact": sum(row["no_contact_count"] for row in per_director.values()),
         "no_intervention": sum(row["no_intervention_count"] for row in per_director.values()),
     }
+    caseload_total = sum(row["caseload"] for row in per_director.values())
+    no_problems = sum(row["no_problem_count"] for row in per_director.values())
     director_org = Subquery(Director.objects.filter(pk=OuterRef("director_at_end")).values("organisation__name")[:1])
     return {
-        "schema": 1,
+        "schema": 2,
         "period": {
             "year": quarter.year,
             "quarter": quarter.quarter,
@@ -467,8 +621,14 @@ def _compute(quarter: Quarter) -> dict:
         "by_ideology": _grouped(caseload, "ideology__name", "ideology__name_en"),
         "by_risk_category": _grouped(caseload, "risk_category__name", "risk_category__name_en"),
         "by_area": _grouped(caseload, "area__name", "area__name_en"),
-        "by_organisation": _grouped(caseload.annotate(director_org=director_org), "director_org"),
+        "by_organisation": _organisations(caseload, director_org),
         "alerts": alerts,
+        "without_problems": {
+            "count": no_problems,
+            "caseload": caseload_total,
+            "share": _share(no_problems, caseload_total),
+        },
+        "phases": _phases(quarter),
         "directors": _directors(end, per_director),
         "interventions": _interventions(quarter),
         "trend": [

@@ -7,3 +7,10 @@ class GenerateForm(forms.Form):
 
     year = forms.IntegerField(label=_("Year"), min_value=2015, max_value=2100)
     quarter = forms.TypedChoiceField(label=_("Quarter"), coerce=int, choices=[(q, f"Q{q}") for q in (1, 2, 3, 4)])
+    reason = forms.CharField(
+        label=_("Why a new version"),
+        help_text=_("Required when the quarter has a monitor already; shown with the version."),
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )

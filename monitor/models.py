@@ -16,6 +16,11 @@ class MonitorSnapshot(models.Model):
     version = models.PositiveSmallIntegerField(_("version"), default=1)
     figures = models.JSONField(_("figures"), default=dict)
     frozen = models.BooleanField(_("frozen"), default=False)
+    # A net snapshot whose disclosure audit failed is kept (the programme team reads why) but
+    # not released to its readers (issue 14). Gross snapshots are always released.
+    released = models.BooleanField(_("released"), default=True)
+    audit = models.JSONField(_("disclosure audit"), default=dict, blank=True)
+    reason = models.TextField(_("reason for this version"), blank=True)
     created_at = models.DateTimeField(_("made at"), auto_now_add=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -11,9 +11,45 @@ from django.utils.dateparse import parse_date
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 
-from .suppression import is_hidden
+from .disclosure import HIDDEN, SINGLE_CASE, STAT_HIDDEN, is_hidden
 
 DAYS_PER_WEEK = 7
+# Every hidden cell points to one of these notes, each explained once on the page (issue 14).
+NOTE_MARKS = {HIDDEN: "a", STAT_HIDDEN: "b", SINGLE_CASE: "c"}
+
+
+def reason_of(value) -> str:
+    """The note of a hidden figure (schema 1's {"lt": n} was a hidden count)."""
+    return value.get("hidden", HIDDEN) if is_hidden(value) else ""
+
+
+def notes(threshold: int) -> list[tuple[str, str, str]]:
+    """(mark, reason, plain-language explanation) of every kind of hidden figure."""
+    return [
+        (
+            NOTE_MARKS[HIDDEN],
+            HIDDEN,
+            _(
+                "Not shown to protect the people concerned: the number is smaller than %(t)s, or it would let "
+                "someone work out a number that is. We do not say which, because that too would give it away."
+            )
+            % {"t": threshold},
+        ),
+        (
+            NOTE_MARKS[STAT_HIDDEN],
+            STAT_HIDDEN,
+            _(
+                "Not shown because the number of cases it is calculated over is not shown, or is smaller than "
+                "%(t)s: an average or a percentage of a few cases says something about those persons."
+            )
+            % {"t": threshold},
+        ),
+        (
+            NOTE_MARKS[SINGLE_CASE],
+            SINGLE_CASE,
+            _("The lowest and the highest value are the figure of one single case; the net monitor never shows them."),
+        ),
+    ]
 
 
 @dataclass
@@ -34,9 +70,9 @@ class Section:
 
 
 def show(value) -> str:
-    """A cell as text: "< 5" for a hidden count, a dash for no value."""
+    """A cell as text: "not shown (a)" for a hidden figure (never "< 5"), a dash for no value."""
     if is_hidden(value):
-        return f"< {value['lt']}"
+        return _("not shown (%(mark)s)") % {"mark": NOTE_MARKS[reason_of(value)]}
     if value is None:
         return "–"
     if isinstance(value, bool):
@@ -53,7 +89,20 @@ def _label(row: dict, empty: str) -> str:
 
 
 def _chart_value(value):
+    """Hidden figures are left out of a chart (a gap), never drawn as 0."""
     return None if is_hidden(value) else value
+
+
+def _drawable(chart: dict | None) -> dict | None:
+    """No empty charts: a chart with nothing but hidden values and zeros is left out."""
+    if chart is None:
+        return None
+    values = [v for d in chart["datasets"] for v in d["data"]]
+    return chart if any(v not in (None, 0) for v in values) else None
+
+
+def _pct(value) -> str:
+    return show(value) if is_hidden(value) or value is None else f"{show(value)}%"
 
 
 def _weeks(days):
@@ -69,11 +118,13 @@ def _breakdown(key: str, caption: str, rows: list[dict], *, empty: str, kind: st
         caption=caption,
         headers=[caption, _("Number of cases")],
         rows=[[label, r["value"]] for label, r in zip(labels, rows, strict=True)],
-        chart={
-            "type": kind,
-            "labels": labels,
-            "datasets": [{"label": _("Number of cases"), "data": [_chart_value(r["value"]) for r in rows]}],
-        },
+        chart=_drawable(
+            {
+                "type": kind,
+                "labels": labels,
+                "datasets": [{"label": _("Number of cases"), "data": [_chart_value(r["value"]) for r in rows]}],
+            }
+        ),
     )
 
 
@@ -116,16 +167,18 @@ def sections(figures: dict, *, variant: str) -> list[Section]:
                         [_("aftercare"), st["aftercare"]],
                         [_("total"), st["caseload"]],
                     ],
-                    chart={
-                        "type": "bar",
-                        "labels": [_("active direction"), _("static"), _("aftercare")],
-                        "datasets": [
-                            {
-                                "label": _("Number of cases"),
-                                "data": [_chart_value(st[k]) for k in ("active", "static", "aftercare")],
-                            }
-                        ],
-                    },
+                    chart=_drawable(
+                        {
+                            "type": "bar",
+                            "labels": [_("active direction"), _("static"), _("aftercare")],
+                            "datasets": [
+                                {
+                                    "label": _("Number of cases"),
+                                    "data": [_chart_value(st[k]) for k in ("active", "static", "aftercare")],
+                                }
+                            ],
+                        }
+                    ),
                 )
             ],
         )
@@ -167,6 +220,18 @@ def sections(figures: dict, *, variant: str) -> list[Section]:
     lead_text = (
         _("No case was included in the quarter.")
         if lead["n"] == 0
+        else _("The lead time of the inclusions of this quarter is not shown: see the notes on hidden figures.")
+        if is_hidden(lead["mean_days"])
+        else _(
+            "For the %(n)s inclusions of the quarter the lead time from report to inclusion was %(mean)s "
+            "weeks on average (median %(median)s weeks)."
+        )
+        % {
+            "n": _num(lead["n"]),
+            "mean": show(_weeks(lead["mean_days"])),
+            "median": show(_weeks(lead["median_days"])),
+        }
+        if is_hidden(lead["max_days"])
         else _(
             "For the %(n)s inclusions of the quarter the lead time from report to inclusion was %(mean)s "
             "weeks on average (median %(median)s weeks, from %(min)s to %(max)s weeks)."
@@ -209,13 +274,15 @@ def sections(figures: dict, *, variant: str) -> list[Section]:
             caption=_("Pending reports by age at the end of the quarter"),
             headers=[_("Age in weeks"), _("Number of reports")],
             rows=[[b["label"], b["value"]] for b in pending["bands"]] + [[_("total"), pending["count"]]],
-            chart={
-                "type": "bar",
-                "labels": [b["label"] for b in pending["bands"]],
-                "datasets": [
-                    {"label": _("Number of reports"), "data": [_chart_value(b["value"]) for b in pending["bands"]]}
-                ],
-            },
+            chart=_drawable(
+                {
+                    "type": "bar",
+                    "labels": [b["label"] for b in pending["bands"]],
+                    "datasets": [
+                        {"label": _("Number of reports"), "data": [_chart_value(b["value"]) for b in pending["bands"]]}
+                    ],
+                }
+            ),
         ),
         Table(
             key="pending",
@@ -248,12 +315,12 @@ def sections(figures: dict, *, variant: str) -> list[Section]:
             _("Reports still pending"),
             _(
                 "At the end of the quarter %(count)s reports were awaiting a decision; %(over)s of them "
-                "(%(share)s%%) for longer than %(weeks)s weeks."
+                "(%(share)s) for longer than %(weeks)s weeks."
             )
             % {
                 "count": _num(pending["count"]),
                 "over": _num(pending["over_limit"]),
-                "share": show(pending["share_over_limit"]),
+                "share": _pct(pending["share_over_limit"]),
                 "weeks": weeks_limit,
             },
             tables,
@@ -320,6 +387,8 @@ def sections(figures: dict, *, variant: str) -> list[Section]:
         )
     )
 
+    if gross and "phases" in figures:
+        out.append(_phases_section(figures))
     if gross:
         out.append(_directors_section(figures))
         out.append(_interventions_section(figures))
@@ -377,14 +446,16 @@ def _directors_section(figures: dict) -> Section:
                 caption=_("Caseload per director against capacity"),
                 headers=director_headers(),
                 rows=director_rows(figures["directors"]),
-                chart={
-                    "type": "bar",
-                    "labels": labels,
-                    "datasets": [
-                        {"label": _("Caseload"), "data": [r["caseload"] for r in rows]},
-                        {"label": _("Capacity"), "data": [r["capacity"] for r in rows]},
-                    ],
-                },
+                chart=_drawable(
+                    {
+                        "type": "bar",
+                        "labels": labels,
+                        "datasets": [
+                            {"label": _("Caseload"), "data": [r["caseload"] for r in rows]},
+                            {"label": _("Capacity"), "data": [r["capacity"] for r in rows]},
+                        ],
+                    }
+                ),
             )
         ],
     )
@@ -441,13 +512,26 @@ def _interventions_section(figures: dict) -> Section:
 
 def _completeness_section(figures: dict) -> Section:
     rows = [r for r in figures["directors"] if r["caseload"]]
+    text = _(
+        "Counted over what was recorded on the last day of the quarter. A case counts as completely registered "
+        "when it has a risk category, an ideology, at least one life-domain score and, when it has a problem on a "
+        "life domain (a latest score of 1 to 3), at least one goal in the plan of approach. A case whose latest "
+        "scores are all 4 or 5 has no life-domain problems: it is counted apart and needs no plan goal."
+    )
+    without = figures.get("without_problems")
+    if without:
+        text = (
+            _(
+                "%(count)s of the %(caseload)s cases in the approach (%(share)s) had no problems on any life "
+                "domain (seed 003 expected 15-20%%). "
+            )
+            % {"count": without["count"], "caseload": without["caseload"], "share": _pct(without["share"])}
+            + text
+        )
     return Section(
         "completeness",
         _("Registration completeness per director"),
-        _(
-            "A case counts as completely registered when it has a risk category, an ideology, at least one "
-            "life-domain score and at least one goal in the plan of approach."
-        ),
+        text,
         [
             Table(
                 key="completeness",
@@ -459,6 +543,7 @@ def _completeness_section(figures: dict) -> Section:
                     _("With ideology"),
                     _("With life-domain score"),
                     _("With plan goal"),
+                    _("Without life-domain problems"),
                     _("Complete"),
                     _("Complete (%)"),
                 ],
@@ -470,6 +555,7 @@ def _completeness_section(figures: dict) -> Section:
                         r["with_ideology"],
                         r["with_score"],
                         r["with_goal"],
+                        r.get("no_problems"),
                         r["complete"],
                         r["complete_share"],
                     ]
@@ -480,58 +566,146 @@ def _completeness_section(figures: dict) -> Section:
     )
 
 
-def _trend_section(figures: dict) -> Section:
-    trend = figures["trend"]
+def _phase_names() -> dict[str, str]:
+    return {
+        "assessment": _("report → assessment"),
+        "advice": _("assessment → advice (IVG-R)"),
+        "inclusion": _("advice → inclusion (PTO-R)"),
+        "outflow": _("inclusion → outflow"),
+        "report_to_inclusion": _("report → inclusion (overall)"),
+    }
+
+
+def _phases_section(figures: dict) -> Section:
+    """Lead time per phase from the case transitions (seed 003), in the quarter and all time."""
+    names = _phase_names()
+    rows = []
+    overall = None
+    for row in figures["phases"]:
+        q, a = row["quarter"], row["all"]
+        if row["phase"] == "report_to_inclusion":
+            overall = a
+        rows.append(
+            [
+                names.get(row["phase"], row["phase"]),
+                q["n"],
+                _weeks(q["mean_days"]),
+                _weeks(q["median_days"]),
+                a["n"],
+                _weeks(a["mean_days"]),
+                _weeks(a["median_days"]),
+                _weeks(a["min_days"]),
+                _weeks(a["max_days"]),
+            ]
+        )
+    text = _("Lead times in weeks, from the dates of the status transitions of each case.")
+    if overall and overall["n"]:
+        text = (
+            _(
+                "Since the start, %(n)s cases were included %(mean)s weeks after their report on average "
+                "(median %(median)s, from %(min)s to %(max)s weeks; seed 003: 8 weeks on average, 1 to 32). "
+            )
+            % {
+                "n": overall["n"],
+                "mean": show(_weeks(overall["mean_days"])),
+                "median": show(_weeks(overall["median_days"])),
+                "min": show(_weeks(overall["min_days"])),
+                "max": show(_weeks(overall["max_days"])),
+            }
+            + text
+        )
+    labels = [r[0] for r in rows]
+    return Section(
+        "phases",
+        _("Lead time per phase"),
+        text,
+        [
+            Table(
+                key="phases",
+                caption=_("Lead time per phase (weeks)"),
+                headers=[
+                    _("Phase"),
+                    _("Ended in the quarter"),
+                    _("Mean (quarter)"),
+                    _("Median (quarter)"),
+                    _("Ended since the start"),
+                    _("Mean (since the start)"),
+                    _("Median (since the start)"),
+                    _("Shortest (since the start)"),
+                    _("Longest (since the start)"),
+                ],
+                rows=rows,
+                chart=_drawable(
+                    {
+                        "type": "bar",
+                        "labels": labels,
+                        "datasets": [
+                            {"label": _("mean in the quarter (weeks)"), "data": [_chart_value(r[2]) for r in rows]},
+                            {"label": _("mean since the start (weeks)"), "data": [_chart_value(r[5]) for r in rows]},
+                        ],
+                    }
+                ),
+            )
+        ],
+    )
+
+
+def _trend_table(key, caption, trend, measures, kind="line") -> Table:
     labels = [row["label"] for row in trend]
-    measures = [
-        ("caseload", _("caseload")),
-        ("active", _("active direction")),
-        ("static", _("static")),
-        ("aftercare", _("aftercare")),
-        ("reports", _("reports")),
-        ("inclusions", _("inclusions")),
-        ("not_included", _("not included")),
-        ("outflows", _("outflows")),
-        ("pending", _("pending reports")),
-        ("lead_time_mean", _("mean lead time (days)")),
-    ]
-    charted = ("caseload", "reports", "inclusions", "outflows", "pending")
+    return Table(
+        key=key,
+        caption=caption,
+        headers=[_("Quarter")] + [name for _key, name in measures],
+        rows=[[row["label"]] + [row.get(k) for k, _name in measures] for row in trend],
+        chart=_drawable(
+            {
+                "type": kind,
+                "labels": labels,
+                "datasets": [
+                    {"label": name, "data": [_chart_value(row.get(k)) for row in trend]} for k, name in measures
+                ],
+            }
+        ),
+    )
+
+
+def _trend_section(figures: dict) -> Section:
+    """Stocks (counted at each quarter's end) and flows (during each quarter) on their own axes."""
+    trend = figures["trend"]
+    weeks = [{"label": row["label"], "weeks": _weeks(row["lead_time_mean"])} for row in trend]
     return Section(
         "trend",
         _("Trend over eight quarters"),
-        _("The main figures of the last eight quarters, each counted at that quarter's end."),
+        _(
+            "The main figures of the last eight quarters. Stocks are counted on each quarter's last day, flows "
+            "over the quarter; each has its own chart and scale."
+        ),
         [
-            Table(
-                key="trend",
-                caption=_("Trend over the last eight quarters"),
-                headers=[_("Quarter")] + [name for _key, name in measures],
-                rows=[[row["label"]] + [row[key] for key, _name in measures] for row in trend],
-                chart={
-                    "type": "line",
-                    "labels": labels,
-                    "datasets": [
-                        {"label": name, "data": [_chart_value(row[key]) for row in trend]}
-                        for key, name in measures
-                        if key in charted
-                    ],
-                },
+            _trend_table(
+                "trend",
+                _("Stocks at the end of each quarter"),
+                trend,
+                [
+                    ("caseload", _("caseload")),
+                    ("active", _("active direction")),
+                    ("static", _("static")),
+                    ("aftercare", _("aftercare")),
+                    ("pending", _("pending reports")),
+                ],
             ),
-            Table(
-                key="trend_lead_time",
-                caption=_("Mean lead time per quarter (weeks)"),
-                headers=[_("Quarter"), _("Weeks")],
-                rows=[[row["label"], _weeks(row["lead_time_mean"])] for row in trend],
-                chart={
-                    "type": "line",
-                    "labels": labels,
-                    "datasets": [
-                        {
-                            "label": _("mean lead time (weeks)"),
-                            "data": [_chart_value(_weeks(row["lead_time_mean"])) for row in trend],
-                        }
-                    ],
-                },
+            _trend_table(
+                "trend_flows",
+                _("Flows in each quarter"),
+                trend,
+                [
+                    ("reports", _("reports")),
+                    ("inclusions", _("inclusions")),
+                    ("not_included", _("not included")),
+                    ("outflows", _("outflows")),
+                ],
+                kind="bar",
             ),
+            _trend_table("trend_lead_time", _("Mean lead time per quarter (weeks)"), weeks, [("weeks", _("Weeks"))]),
         ],
     )
 
@@ -551,3 +725,25 @@ def own_table(row: dict) -> Table:
             [_("Complete (%)"), row["complete_share"]],
         ],
     )
+
+
+def cell_label(key: str) -> str:
+    """A readable name for a cell key of the disclosure audit ("2025Q2.status.static")."""
+    quarter, _dot, rest = key.partition(".")
+    names = {
+        "status": _("cases by status"),
+        "flow": _("flow"),
+        "outflow": _("outflow by reason"),
+        "pending": _("pending reports"),
+        "by_ideology": _("ideology"),
+        "by_risk_category": _("risk category"),
+        "by_area": _("area"),
+        "by_organisation": _("director's organisation"),
+        "alerts": _("alerts"),
+    }
+    group, _dot, item = rest.partition(".")
+    return f"{quarter.replace('Q', ' Q')} · {names.get(group, group)} · {item}"
+
+
+def audit_failures(audit: dict) -> list[dict]:
+    return [{**f, "label": cell_label(f["key"])} for f in audit.get("failures", [])]

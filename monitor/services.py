@@ -7,17 +7,17 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Max
+from django.db.models import Max, Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from cases.models import Case
 from ipgar.dates import long_date
 
-from . import alerts
+from . import alerts, disclosure
 from . import figures as figures_module
 from .models import AlertDigest, MonitorSnapshot
 from .quarters import Quarter, quarter_of
-from .suppression import net_figures
 
 logger = logging.getLogger(__name__)
 Variant = MonitorSnapshot.Variant
@@ -25,10 +25,27 @@ Variant = MonitorSnapshot.Variant
 FIRST_YEAR = 2015
 
 
+# One advisory lock per quarter; all monitor locks share this first key.
+LOCK_KEY = 7_000_001
+
+
 def _lock_quarter(quarter: Quarter) -> None:
-    """Serialise builds of one quarter (two workers, a retry, a click): the second waits."""
+    """Serialise builds of one quarter (two workers, a retry): the second waits, then finds it built."""
     with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [7_000_001, quarter.year * 10 + quarter.quarter])
+        cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [LOCK_KEY, quarter.year * 10 + quarter.quarter])
+
+
+def _try_lock_quarter(quarter: Quarter) -> None:
+    """A person asking for a second generation while one runs is told so, not made to wait."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_try_advisory_xact_lock(%s, %s)", [LOCK_KEY, quarter.year * 10 + quarter.quarter])
+        (locked,) = cursor.fetchone()
+    if not locked:
+        raise ValidationError(
+            _("The monitor of %(quarter)s is being made right now. Wait a minute and look again; nothing was changed.")
+            % {"quarter": quarter.label},
+            code="busy",
+        )
 
 
 def _validate(quarter: Quarter, *, today: dt.date) -> None:
@@ -37,16 +54,101 @@ def _validate(quarter: Quarter, *, today: dt.date) -> None:
     if quarter.year < FIRST_YEAR:
         raise ValidationError(_("There is no monitor before %(year)s.") % {"year": FIRST_YEAR}, code="too_early")
     if quarter >= quarter_of(today):
-        raise ValidationError(_("A monitor can be made only for a quarter that has ended."), code="not_ended")
+        raise ValidationError(
+            _(
+                "%(quarter)s has not ended yet (it ends on %(end)s): a monitor can be made only for a quarter "
+                "that has ended."
+            )
+            % {"quarter": quarter.label, "end": quarter.end.strftime("%d-%m-%Y")},
+            code="not_ended",
+        )
 
 
-def _create_pair(*, quarter: Quarter, version: int, by) -> tuple[MonitorSnapshot, MonitorSnapshot]:
+def _validate_has_data(quarter: Quarter) -> None:
+    """On demand, a quarter before the first report is a mistake (the scheduled build of an
+    empty quarter is not: a new installation simply has nothing yet)."""
+    first = Case.objects.order_by("reported_on").values_list("reported_on", flat=True).first()
+    if first is None:
+        raise ValidationError(_("There are no cases yet, so a monitor would be empty."), code="no_data")
+    if quarter.end < first:
+        raise ValidationError(
+            _(
+                "There are no cases before %(date)s, so the monitor of %(quarter)s would be empty; choose a "
+                "later quarter."
+            )
+            % {"date": first.strftime("%d-%m-%Y"), "quarter": quarter.label},
+            code="before_data",
+        )
+
+
+def _previous_releases(quarter: Quarter, *, exclude_version: int | None = None) -> list[disclosure.Release]:
+    """Every released net monitor whose quarters overlap this one's trend (eight quarters either
+    side), each version, with the gross figures of its own version: what partners already hold."""
+    index = quarter.year * 4 + quarter.quarter
+    window = Q()
+    for offset in range(-figures_module.TREND_QUARTERS + 1, figures_module.TREND_QUARTERS):
+        i = index + offset - 1
+        window |= Q(year=i // 4, quarter=i % 4 + 1)
+    nets = list(
+        MonitorSnapshot.objects.filter(window, variant=Variant.NET, frozen=True, released=True, figures__schema=2)
+        .order_by("year", "quarter", "version")
+        .values_list("year", "quarter", "version", "figures")
+    )
+    if not nets:
+        return []
+    keys = Q()
+    for year, number, version, _net in nets:
+        keys |= Q(year=year, quarter=number, version=version)
+    grosses = {
+        (y, q, v): f
+        for y, q, v, f in MonitorSnapshot.objects.filter(keys, variant=Variant.GROSS).values_list(
+            "year", "quarter", "version", "figures"
+        )
+    }
+    releases = []
+    for year, number, version, net in nets:
+        gross = grosses.get((year, number, version))
+        if gross is None or ((year, number) == tuple(quarter) and version == exclude_version):
+            continue
+        releases.append(
+            disclosure.release_of(
+                gross=gross,
+                net=net,
+                name=f"{year} Q{number} v{version}",
+                threshold=net["settings"]["threshold"],
+            )
+        )
+    return releases
+
+
+def _create_pair(*, quarter: Quarter, version: int, by, reason: str = "") -> tuple[MonitorSnapshot, MonitorSnapshot]:
+    """Gross figures, then the net release: suppression and the disclosure audit at freeze.
+
+    A net release whose audit fails is written (the programme team sees which cells and why)
+    but not released: its readers keep the last released version (issue 14).
+    """
     gross = figures_module.compute(quarter)
-    net = net_figures(gross, threshold=settings.IPGAR_NET_MONITOR_THRESHOLD)
-    common = {"year": quarter.year, "quarter": quarter.quarter, "version": version, "created_by": by, "frozen": True}
+    threshold = settings.IPGAR_NET_MONITOR_THRESHOLD
+    name = f"{quarter.label} v{version}"
+    hide, result, _release = disclosure.protect(
+        gross, threshold=threshold, previous=_previous_releases(quarter), name=name
+    )
+    net = disclosure.net_figures(gross, threshold=threshold, hide=hide)
+    common = {
+        "year": quarter.year,
+        "quarter": quarter.quarter,
+        "version": version,
+        "created_by": by,
+        "frozen": True,
+        "reason": reason,
+    }
+    if not result.passed:
+        logger.warning("monitor %s: net release held back, disclosure audit failed: %s", name, result.failures)
     return (
         MonitorSnapshot.objects.create(variant=Variant.GROSS, figures=gross, **common),
-        MonitorSnapshot.objects.create(variant=Variant.NET, figures=net, **common),
+        MonitorSnapshot.objects.create(
+            variant=Variant.NET, figures=net, released=result.passed, audit=result.as_dict(), **common
+        ),
     )
 
 
@@ -72,13 +174,25 @@ def snapshot_build(*, year: int, quarter: int, by=None, today: dt.date | None = 
 
 
 @transaction.atomic
-def snapshot_generate(*, year: int, quarter: int, by, today: dt.date | None = None) -> list[MonitorSnapshot]:
-    """A new version of gross and net for a quarter, on demand by the programme team; older versions stay."""
+def snapshot_generate(
+    *, year: int, quarter: int, by, reason: str = "", today: dt.date | None = None
+) -> list[MonitorSnapshot]:
+    """A new version of gross and net for a quarter, on demand by the programme team; older versions stay.
+
+    Regenerating an existing quarter needs a reason, shown with the version (issue 14). A
+    second request while one runs is refused with a message; all or nothing is written.
+    """
     period = Quarter(year, quarter)
     _validate(period, today=today or timezone.localdate())
-    _lock_quarter(period)
+    _validate_has_data(period)
+    _try_lock_quarter(period)
     latest = MonitorSnapshot.objects.filter(year=year, quarter=quarter).aggregate(v=Max("version"))["v"] or 0
-    snapshots = list(_create_pair(quarter=period, version=latest + 1, by=by))
+    if latest and not reason.strip():
+        raise ValidationError(
+            _("%(quarter)s has a monitor already: say why a new version is made.") % {"quarter": period.label},
+            code="reason_required",
+        )
+    snapshots = list(_create_pair(quarter=period, version=latest + 1, by=by, reason=reason.strip()))
     logger.info("monitor %s generated by %s: version %d", period.label, by, latest + 1)
     return snapshots
 

@@ -36,7 +36,10 @@ def index(request):
         if request.method == "POST" and form.is_valid():
             try:
                 gross, _net = services.snapshot_generate(
-                    year=form.cleaned_data["year"], quarter=form.cleaned_data["quarter"], by=request.user
+                    year=form.cleaned_data["year"],
+                    quarter=form.cleaned_data["quarter"],
+                    reason=form.cleaned_data["reason"],
+                    by=request.user,
                 )
             except ValidationError as error:
                 form.add_error(None, error)
@@ -57,10 +60,10 @@ def _url(snapshot: MonitorSnapshot, name: str) -> str:
     return reverse(f"monitor:{name}", args=[snapshot.year, snapshot.quarter, snapshot.variant])
 
 
-def _snapshot_or_404(request, year: int, quarter: int, variant: str) -> MonitorSnapshot:
-    snapshot = selectors.snapshot_get(user=request.user, year=year, quarter=quarter, variant=variant)
+def _snapshot_or_404(request, year: int, quarter: int, variant: str, version: int | None = None) -> MonitorSnapshot:
+    snapshot = selectors.snapshot_get(user=request.user, year=year, quarter=quarter, variant=variant, version=version)
     if snapshot is None:
-        _deny(request, f"{year}-Q{quarter}-{variant}")
+        _deny(request, f"{year}-Q{quarter}-{variant}" + (f"-v{version}" if version else ""))
     return snapshot
 
 
@@ -68,12 +71,18 @@ def _label(snapshot: MonitorSnapshot) -> str:
     return f"{snapshot.year}-Q{snapshot.quarter}-{snapshot.variant}-v{snapshot.version}"
 
 
-def detail(request, year: int, quarter: int, variant: str):
+def version(request, year: int, quarter: int, variant: str, version: int):
+    """An earlier (or any) frozen version: every version stays readable (issue 14)."""
+    return detail(request, year, quarter, variant, version=version)
+
+
+def detail(request, year: int, quarter: int, variant: str, version: int | None = None):
     """The newest version of one monitor, rendered from its frozen figures."""
-    snapshot = _snapshot_or_404(request, year, quarter, variant)
+    snapshot = _snapshot_or_404(request, year, quarter, variant, version)
     access_log.record(request, record_type=RECORD_TYPE, record_id=snapshot.pk, label=_label(snapshot))
     # Built only when the template's fragment cache misses (the figures are frozen).
     sections = functools.cache(partial(presentation.sections, snapshot.figures, variant=snapshot.variant))
+    versions_list = selectors.snapshot_versions(user=request.user, year=year, quarter=quarter, variant=variant)
     own = None
     if snapshot.variant == MonitorSnapshot.Variant.NET:
         own = selectors.own_caseload_row(user=request.user, year=year, quarter=quarter)
@@ -83,7 +92,10 @@ def detail(request, year: int, quarter: int, variant: str):
         {
             "snapshot": snapshot,
             "sections": sections,
-            "versions": selectors.snapshot_versions(user=request.user, year=year, quarter=quarter, variant=variant),
+            "versions": len(versions_list),
+            "versions_list": versions_list,
+            "notes": presentation.notes(snapshot.figures.get("settings", {}).get("threshold", 5)),
+            "audit_failures": presentation.audit_failures(snapshot.audit) if not snapshot.released else [],
             "own": own,
             "own_table": presentation.own_table(own) if own else None,
             "can_generate": permissions.can_generate(request.user),

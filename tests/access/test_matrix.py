@@ -189,7 +189,7 @@ def of(kind: str, row: Row, **fixed) -> Row:
     getters = {
         "meeting": lambda w, v: {"pk": w.meeting.pk, **fixed},
         "director": lambda w, v: {"pk": w.me.pk},
-        "snapshot": lambda w, v: {"year": 2025, "quarter": 2, "variant": v},
+        "snapshot": lambda w, v: {"year": 2025, "quarter": 2, "variant": v, **fixed},
         "registration": lambda w, v: {"pk": w.targets[v].registration.pk},
     }
     row.kwargs = getters[kind]
@@ -315,6 +315,7 @@ POLICY: dict[str, Row] = {
     # monitor
     "monitor:index": page(*MONITOR_ROLES),
     "monitor:detail": of("snapshot", Row(expect=MONITOR_VARIANT, variants=("gross", "net"))),
+    "monitor:version": of("snapshot", Row(expect=MONITOR_VARIANT, variants=("gross", "net")), version=1),
     "monitor:export_pdf": of("snapshot", Row(expect=MONITOR_VARIANT, variants=("gross", "net"))),
     "monitor:export_xlsx": of("snapshot", Row(expect=MONITOR_VARIANT, variants=("gross", "net"))),
 }

@@ -82,13 +82,15 @@ def test_a_frozen_snapshot_does_not_change_when_cases_change(built):
     snapshot.refresh_from_db()
     assert snapshot.figures == before
     # A new computation does see the change: the snapshot, not the SQL, is frozen.
-    again = services.snapshot_generate(year=2025, quarter=2, by=ProgrammeUserFactory(), today=TODAY)[0]
+    again = services.snapshot_generate(
+        year=2025, quarter=2, by=ProgrammeUserFactory(), reason="contact added", today=TODAY
+    )[0]
     assert again.version == 2
     assert again.figures["alerts"]["no_contact"] == before["alerts"]["no_contact"] - 1
 
 
 def test_regenerate_makes_a_new_version_and_keeps_the_old(built):
-    services.snapshot_generate(year=2025, quarter=2, by=ProgrammeUserFactory(), today=TODAY)
+    services.snapshot_generate(year=2025, quarter=2, by=ProgrammeUserFactory(), reason="again", today=TODAY)
     versions = list(MonitorSnapshot.objects.filter(year=2025, quarter=2).values_list("variant", "version"))
     assert sorted(versions) == [("gross", 1), ("gross", 2), ("net", 1), ("net", 2)]
 
@@ -106,3 +108,57 @@ def test_only_ended_quarters(db):
         services.snapshot_generate(year=2025, quarter=4, by=ProgrammeUserFactory(), today=TODAY)
     with pytest.raises(ValidationError):
         services.snapshot_generate(year=2025, quarter=5, by=ProgrammeUserFactory(), today=TODAY)
+
+
+def test_a_regenerated_past_quarter_reads_the_situation_flags_of_then(built):
+    from cases.models import Case
+    from monitor import figures
+    from monitor.quarters import Quarter
+
+    end = Quarter(2025, 2).end
+    silent = figures.caseload_at(end).filter(figures.no_contact(end)).get()
+    case = Case.objects.get(pk=silent.pk)
+    case.is_detained = True  # detained today, long after the quarter: the history row is dated now
+    case.save()
+    later = services.snapshot_generate(year=2025, quarter=2, by=ProgrammeUserFactory(), reason="detained", today=TODAY)
+    assert later[0].figures["alerts"]["no_contact"] == 1  # not detained at the end of Q2
+    # Had the flag been set during the quarter, the quarter would not count the case.
+    latest = Case.history.filter(id=case.pk).order_by("-history_date").first()
+    Case.history.filter(history_id=latest.history_id).update(history_date=dt.datetime(2025, 6, 1, tzinfo=dt.UTC))
+    again = services.snapshot_generate(year=2025, quarter=2, by=ProgrammeUserFactory(), reason="dated", today=TODAY)
+    assert again[0].figures["alerts"]["no_contact"] == 0
+
+
+def test_generation_refuses_bad_input_with_a_clear_message_and_writes_nothing(built):
+    from django.core.exceptions import ValidationError
+    from django.db import connection
+
+    user = ProgrammeUserFactory()
+    with pytest.raises(ValidationError) as not_ended:
+        services.snapshot_generate(year=2025, quarter=4, by=user, today=TODAY)
+    assert not_ended.value.code == "not_ended" and "2025 Q4" in not_ended.value.messages[0]
+    with pytest.raises(ValidationError) as before:
+        services.snapshot_generate(year=2016, quarter=1, by=user, today=TODAY)
+    assert before.value.code == "before_data"
+    # A second generation while another connection holds the quarter's lock (Q1: this test's
+    # own transaction holds Q2's since the fixture built it).
+    import psycopg
+
+    settings_dict = connection.settings_dict
+    other = psycopg.connect(
+        dbname=settings_dict["NAME"],
+        user=settings_dict["USER"],
+        host=settings_dict["HOST"],
+        port=settings_dict["PORT"],
+        password=settings_dict["PASSWORD"] or None,
+        autocommit=False,
+    )
+    try:
+        other.execute("SELECT pg_advisory_xact_lock(%s, %s)", [services.LOCK_KEY, 2025 * 10 + 1])
+        with pytest.raises(ValidationError) as busy:
+            services.snapshot_generate(year=2025, quarter=1, by=user, today=TODAY)
+        assert busy.value.code == "busy"
+    finally:
+        other.rollback()
+        other.close()
+    assert MonitorSnapshot.objects.count() == 2  # only the first pair

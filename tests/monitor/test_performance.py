@@ -48,12 +48,13 @@ def test_table_rows_match_the_cell_formatting_and_escape_every_cell():
         key="t",
         caption="c",
         headers=["a", "b", "c"],
-        rows=[["<b>x</b>", {"lt": 5}, 2.25], ["y & z", None, True], ["y & z", 7, 2.25]],
+        rows=[["<b>x</b>", {"hidden": "protected"}, 2.25], ["y & z", None, True], ["y & z", 7, 2.25]],
     )
     html = render_to_string("monitor/_table.html", {"table": table, "prefix": "p", "empty_text": "-"})
     assert "<b>" not in html and "&lt;b&gt;x&lt;/b&gt;" in html
     assert html.count('<th scope="row" class="ams-table__header-cell">y &amp; z</th>') == 2
-    assert '<td class="ams-table__cell">&lt; 5</td>' in html
+    assert f'<td class="ams-table__cell">{presentation.show({"hidden": "protected"})}</td>' in html
+    assert "&lt; 5" not in html
     assert f'<td class="ams-table__cell">{presentation.show(2.25)}</td>' in html
     assert f'<td class="ams-table__cell">{presentation.show(None)}</td>' in html
     assert html.count('<tr class="ams-table__row">') == 4  # the header row and three body rows

@@ -96,7 +96,8 @@ def test_net_page_has_no_director_or_case_rows_and_hides_small_counts(client, bu
     client.force_login(UserFactory(role=roles.PARTNER))
     body = client.get(reverse("monitor:detail", args=[2025, 2, "net"])).content.decode()
     assert "T-G" not in body and "Bas Beek" not in body and "Anna Aal" not in body
-    assert "&lt; 5" in body
+    assert "&lt; 5" not in body and "niet getoond (a)" in body
+    assert body.count('id="note-a"') == 1  # each kind of hidden figure explained once
 
 
 def test_director_sees_own_caseload_on_the_net_monitor(client, built):
@@ -114,13 +115,18 @@ def test_director_sees_own_caseload_on_the_net_monitor(client, built):
 def test_programme_team_generates_and_regenerates(client, built):
     user = ProgrammeUserFactory()
     client.force_login(user)
-    response = client.post(reverse("monitor:index"), {"year": 2025, "quarter": 2})
+    refused = client.post(reverse("monitor:index"), {"year": 2025, "quarter": 2})
+    assert refused.status_code == 200 and refused.context["form"].errors  # no reason given
+    response = client.post(reverse("monitor:index"), {"year": 2025, "quarter": 2, "reason": "Late registrations"})
     assert response.status_code == 302
     newest = MonitorSnapshot.objects.filter(year=2025, quarter=2, variant="gross").order_by("-version").first()
     assert newest.version == 2 and newest.created_by == user
     assert MonitorSnapshot.objects.filter(year=2025, quarter=2).count() == 4
     page = client.get(response["Location"]).content.decode()
     assert "Versie 2 van 2" in page or "Version 2 of 2" in page
+    assert "Late registrations" in page
+    old = client.get(reverse("monitor:version", args=[2025, 2, "gross", 1]))
+    assert old.status_code == 200 and old.context["snapshot"].version == 1
 
 
 def test_generating_a_running_quarter_is_a_form_error(client, built):
@@ -173,7 +179,7 @@ def test_xlsx_net_export_writes_hidden_counts_as_text(client, built):
     response = client.get(reverse("monitor:export_xlsx", args=[2025, 2, "net"]))
     book = openpyxl.load_workbook(io.BytesIO(response.content))
     cells = [c for sheet in book for row in sheet.iter_rows(values_only=True) for c in row]
-    assert "< 5" in cells
+    assert "< 5" not in cells and "niet getoond (a)" in cells
     assert 6 in cells  # the caseload total (6) is shown as a number
 
 

@@ -27,7 +27,7 @@ document.addEventListener("DOMContentLoaded", () => {
       options: {
         responsive: true,
         maintainAspectRatio: true,
-        aspectRatio: line ? 2.2 : 2.6,
+        aspectRatio: 3,
         indexAxis: !line && spec.labels.length > 6 ? "y" : "x",
         plugins: { legend: { display: datasets.length > 1 } },
         scales: { x: { beginAtZero: true, ticks: { precision: 0 } }, y: { beginAtZero: true, ticks: { precision: 0 } } },
