@@ -226,6 +226,11 @@ def main() -> None:
     pages = {
         "minimal": (pt_client, "/bench/minimal/"),
         "case_list": (pt_client, "/cases/?status=active"),
+        # Issue 15: sorted, searched (code, and a name: the identity lookup) and exported lists.
+        "case_list_sorted": (pt_client, "/cases/?status=active&sort=-last_contact"),
+        "case_list_search_code": (pt_client, "/cases/?q=R-2024&sort=code"),
+        "case_list_search_name": (pt_client, "/cases/?q=Jansen"),
+        "meetings_filtered": (pt_client, "/meetings/?date_from=2025-01-01"),
         "caseload": (director_client, "/cases/caseload/"),
         "case_detail": (director_client, f"/cases/{own_case.pk}/"),
         "pool_overview": (pt_client, "/pool/"),

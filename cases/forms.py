@@ -206,37 +206,3 @@ class EscalationForm(CaseForm):
     body = forms.ChoiceField(label=_("to"), choices=Escalation.Body.choices)
     request = forms.ChoiceField(label=_("request"), choices=Escalation.Request.choices)
     question = forms.CharField(label=_("question"), widget=forms.Textarea(attrs={"rows": 4}))
-
-
-def _director_choices():
-    # The director model belongs to the pool, which builds on cases: reached through the FK.
-    director_model = Case._meta.get_field("director").related_model
-    rows = director_model.objects.order_by("user__username").values_list(
-        "pk", "user__first_name", "user__last_name", "user__username"
-    )
-    return [("", _("all"))] + [(pk, f"{first} {last}".strip() or username) for pk, first, last, username in rows]
-
-
-class CaseFilterForm(CaseForm):
-    q = forms.CharField(label=_("code"), required=False)
-    status = forms.ChoiceField(label=_("status"), required=False, choices=[("", _("all")), *Case.Status.choices])
-    # Plain (id, name) pairs: at national scale hundreds of directors, no model instances needed.
-    director = forms.TypedChoiceField(label=_("case director"), required=False, coerce=int, choices=_director_choices)
-    ideology = forms.ModelChoiceField(
-        label=_("ideology"), required=False, queryset=Ideology.objects.all(), empty_label=_("all")
-    )
-    risk_category = forms.ModelChoiceField(
-        label=_("risk category"), required=False, queryset=RiskCategory.objects.all(), empty_label=_("all")
-    )
-    area = forms.ModelChoiceField(label=_("area"), required=False, queryset=Area.objects.all(), empty_label=_("all"))
-    alert = forms.ChoiceField(
-        label=_("alert"),
-        required=False,
-        choices=[
-            ("", _("all")),
-            ("any", _("any alert")),
-            ("no_contact", _("no contact")),
-            ("no_intervention", _("no intervention")),
-            ("pending_report", _("report pending")),
-        ],
-    )

@@ -6,6 +6,7 @@ app_name = "cases"
 
 urlpatterns = [
     path("", views.case_list, name="list"),
+    path("export.csv", views.case_list_csv, name="list_csv"),
     path("caseload/", views.caseload, name="caseload"),
     path("new/", views.case_new, name="new"),
     path("<int:pk>/", views.case_detail, name="detail"),

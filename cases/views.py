@@ -8,16 +8,18 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
 
 from ipgar import access_log, roles
+from ipgar.csv_export import csv_response
 from ipgar.dates import short_date
 
 from . import permissions, selectors, services, workflow
+from .filters import SORT_FIELDS, SORT_LABELS, CaseFilter
 from .forms import (
     CaseEditForm,
-    CaseFilterForm,
     CaseRegisterForm,
     ContactForm,
     EscalationForm,
@@ -112,29 +114,105 @@ def _form_page(request, case, form, *, title, intro="", section="", submit=None,
 # --- lists ---------------------------------------------------------------------------------
 
 
+def _case_list_filtered(request):
+    """The case list's filterset over what the user may see; a bad filter or sort is reported, never a 500."""
+    filterset = CaseFilter(request.GET or None, queryset=selectors.case_list(user=request.user), user=request.user)
+    if filterset.is_bound and not filterset.is_valid():
+        messages.warning(request, _("Some filters or the sort order were not understood and are left out."))
+    cases = filterset.qs
+    if filterset.identity_lookup:
+        access_log.record(
+            request,
+            record_type="cases.caseidentity",
+            record_id="search",
+            action=access_log.Action.SEARCH,
+            section="identity_lookup",
+        )
+    return filterset, cases
+
+
 def case_list(request):
-    """All cases the user may see (programme team: all), filtered and paginated."""
+    """All cases the user may see (programme team: all), filtered, searched, sorted and paginated."""
     if not (roles.is_programme_team(request.user) or roles.is_director(request.user)):
         access_log.denied(request, record_type="cases.case", record_id="list")
         raise Http404
-    form = CaseFilterForm(request.GET or None)
-    filters = form.cleaned_data if form.is_valid() else {}
-    page = Paginator(selectors.case_list(user=request.user, filters=filters), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    filterset, cases = _case_list_filtered(request)
+    paginator = Paginator(cases, PAGE_SIZE)
+    page = paginator.get_page(request.GET.get("page"))
+    asked = request.GET.get("page", "1")
+    if asked.isdigit() and int(asked) > page.number:
+        messages.info(request, _("There is no page %(asked)s; this is the last page.") % {"asked": asked})
     access_log.record(request, record_type="cases.case", record_id="list", action=access_log.Action.LIST)
     query = request.GET.copy()
     query.pop("page", None)
+    sort_query = request.GET.copy()
+    sort_query.pop("page", None)
+    sort_query.pop("sort", None)
     return render(
         request,
         "cases/list.html",
         {
-            "form": form,
+            "form": filterset.form,
             "page": page,
             "query": query.urlencode(),
+            "columns": _sort_columns(request.GET.get("sort", ""), sort_query.urlencode()),
             "can_register": permissions.can_register_case(request.user),
         },
     )
+
+
+def _sort_columns(current: str, base_query: str) -> list[dict]:
+    """Header cells of the sortable columns: the link that sorts by it (again: the other way) and aria-sort."""
+    columns = []
+    for field, param in SORT_FIELDS:
+        ascending, descending = current == param, current == f"-{param}"
+        target = f"-{param}" if ascending else param
+        columns.append(
+            {
+                "param": param,
+                "label": SORT_LABELS[field],
+                "url": "?" + "&".join(part for part in (base_query, f"sort={target}") if part),
+                "aria_sort": "ascending" if ascending else "descending" if descending else "none",
+            }
+        )
+    return columns
+
+
+CSV_HEADER = [
+    _lazy("code"),
+    _lazy("status"),
+    _lazy("reported on"),
+    _lazy("area"),
+    _lazy("risk category"),
+    _lazy("ideology"),
+    _lazy("case director"),
+    _lazy("last contact"),
+    _lazy("open alerts"),
+]
+
+
+def case_list_csv(request):
+    """The filtered case list as a CSV for Dutch Excel (the same filters, search and sort)."""
+    if not (roles.is_programme_team(request.user) or roles.is_director(request.user)):
+        access_log.denied(request, record_type="cases.case", record_id="list.csv")
+        raise Http404
+    _filterset, cases = _case_list_filtered(request)
+    rows = [
+        [
+            case.code,
+            case.get_status_display(),
+            short_date(case.reported_on),
+            case.area,
+            case.risk_category or "",
+            case.ideology or "",
+            (case.director.user.get_full_name() or case.director.user.username) if case.director else "",
+            short_date(case.last_contact_on),
+            case.open_alert_count,
+        ]
+        for case in cases
+    ]
+    access_log.record(request, record_type="cases.case", record_id="list", action=access_log.Action.EXPORT)
+    return csv_response(filename="casussen.csv", header=[str(h) for h in CSV_HEADER], rows=rows)
 
 
 def caseload(request):

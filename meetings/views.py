@@ -15,6 +15,7 @@ from cases.models import Case
 from ipgar import access_log
 
 from . import exports, forms, permissions, publication, selectors, services
+from .filters import MeetingFilter
 from .models import ActionItem, AgendaItem, MeetingBody, Minutes
 
 
@@ -76,12 +77,16 @@ def _require_meeting_user(request):
 
 def meeting_list(request):
     _require_meeting_user(request)
-    meetings = list(selectors.meeting_list(user=request.user)[:200])
+    filterset = MeetingFilter(request.GET or None, queryset=selectors.meeting_list(user=request.user))
+    if filterset.is_bound and not filterset.is_valid():
+        messages.warning(request, _("Some filters were not understood and are left out."))
+    meetings = list(filterset.qs[:200])
     today = timezone.localdate()
     return render(
         request,
         "meetings/list.html",
         {
+            "form": filterset.form,
             "upcoming": [m for m in reversed(meetings) if m.date >= today],
             "past": [m for m in meetings if m.date < today],
             "can_manage": permissions.can_manage(request.user),

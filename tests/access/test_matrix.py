@@ -230,6 +230,7 @@ POLICY: dict[str, Row] = {
     # cases
     # Directors get the list filtered to their own and substituted cases (checked for leaks).
     "cases:list": page(PT, DIR),
+    "cases:list_csv": page(PT, DIR),
     "cases:caseload": page(DIR),
     "cases:new": page(PT),
     "cases:detail": case(),

@@ -1,0 +1,26 @@
+"""Filters of the meetings list (issue 15): by body and period, with django-filter."""
+
+import django_filters
+from django.forms import DateInput
+from django.utils.text import capfirst
+from django.utils.translation import gettext_lazy as _
+
+from .models import MeetingBody
+
+
+class MeetingFilter(django_filters.FilterSet):
+    body = django_filters.ModelChoiceFilter(label=_("body"), queryset=MeetingBody.objects.none(), empty_label=_("all"))
+    date_from = django_filters.DateFilter(
+        label=_("from"), field_name="date", lookup_expr="gte", widget=DateInput(attrs={"type": "date"})
+    )
+    date_until = django_filters.DateFilter(
+        label=_("until"), field_name="date", lookup_expr="lte", widget=DateInput(attrs={"type": "date"})
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Only the bodies of meetings this reader may see.
+        body_ids = self.queryset.order_by().values("body_id")
+        self.form.fields["body"].queryset = MeetingBody.objects.filter(pk__in=body_ids).order_by("name")
+        for field in self.form.fields.values():
+            field.label = capfirst(field.label)
