@@ -7,6 +7,7 @@ run.py. Prints one JSON line with every measurement for this scale.
 import argparse
 import json
 import os
+import shutil
 import socket
 import statistics
 import subprocess
@@ -76,16 +77,72 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
+def _percentiles(latencies_ms: list[float]) -> dict:
+    ordered = sorted(latencies_ms) or [0.0]
+
+    def at(share):
+        return round(ordered[min(int(len(ordered) * share), len(ordered) - 1)], 1)
+
+    return {"p50_ms": at(0.50), "p95_ms": at(0.95), "p99_ms": at(0.99)}
+
+
+_WRK_SCRIPT = """
+done = function(summary, latency, requests)
+  local e = summary.errors
+  io.write(string.format(
+    "WRK {\\"requests\\": %d, \\"errors\\": %d, \\"seconds\\": %.3f, "
+    .. "\\"p50_ms\\": %.1f, \\"p95_ms\\": %.1f, \\"p99_ms\\": %.1f}\\n",
+    summary.requests, e.connect + e.read + e.write + e.timeout + e.status, summary.duration / 1e6,
+    latency:percentile(50) / 1000, latency:percentile(95) / 1000, latency:percentile(99) / 1000))
+end
+"""
+
+
+def _wrk(port: int, path: str, cookie: str, *, clients: int, seconds: float) -> dict:
+    """wrk (C, event loop): the load generator takes little of the machine's two cores."""
+    import tempfile
+
+    with tempfile.NamedTemporaryFile("w", suffix=".lua") as script:
+        script.write(_WRK_SCRIPT)
+        script.flush()
+        output = subprocess.run(  # noqa: S603
+            [
+                shutil.which("wrk"),
+                "-t2",
+                f"-c{clients}",
+                f"-d{int(seconds)}s",
+                "--timeout",
+                "30s",
+                "-H",
+                f"Cookie: sessionid={cookie}",
+                "-s",
+                script.name,
+                f"http://127.0.0.1:{port}{path}",
+            ],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+    figures = json.loads(output.split("WRK ", 1)[1].splitlines()[0])
+    elapsed = figures.pop("seconds")
+    # Every non-2xx/3xx answer and every socket error counts as an error.
+    return {"rps": round((figures["requests"] - figures["errors"]) / elapsed, 1), "tool": "wrk", **figures}
+
+
 def _load(port: int, path: str, cookie: str, *, clients: int = 16, seconds: float = 30.0) -> dict:
+    if shutil.which("wrk"):
+        return _wrk(port, path, cookie, clients=clients, seconds=seconds)
     import http.client
 
     deadline = time.monotonic() + seconds
     counts = [0] * clients
     errors = [0] * clients
+    latencies: list[list[float]] = [[] for _ in range(clients)]
 
     def worker(index):
         conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
         while time.monotonic() < deadline:
+            begin = time.perf_counter()
             try:
                 conn.request("GET", path, headers={"Cookie": f"sessionid={cookie}", "Host": "127.0.0.1"})
                 response = conn.getresponse()
@@ -98,6 +155,7 @@ def _load(port: int, path: str, cookie: str, *, clients: int = 16, seconds: floa
                 errors[index] += 1
                 conn.close()
                 conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+            latencies[index].append((time.perf_counter() - begin) * 1000)
         conn.close()
 
     threads = [threading.Thread(target=worker, args=(i,)) for i in range(clients)]
@@ -107,7 +165,13 @@ def _load(port: int, path: str, cookie: str, *, clients: int = 16, seconds: floa
     for thread in threads:
         thread.join()
     elapsed = time.monotonic() - begin
-    return {"rps": round(sum(counts) / elapsed, 1), "requests": sum(counts), "errors": sum(errors)}
+    return {
+        "rps": round(sum(counts) / elapsed, 1),
+        "tool": "python threads",
+        "requests": sum(counts),
+        "errors": sum(errors),
+        **_percentiles([value for values in latencies for value in values]),
+    }
 
 
 def _throughput(paths: dict, cookie: str) -> dict:
@@ -136,6 +200,15 @@ def _throughput(paths: dict, cookie: str) -> dict:
                 break
             except OSError:
                 time.sleep(0.2)
+        import http.client
+
+        for path in paths.values():
+            # wrk counts a redirect (to the login page) as a success: the session must answer 200 first.
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+            conn.request("GET", path, headers={"Cookie": f"sessionid={cookie}"})
+            status = conn.getresponse().status
+            conn.close()
+            assert status == 200, f"{path}: {status} under gunicorn"
         _load(port, paths["minimal"], cookie, seconds=3)  # warm-up
         return {name: _load(port, path, cookie) for name, path in paths.items()}
     finally:
@@ -165,6 +238,69 @@ def monitor_freeze(*, year: int, quarter: int, by) -> dict:
         "cells_checked": audit["checked"],
         "linear_programs": audit["programs"],
         "releases": len(audit["releases"]),
+    }
+
+
+def _role_user(role: str, username: str):
+    """A user holding `role`: the generated data has none for some roles (partner, privacy officer, administrator)."""
+    from django.contrib.auth.models import Group
+
+    from ipgar.models import Organisation, User
+
+    user, created = User.objects.get_or_create(
+        username=username,
+        defaults={"first_name": "Bench", "last_name": role, "organisation": Organisation.objects.first()},
+    )
+    if created:
+        user.groups.add(Group.objects.get(name=role))
+    return user
+
+
+def bench_pages(*, programme, director, own_case, meeting) -> dict:
+    """name -> (client, path): every main page of issue 17, each read by the role that works on it."""
+    from cases.models import Case, PartnerRegistration
+    from ipgar import roles
+    from ipgar.models import User
+
+    pt_client = _verified_client(programme)
+    director_client = _verified_client(director.user)
+    advised = Case.objects.filter(status=Case.Status.ADVISED).order_by("pk").first()
+    # A PTO-R member invited to the PTO-R meeting measured, an intervention partner with the most registrations.
+    member = (
+        User.objects.filter(groups__name=roles.PTO_R_MEMBER, invitations__meeting__body__kind="pto_r")
+        .order_by("pk")
+        .first()
+    ) or _role_user(roles.PTO_R_MEMBER, "bench-ptor")
+    partner_person = (
+        User.objects.filter(pk__in=PartnerRegistration.objects.values("person")).order_by("pk").first()
+        or User.objects.filter(groups__name=roles.INTERVENTION_PARTNER).order_by("pk").first()
+    )
+    homes = {
+        "home_programme_team": pt_client,
+        "home_director": director_client,
+        "home_pto_r_member": _verified_client(member),
+        "home_partner": _verified_client(_role_user(roles.PARTNER, "bench-partner")),
+        "home_intervention_partner": _verified_client(partner_person),
+        "home_privacy_officer": _verified_client(_role_user(roles.PRIVACY_OFFICER, "bench-fg")),
+        "home_administrator": _verified_client(_role_user(roles.ADMINISTRATOR, "bench-admin")),
+    }
+    # A code fragment that matches a year of reports: the search scans, sorts and pages like the list.
+    year = own_case.reported_on.year
+    return {
+        "minimal": (pt_client, "/bench/minimal/"),
+        "case_list": (pt_client, "/cases/?status=active"),
+        "case_list_sorted": (pt_client, "/cases/?status=active&sort=-last_contact"),
+        # Issue 15: sorted, searched (code, and a name: the identity lookup) and exported lists.
+        "case_list_search_code": (pt_client, f"/cases/?q=R-{year}&sort=code"),
+        "case_list_search_name": (pt_client, "/cases/?q=Jansen"),
+        "meetings_filtered": (pt_client, "/meetings/?date_from=2025-01-01"),
+        "caseload": (director_client, "/cases/caseload/"),
+        "case_detail": (director_client, f"/cases/{own_case.pk}/"),
+        "pool_overview": (pt_client, "/pool/"),
+        "assignment_assistant": (pt_client, f"/pool/assign/{advised.pk}/"),
+        "meeting_page": (pt_client, f"/meetings/{meeting.pk}/"),
+        "woo_preview": (pt_client, f"/meetings/{meeting.pk}/woo/"),
+        **{name: (client, "/") for name, client in homes.items()},
     }
 
 
@@ -221,26 +357,12 @@ def main() -> None:
     result["director_list_ms"] = round(statistics.median(timings), 2)
     result["director_list_rows"] = len(rows)
 
-    pt_client = _verified_client(programme)
-    director_client = _verified_client(director.user)
-    pages = {
-        "minimal": (pt_client, "/bench/minimal/"),
-        "case_list": (pt_client, "/cases/?status=active"),
-        # Issue 15: sorted, searched (code, and a name: the identity lookup) and exported lists.
-        "case_list_sorted": (pt_client, "/cases/?status=active&sort=-last_contact"),
-        "case_list_search_code": (pt_client, "/cases/?q=R-2024&sort=code"),
-        "case_list_search_name": (pt_client, "/cases/?q=Jansen"),
-        "meetings_filtered": (pt_client, "/meetings/?date_from=2025-01-01"),
-        "caseload": (director_client, "/cases/caseload/"),
-        "case_detail": (director_client, f"/cases/{own_case.pk}/"),
-        "pool_overview": (pt_client, "/pool/"),
-        "monitor_page": (pt_client, f"/monitor/{year}/q{quarter}/gross/"),
-        "meeting_page": (pt_client, f"/meetings/{meeting.pk}/"),
-    }
+    pages = bench_pages(programme=programme, director=director, own_case=own_case, meeting=meeting)
+    pages["monitor_page"] = (pages["minimal"][0], f"/monitor/{year}/q{quarter}/gross/")
     result["pages"] = {name: _time_page(client, path) for name, (client, path) in pages.items()}
 
     if args.throughput:
-        cookie = director_client.cookies["sessionid"].value
+        cookie = pages["caseload"][0].cookies["sessionid"].value
         result["throughput"] = _throughput({"minimal": "/bench/minimal/", "caseload": "/cases/caseload/"}, cookie)
     print(json.dumps(result))
 
