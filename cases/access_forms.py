@@ -164,7 +164,7 @@ class PartnerProgressForm(forms.Form):
         ],
         widget=forms.RadioSelect,
     )
-    on = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    on = forms.DateField(label=_("Date"), widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}))
     note = forms.CharField(
         label=_("Short note"), required=False, max_length=1000, widget=forms.Textarea(attrs={"rows": 3})
     )
