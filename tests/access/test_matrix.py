@@ -11,16 +11,21 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import pytest
+import time_machine
+from django.contrib.auth.models import Group
 from django.db import transaction
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from cases import permissions
+from cases import services as case_services
 from cases.models import CaseAccessGrant
 from ipgar import roles
 from meetings import services as meeting_services
 from meetings.models import MeetingBody
 from monitor import services as monitor_services
+from pool import services as pool_services
+from pool.models import Director
 from tests.access.factories import InterventionPartnerFactory, register_partner
 from tests.cases.factories import (
     CaseFactory,
@@ -45,6 +50,13 @@ PT, DIR, PTOR, PARTNER, IP, FG, ADMIN = (
     roles.ADMINISTRATOR,
 )
 ROLES = (PT, DIR, PTOR, PARTNER, IP, FG, ADMIN)
+# Principals besides the seven roles, whose expectations derive from the rows' role columns:
+NOROLE = "no role"  # logged in, in no group: nothing but the home page
+MULTI = "PTO-R member + privacy officer"  # several roles: what either role may, nothing more
+FORMER = "former director"  # a director whose case was handed over: no case of the world
+SUB_OUT = "substitute outside the window"  # a substitution that has ended, and one not yet begun
+PRINCIPALS = (*ROLES, NOROLE, MULTI, FORMER, SUB_OUT)
+MULTI_ROLES = (PTOR, FG)
 OWN, SUB, OTHER, REG = "own", "substituted", "other", "registered"
 CASE_VARIANTS = (OWN, SUB, OTHER, REG)
 OK = 200
@@ -95,7 +107,12 @@ def build_world() -> World:
         IP: InterventionPartnerFactory(username="matrix-ip"),
         FG: UserFactory(username="matrix-fg", role=FG),
         ADMIN: UserFactory(username="matrix-admin", role=ADMIN, is_staff=True),
+        NOROLE: UserFactory(username="matrix-norole"),
+        MULTI: UserFactory(username="matrix-multi", role=PTOR),
+        FORMER: DirectorFactory(user__username="matrix-former").user,
+        SUB_OUT: DirectorFactory(user__username="matrix-sub-out").user,
     }
+    users[MULTI].groups.add(Group.objects.get(name=FG))
     cases = {
         OWN: CaseFactory(active=True, director=me),
         SUB: CaseFactory(active=True, director=absent),
@@ -113,6 +130,22 @@ def build_world() -> World:
         user=me.user, case=cases[SUB], kind=CaseAccessGrant.Kind.SUBSTITUTE, reason="vervanging", by=by,
         valid_from=now - dt.timedelta(days=1), valid_until=now + dt.timedelta(days=7),
     )  # fmt: skip
+    # The substitute outside the window: an absence that ended a minute ago (made while it
+    # ran, so its guardian rows are still there: only the clock stops it), and one from tomorrow.
+    with time_machine.travel(now - dt.timedelta(days=8)):
+        permissions.grant_case_access(
+            user=users[SUB_OUT], case=cases[SUB], kind=CaseAccessGrant.Kind.SUBSTITUTE, reason="vervanging", by=by,
+            valid_until=now - dt.timedelta(minutes=1),
+        )  # fmt: skip
+    permissions.grant_case_access(
+        user=users[SUB_OUT], case=cases[OTHER], kind=CaseAccessGrant.Kind.SUBSTITUTE, reason="vervanging", by=by,
+        valid_from=now + dt.timedelta(days=1), valid_until=now + dt.timedelta(days=8),
+    )  # fmt: skip
+    # The former director held the 'other' and 'registered' cases until they were handed over.
+    former = Director.objects.get(user=users[FORMER])
+    for variant in (OTHER, REG):
+        case_services.case_assign_director(case=cases[variant], director=former, by=by, reason="toewijzing")
+        case_services.case_assign_director(case=cases[variant], director=other_director, by=by, reason="overdracht")
     targets[REG].registration = register_partner(
         case=cases[REG], person=users[IP], by=by, interventions=[targets[REG].intervention]
     )
@@ -123,22 +156,38 @@ def build_world() -> World:
         body=MeetingBody.objects.get(kind=MeetingBody.Kind.PTO_R), date=timezone.localdate(), by=by
     )
     meeting_services.invitation_save(meeting=meeting, by=by, user=users[PTOR])
+    meeting_services.invitation_save(meeting=meeting, by=by, user=users[MULTI])
     meeting_services.agenda_item_add(meeting=meeting, title="", by=by, case=cases[OTHER])
     snapshots = {
         snapshot.variant: snapshot for snapshot in monitor_services.snapshot_build(year=2025, quarter=2, by=by)
     }
+    # Real objects for the rows that act on one: an instruction from a caseload review of my
+    # own case, an action on the meeting's list.
+    review = pool_services.review_record(
+        director=me, held_on=timezone.localdate(), by=by,
+        items=[{"case": cases[OWN], "instruction": "Contact opnemen", "instruction_due_on": timezone.localdate()}],
+    )  # fmt: skip
+    instruction = review.instructions.get()
+    action = meeting_services.action_create(meeting=meeting, subject="Navragen", description="Bij de wijk", by=by)
     # An explicit grant to someone outside the matrix's roles, for the row that ends one.
     explicit_grant = permissions.explicit_grant_give(
         case=cases[OTHER], user=DirectorFactory().user, reason="ITAT-R", until=timezone.localdate(), by=by
     )
     return World(
-        users=users, me=me, targets=targets, meeting=meeting, snapshots=snapshots, explicit_grant=explicit_grant
+        users=users,
+        me=me,
+        targets=targets,
+        meeting=meeting,
+        snapshots=snapshots,
+        instruction=instruction,
+        action=action,
+        explicit_grant=explicit_grant,
     )
 
 
 def forbidden_values(world: World, role: str) -> list[str]:
     """Identity and information picture of every case this role may not read in full."""
-    readable = {PT: set(CASE_VARIANTS), DIR: {OWN, SUB}}.get(role, set())
+    readable = {PT: set(CASE_VARIANTS), DIR: {OWN, SUB}}.get(role, set())  # FORMER, SUB_OUT: none
     values = []
     for variant, target in world.targets.items():
         if variant not in readable:
@@ -284,7 +333,9 @@ POLICY: dict[str, Row] = {
     "pool:absence_new": of("director", page(PT)),
     "pool:review_new": of("director", page(PT)),
     "pool:three_way_new": of("director", page(PT)),
-    "pool:instruction_done": Row(kwargs=lambda w, v: {"pk": 999_999}, expect=only(), method="post"),
+    "pool:instruction_done": Row(
+        kwargs=lambda w, v: {"pk": w.instruction.pk}, expect=only(PT, status=302), method="post"
+    ),
     "pool:assign_list": page(PT),
     "pool:assign": case(only(PT), key="case_pk"),
     # meetings
@@ -301,7 +352,7 @@ POLICY: dict[str, Row] = {
     "meetings:decision_add": of("meeting", page(PT)),
     "meetings:action_add": of("meeting", page(PT)),
     "meetings:action_done": Row(
-        kwargs=lambda w, v: {"pk": w.meeting.pk, "action_pk": 999_999}, expect=only(), method="post"
+        kwargs=lambda w, v: {"pk": w.meeting.pk, "action_pk": w.action.pk}, expect=only(PT, status=302), method="post"
     ),
     "meetings:forward_add": of("meeting", page(PT)),
     "meetings:circulate": of("meeting", post(PT)),
@@ -361,37 +412,78 @@ def world(django_db_setup, django_db_blocker):
         atomic.__exit__(None, None, None)
 
 
-def _expected(row: Row, role: str, variant: str):
+def _expected(row: Row, role: str, variant: str) -> set:
+    if role == NOROLE:
+        return {OK} if row is POLICY["home"] else {NO}
+    if role == MULTI:
+        allowed = set().union(*(_expected(row, one, variant) for one in MULTI_ROLES)) - {NO}
+        return allowed or {NO}
+    if role in (FORMER, SUB_OUT):
+        # Whatever a director may on pages of their own; on a case of the world, or on the
+        # acting director's own pool page, nothing.
+        if variant in CASE_VARIANTS or row is POLICY["pool:director"]:
+            return {NO}
+        return _expected(row, DIR, variant)
     value = row.expect[role]
     if isinstance(value, dict):
         value = value[variant]
     return value if isinstance(value, set) else {value}
 
 
-@pytest.mark.parametrize("name", sorted(POLICY))
-@pytest.mark.django_db
-def test_matrix(client, world, name):
+# Rows whose GET shows a form: a POST (empty, so nothing valid is saved) must meet the same
+# wall - 404 for whoever may not - and never a 403 or 500 for whoever may.
+WRITE_ROWS = sorted(
+    name
+    for name in POLICY
+    if POLICY[name].method == "get"
+    and (name.endswith(("_new", "_edit", "_add", "_create")) or name in {"cases:new", "cases:edit", "cases:status",
+         "cases:escalate", "pool:handover", "pool:assign", "meetings:create", "meetings:attendance", "meetings:amend"})
+)  # fmt: skip
+POSTED = {200, 302, 400}
+
+
+def _check(client, world, name, *, method: str) -> list[str]:
     row = POLICY[name]
     failures = []
     for variant in row.variants:
         url = reverse(name, kwargs=row.kwargs(world, variant))
         client.logout()
-        response = getattr(client, row.method)(url, row.data)
+        response = getattr(client, method)(url, row.data)
         if response.status_code != 302 or "/accounts/login/" not in response.get("Location", ""):
             failures.append(f"anonymous {variant}: {response.status_code}, not a redirect to the login page")
-        for role in ROLES:
+        for role in PRINCIPALS:
             client.force_login(world.users[role])
-            response = getattr(client, row.method)(url, row.data)
+            response = getattr(client, method)(url, row.data)
             expected = _expected(row, role, variant)
+            if method != row.method and expected != {NO}:
+                expected = POSTED
             if response.status_code not in expected:
-                failures.append(f"{role} {variant} {url}: {response.status_code}, expected {sorted(expected)}")
+                failures.append(f"{role} {variant} {method} {url}: {response.status_code}, expected {sorted(expected)}")
                 continue
-            if response.status_code == 200 and not getattr(response, "streaming", False):
+            if response.status_code in (200, 400) and not getattr(response, "streaming", False):
                 body = response.content.decode(errors="replace")
                 leaked = [value for value in forbidden_values(world, role) if value and value in body]
                 if leaked:
                     failures.append(f"{role} {variant} {url}: shows {leaked}")
+    return failures
+
+
+@pytest.mark.parametrize("name", sorted(POLICY))
+@pytest.mark.django_db
+def test_matrix(client, world, name):
+    failures = _check(client, world, name, method=POLICY[name].method)
     assert not failures, f"{name}:\n" + "\n".join(failures)
+
+
+@pytest.mark.parametrize("name", WRITE_ROWS)
+@pytest.mark.django_db
+def test_matrix_post_on_write_rows(client, world, name):
+    failures = _check(client, world, name, method="post")
+    assert not failures, f"{name} (POST):\n" + "\n".join(failures)
+
+
+def test_write_rows_cover_the_forms():
+    assert len(WRITE_ROWS) == 28
 
 
 # --- post-outflow partners (pen test 19) ----------------------------------------------------------

@@ -46,11 +46,17 @@ def test_case_pages_carry_security_headers_and_no_store(client):
 
 
 def test_downloads_with_case_data_are_not_stored(client):
+    case = CaseFactory(active=True)
     client.force_login(ProgrammeUserFactory())
-    response = client.post(reverse("access:subject_access"), {"bsn": "123456782", "format": "json"})
+    response = client.post(reverse("access:subject_access"), {"bsn": case.identity.bsn, "format": "json"})
+    # A real export of a real case: the download itself, not the search form, is not stored.
+    assert response.status_code == 200 and response["Content-Type"] == "application/json"
+    assert response["Content-Disposition"].startswith('attachment; filename="avg-inzage-')
+    assert case.code in response.content.decode() and case.identity.bsn in response.content.decode()
     assert "no-store" in response["Cache-Control"]
     response = client.get(reverse("pool:caseload_csv"))
     assert response.status_code == 200 and "no-store" in response["Cache-Control"]
+    assert case.director.user.last_name in b"".join(response.streaming_content).decode("utf-8-sig")
     client.force_login(UserFactory(role=roles.PRIVACY_OFFICER))
     assert "no-store" in client.get(reverse("ipgar:access_log_csv"))["Cache-Control"]
 
