@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ipgar import roles
+from ipgar.dates import start_of_day
 from ipgar.models import Organisation, User
 
 from .models import Case
@@ -22,10 +23,6 @@ class PersonChoiceField(forms.ModelChoiceField):
 class InterventionChoiceField(forms.ModelMultipleChoiceField):
     def label_from_instance(self, obj):
         return f"{obj.type} – {obj.partner}"
-
-
-def start_of_day(day: dt.date) -> dt.datetime:
-    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
 
 
 class RegistrationForm(forms.Form):
@@ -99,31 +96,6 @@ class SubjectAccessForm(forms.Form):
         return data
 
 
-# Dates a person can mean: not before 1900, not more than five years ahead (issue 18).
-EARLIEST_DATE = dt.date(1900, 1, 1)
-LATEST_YEARS_AHEAD = 5
-
-
-class BoundedDateField(forms.DateField):
-    """A date within 1900-01-01 .. today + five years; anything else is a field error, not a 500."""
-
-    def validate(self, value):
-        super().validate(value)
-        if value is None:
-            return
-        today = timezone.localdate()
-        try:
-            latest = today.replace(year=today.year + LATEST_YEARS_AHEAD)
-        except ValueError:  # 29 February
-            latest = today.replace(year=today.year + LATEST_YEARS_AHEAD, day=28)
-        if not EARLIEST_DATE <= value <= latest:
-            raise forms.ValidationError(
-                _("Give a date between %(first)s and %(last)s."),
-                code="out_of_range",
-                params={"first": EARLIEST_DATE.strftime("%d-%m-%Y"), "last": latest.strftime("%d-%m-%Y")},
-            )
-
-
 class ExplicitGrantForm(forms.Form):
     """The programme team gives one person read access to one case file: reason and end required."""
 
@@ -140,7 +112,7 @@ class ExplicitGrantForm(forms.Form):
         max_length=300,
         help_text=_("Why this person needs to read the case file (need-to-know)."),
     )
-    until = BoundedDateField(
+    until = forms.DateField(
         label=_("Last day"),
         widget=forms.DateInput(attrs={"type": "date"}),
         help_text=_("Access ends at the start of the day after this date."),

@@ -5,7 +5,7 @@ and the denial is written to the access log.
 """
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -28,14 +28,6 @@ CASE = "cases.case"
 def _deny(request, *, record_type: str = CASE, record_id: object = "*", section: str = ""):
     access_log.denied(request, record_type=record_type, record_id=record_id, section=section)
     raise Http404
-
-
-def _form_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 # --- the intervention partner's need-to-know view --------------------------------------------
@@ -71,25 +63,25 @@ def partner_progress(request, case_id: int):
     if case is None:
         _deny(request, record_id=case_id, section="partner_progress")
     form = PartnerProgressForm(request.POST, interventions=case.interventions)
-    if form.is_valid():
-        try:
-            access_services.partner_progress_record(
+    try:
+        recorded = run_service(
+            form,
+            lambda data: access_services.partner_progress_record(
                 user=request.user,
                 case_id=case.pk,
-                intervention_id=form.cleaned_data["intervention"],
-                what=form.cleaned_data["what"],
-                on=form.cleaned_data["on"],
-                note=form.cleaned_data["note"],
-            )
-        except PermissionDenied:
-            _deny(request, record_id=case_id, section="partner_progress")
-        except ValidationError as error:
-            _form_errors(form, error)
-        else:
-            messages.success(
-                request, _("Thank you: your report on %(code)s is passed to the case director.") % {"code": case.code}
-            )
-            return redirect("access:partner_detail", case_id=case.pk)
+                intervention_id=data["intervention"],
+                what=data["what"],
+                on=data["on"],
+                note=data["note"],
+            ),
+        )
+    except PermissionDenied:
+        _deny(request, record_id=case_id, section="partner_progress")
+    if recorded:
+        messages.success(
+            request, _("Thank you: your report on %(code)s is passed to the case director.") % {"code": case.code}
+        )
+        return redirect("access:partner_detail", case_id=case.pk)
     access_log.record(request, record_type=CASE, record_id=case.pk, label=case.code, section="need_to_know")
     return render(request, "cases/access/partner_detail.html", {"case": case, "progress_form": form})
 
@@ -116,24 +108,21 @@ def registration_list(request, case_id: int):
 def registration_create(request, case_id: int):
     case = _managed_case(request, case_id)
     form = RegistrationForm(request.POST if request.method == "POST" else None, case=case)
-    if request.method == "POST" and form.is_valid():
-        valid_from, valid_until = form.period()
-        try:
-            access_services.partner_register(
-                case=case,
-                person=form.cleaned_data["person"],
-                organisation=form.cleaned_data["organisation"],
-                purpose=form.cleaned_data["purpose"],
-                interventions=form.cleaned_data["interventions"],
-                by=request.user,
-                valid_from=valid_from,
-                valid_until=valid_until,
-            )
-        except ValidationError as error:
-            _form_errors(form, error)
-        else:
-            messages.success(request, _("The intervention partner is registered."))
-            return redirect("access:registration_list", case_id=case.pk)
+    if request.method == "POST" and run_service(
+        form,
+        lambda data: access_services.partner_register(
+            case=case,
+            person=data["person"],
+            organisation=data["organisation"],
+            purpose=data["purpose"],
+            interventions=data["interventions"],
+            by=request.user,
+            valid_from=form.period()[0],
+            valid_until=form.period()[1],
+        ),
+    ):
+        messages.success(request, _("The intervention partner is registered."))
+        return redirect("access:registration_list", case_id=case.pk)
     return render(request, "cases/access/registration_form.html", {"case": case, "form": form})
 
 

@@ -213,6 +213,8 @@ class Case(models.Model):
     CASELOAD_STATUSES = (Status.ACTIVE, Status.STATIC, Status.AFTERCARE)
     # Reports not yet decided on: the pending-report alert and the monitor's pending figures.
     PENDING_STATUSES = (Status.REPORTED, Status.ASSESSMENT, Status.ADVISED)
+    # A case is given to a director once advised (at inclusion), or handed over while active.
+    ASSIGNABLE_STATUSES = (Status.ADVISED, Status.ACTIVE)
     # An intervention partner can be registered on, and read, a case only in these statuses.
     PARTNER_STATUSES = (
         Status.REPORTED,

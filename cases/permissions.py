@@ -27,6 +27,7 @@ from guardian.backends import ObjectPermissionBackend
 from guardian.shortcuts import assign_perm, remove_perm
 
 from ipgar import date_window, roles
+from ipgar.dates import start_of_day
 
 from .models import Case, CaseAccessGrant, permitted
 
@@ -283,9 +284,6 @@ def expire_grants(*, now: dt.datetime | None = None) -> int:
 
 # --- explicit grants and grants made by another record ------------------------------------------
 
-# An explicit grant ends at most this far ahead; an end date is always required.
-EXPLICIT_MAX_YEARS = 5
-
 
 def explicit_grant_give(*, case: Case, user, reason: str, until: dt.date, by) -> CaseAccessGrant:
     """The programme team gives someone read access to one case file, for a reason, until the
@@ -297,7 +295,7 @@ def explicit_grant_give(*, case: Case, user, reason: str, until: dt.date, by) ->
     errors = {}
     if until is None:
         errors["until"] = _("Give the last day of the access.")
-    elif not today <= until <= _years_after(today, EXPLICIT_MAX_YEARS):
+    elif not today <= until <= date_window.latest(today):
         errors["until"] = _("The last day lies between today and five years from now.")
     if user is None or not user.is_active or not roles.role_names(user):
         errors["user"] = _("Access can only be given to an active user with a role.")
@@ -313,7 +311,7 @@ def explicit_grant_give(*, case: Case, user, reason: str, until: dt.date, by) ->
         kind=CaseAccessGrant.Kind.EXPLICIT,
         reason=reason,
         by=by,
-        valid_until=start_of_local_day(until + dt.timedelta(days=1)),
+        valid_until=start_of_day(until + dt.timedelta(days=1)),
     )
 
 
@@ -355,15 +353,3 @@ def end_source_grants(*, source: str, by) -> int:
     for grant in grants:
         revoke_case_access(grant=grant, by=by)
     return len(grants)
-
-
-def start_of_local_day(day: dt.date) -> dt.datetime:
-    """Midnight at the start of `day` in the project's time zone."""
-    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
-
-
-def _years_after(day: dt.date, years: int) -> dt.date:
-    try:
-        return day.replace(year=day.year + years)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year + years, day=28)

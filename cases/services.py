@@ -276,6 +276,13 @@ def case_preventive_talk(*, case: Case, by, reason: str) -> Case:
 PROGRAMME_STEPS = {S.ASSESSMENT: case_start_assessment, S.ADVISED: case_advise, S.PREVENTIVE_TALK: case_preventive_talk}
 
 
+def programme_targets(case: Case) -> list[str]:
+    """The statuses the programme team moves a case to itself (no PTO-R decision needed)."""
+    return [
+        to for to in workflow.allowed_targets(case) if not workflow.needs_decision(case, to) and to in PROGRAMME_STEPS
+    ]
+
+
 # --- editing the case (optimistic locking) -------------------------------------------------
 
 CASE_EDIT_FIELDS = (
@@ -483,10 +490,10 @@ def network_link_add(*, case: Case, other: Case, kind: str, by, note: str = "") 
 ESCALATION_RULES = {
     Escalation.Request.ADVICE: {
         "bodies": {Escalation.Body.ITAT_R, Escalation.Body.ITAT_R_PLUS, Escalation.Body.PTO_R},
-        "from": {S.ACTIVE, S.STATIC, S.AFTERCARE},
+        "from": set(Case.CASELOAD_STATUSES),
     },
     Escalation.Request.STATIC: {"bodies": {Escalation.Body.PTO_R}, "from": {S.ACTIVE}},
-    Escalation.Request.OUTFLOW: {"bodies": {Escalation.Body.PTO_R}, "from": {S.ACTIVE, S.STATIC, S.AFTERCARE}},
+    Escalation.Request.OUTFLOW: {"bodies": {Escalation.Body.PTO_R}, "from": set(Case.CASELOAD_STATUSES)},
     Escalation.Request.REACTIVATE: {"bodies": {Escalation.Body.PTO_R}, "from": {S.STATIC}},
 }
 

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_http_methods
 from ipgar import access_log, roles
 from ipgar.csv_export import csv_response
 from ipgar.dates import short_date
+from ipgar.forms import add_service_errors, run_service
 
 from . import permissions, selectors, services, workflow
 from .filters import SORT_FIELDS, SORT_LABELS, CaseFilter
@@ -36,7 +37,6 @@ from .models import Case, LifeDomain
 
 PAGE_SIZE = 25
 # The statuses in which the programme team gives a case a director (pool.selectors.cases_awaiting_director).
-ASSIGNABLE_STATUSES = (Case.Status.ADVISED, Case.Status.ACTIVE)
 
 
 def _next_step(case: Case) -> str:
@@ -79,23 +79,6 @@ def _visible_case(request, pk, *, change=False, identity=False) -> Case:
     if identity and not permissions.can_view_identity(request.user, case):
         _not_found(request, pk, section="identity")
     return case
-
-
-def _add_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, messages in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, messages)
-    else:
-        form.add_error(None, error)
-
-
-def _apply(form, call):
-    """Run a service; a broken rule becomes a form error (never a 500)."""
-    try:
-        return call()
-    except ValidationError as error:
-        _add_errors(form, error)
-    return None
 
 
 def _form_page(request, case, form, *, title, intro="", section="", submit=None, extra=None):
@@ -244,8 +227,8 @@ def case_new(request):
         data = dict(form.cleaned_data)
         identity = {field: data.pop(field) or "" for field in services.IDENTITY_FIELDS if field != "date_of_birth"}
         identity["date_of_birth"] = data.pop("date_of_birth")
-        case = _apply(form, lambda: services.case_register(by=request.user, identity=identity, **data))
-        if case is not None:
+        if run_service(form, lambda _data: services.case_register(by=request.user, identity=identity, **data)):
+            case = form.result
             _saved(request, _("Report %(code)s registered.") % {"code": case.code}, case)
             return redirect("cases:detail", pk=case.pk)
     return render(request, "cases/new.html", {"form": form})
@@ -278,13 +261,9 @@ def case_detail(request, pk):
             "may_manage_registrations": permissions.can_manage_registrations(user, case),
             "may_explain_access": permissions.can_explain_access(user),
             "may_see_identity": permissions.can_view_identity(user, case),
-            "programme_steps": [
-                t for t in targets if not workflow.needs_decision(case, t) and t in services.PROGRAMME_STEPS
-            ]
-            if permissions.can_register_case(user)
-            else [],
+            "programme_steps": services.programme_targets(case) if permissions.can_register_case(user) else [],
             "decision_steps": [Case.Status(t).label for t in targets if workflow.needs_decision(case, t)],
-            "may_assign": roles.is_programme_team(user) and case.status in ASSIGNABLE_STATUSES,
+            "may_assign": roles.is_programme_team(user) and case.status in Case.ASSIGNABLE_STATUSES,
         },
     )
 
@@ -325,7 +304,7 @@ def case_edit(request, pk):
             form.data = form.data.copy()
             form.data["version"] = error.stored.version
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
     return _form_page(
         request,
         case,
@@ -357,7 +336,7 @@ def case_identity(request, pk):
     form = IdentityForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = {k: (v if v is not None else None) for k, v in form.cleaned_data.items()}
-        if _apply(form, lambda: services.identity_update(case=case, by=request.user, **data)):
+        if run_service(form, lambda _data: services.identity_update(case=case, by=request.user, **data)):
             messages.success(request, _("Identity of %(code)s saved.") % {"code": case.code})
             return redirect("cases:detail", pk=case.pk)
     return _form_page(request, case, form, title=_("Identity of %(code)s") % {"code": case.code}, section="identity")
@@ -404,15 +383,11 @@ def case_status(request, pk):
     case = _visible_case(request, pk)
     if not permissions.can_register_case(request.user):
         _not_found(request, pk, section="status")
-    targets = [
-        t
-        for t in workflow.allowed_targets(case)
-        if not workflow.needs_decision(case, t) and t in services.PROGRAMME_STEPS
-    ]
+    targets = services.programme_targets(case)
     form = StatusForm(request.POST or None, targets=targets)
     if request.method == "POST" and form.is_valid():
         step = services.PROGRAMME_STEPS[form.cleaned_data["to"]]
-        if _apply(form, lambda: step(case=case, by=request.user, reason=form.cleaned_data["reason"])):
+        if run_service(form, lambda _data: step(case=case, by=request.user, reason=form.cleaned_data["reason"])):
             case.refresh_from_db()
             _saved(
                 request,
@@ -436,7 +411,7 @@ def _simple_write(
     case = _visible_case(request, pk, change=True)
     form = form_class(request.POST or None, initial=defaults, **(form_kwargs or {}))
     done = request.method == "POST" and form.is_valid()
-    if done and _apply(form, lambda: service(case=case, by=request.user, **form.cleaned_data)):
+    if done and run_service(form, lambda _data: service(case=case, by=request.user, **form.cleaned_data)):
         messages.success(request, done_text % {"code": case.code})
         return redirect(reverse("cases:detail", kwargs={"pk": case.pk}) + redirect_anchor)
     return _form_page(request, case, form, title=title % {"code": case.code})
@@ -482,9 +457,9 @@ def intervention_edit(request, pk, intervention_pk):
     if (
         request.method == "POST"
         and form.is_valid()
-        and _apply(
+        and run_service(
             form,
-            lambda: services.intervention_update(intervention=intervention, by=request.user, **form.cleaned_data),
+            lambda _data: services.intervention_update(intervention=intervention, by=request.user, **form.cleaned_data),
         )
     ):
         messages.success(request, _("Intervention of %(code)s saved.") % {"code": case.code})
@@ -514,9 +489,9 @@ def zrm(request, pk):
     form = ZrmForm(request.POST or None, domains=domains, initial={"scored_on": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
         scores = form.scores()
-        saved = _apply(
+        saved = run_service(
             form,
-            lambda: services.life_domain_scores_record(
+            lambda _data: services.life_domain_scores_record(
                 case=case, by=request.user, scored_on=form.cleaned_data["scored_on"], scores=scores
             ),
         )
@@ -570,8 +545,8 @@ def plan_goal_edit(request, pk, goal_pk):
     if (
         request.method == "POST"
         and form.is_valid()
-        and _apply(
-            form, lambda: services.plan_goal_set(case=case, by=request.user, plan_goal=goal, **form.cleaned_data)
+        and run_service(
+            form, lambda _data: services.plan_goal_set(case=case, by=request.user, plan_goal=goal, **form.cleaned_data)
         )
     ):
         messages.success(request, _("Goal of the plan of %(code)s saved.") % {"code": case.code})
@@ -588,7 +563,9 @@ def link_new(request, pk):
         other = Case.objects.visible_to(request.user).filter(code__iexact=data.pop("other_code").strip()).first()
         if other is None:
             form.add_error("other_code", _("Unknown case code."))
-        elif _apply(form, lambda: services.network_link_add(case=case, other=other, by=request.user, **data)):
+        elif run_service(
+            form, lambda _data: services.network_link_add(case=case, other=other, by=request.user, **data)
+        ):
             messages.success(request, _("%(code)s linked to %(other)s.") % {"code": case.code, "other": other.code})
             return redirect(reverse("cases:detail", kwargs={"pk": case.pk}) + "#network")
     return _form_page(request, case, form, title=_("Link %(code)s to another case") % {"code": case.code})
@@ -599,7 +576,9 @@ def escalate(request, pk):
     case = _visible_case(request, pk, change=True)
     form = EscalationForm(request.POST or None)
     done = request.method == "POST" and form.is_valid()
-    if done and _apply(form, lambda: services.case_escalate(case=case, by=request.user, **form.cleaned_data)):
+    if done and run_service(
+        form, lambda _data: services.case_escalate(case=case, by=request.user, **form.cleaned_data)
+    ):
         messages.success(
             request, _("Request for %(code)s recorded. Next step: it goes on the agenda.") % {"code": case.code}
         )

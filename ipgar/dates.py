@@ -53,3 +53,9 @@ def long_datetime(value) -> str:
         return ""
     value = _as_date(value)
     return f"{long_date(value)} {formats.time_format(value, 'H:i')}"
+
+
+def start_of_day(day: dt.date) -> dt.datetime:
+    """Local midnight at the start of `day` (the project's time zone, daylight saving included):
+    the one way a date becomes the moment a period starts or, for the day after, ends."""
+    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))

@@ -169,3 +169,33 @@ class SubmitOnceMiddleware:
             target = cache.get(key)
         messages.info(request, _("This form had already been sent; it was saved once."))
         return redirect(target or request.get_full_path())
+
+
+class DenialAs404Middleware:
+    """A PermissionDenied from any view or service answers 404, and the denial is logged.
+
+    Pages never say 403 (no existence leak, docs/access.md): services raise PermissionDenied
+    for a missing right, and this one place turns it into a logged "not found" - the record
+    type is the URL's namespace and name, the id its first argument.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        from django.core.exceptions import PermissionDenied
+        from django.http import Http404
+
+        from . import access_log
+
+        if not isinstance(exception, PermissionDenied):
+            return None
+        match = getattr(request, "resolver_match", None)
+        record_type = match.view_name.replace(":", ".") if match is not None else request.path
+        record_id = next(iter(match.kwargs.values()), "") if match is not None else ""
+        if getattr(request, "user", None) is not None and request.user.is_authenticated:
+            access_log.denied(request, record_type=record_type, record_id=record_id)
+        raise Http404 from exception

@@ -9,7 +9,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -21,6 +20,7 @@ from cases import retention
 from cases.models import Case, LegalHold
 
 from . import access_log, roles
+from .forms import run_service
 from .models import RetentionLogEntry
 
 FORECAST_DAYS = 30
@@ -52,20 +52,6 @@ def _require_privacy_officer(request, record_type: str) -> None:
         raise Http404
 
 
-def _apply(form, call) -> bool:
-    try:
-        with transaction.atomic():
-            call()
-    except ValidationError as error:
-        if hasattr(error, "error_dict"):
-            for field, errors in error.error_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
-        else:
-            form.add_error(None, error)
-        return False
-    return True
-
-
 @require_http_methods(["GET", "POST"])
 def retention_overview(request):
     """Legal holds (set, lift, past) and what retention empties in the next 30 days, and why."""
@@ -73,9 +59,7 @@ def retention_overview(request):
     form = LegalHoldForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         case = form.case
-        if _apply(
-            form, lambda: retention.legal_hold_set(case=case, by=request.user, reason=form.cleaned_data["reason"])
-        ):
+        if run_service(form, lambda data: retention.legal_hold_set(case=case, by=request.user, reason=data["reason"])):
             access_log.record(
                 request, record_type="cases.case", record_id=case.pk, label=case.code, section="legal_hold_set"
             )
@@ -109,9 +93,7 @@ def legal_hold_lift(request):
     form = LiftForm(request.POST)
     if form.is_valid():
         hold = form.cleaned_data["hold"]
-        if _apply(
-            form, lambda: retention.legal_hold_lift(hold=hold, by=request.user, reason=form.cleaned_data["reason"])
-        ):
+        if run_service(form, lambda data: retention.legal_hold_lift(hold=hold, by=request.user, reason=data["reason"])):
             access_log.record(
                 request,
                 record_type="cases.case",

@@ -3,7 +3,7 @@
 import datetime as dt
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from cases.models import Case
 from ipgar import access_log
+from ipgar.forms import run_service
 
 from . import exports, forms, permissions, publication, selectors, services
 from .filters import MeetingFilter
@@ -39,22 +40,6 @@ def _require_manager(request):
     if not permissions.can_manage(request.user):
         access_log.denied(request, record_type="meetings.meetingbody", record_id="", section="secretary")
         raise Http404
-
-
-def _apply(form, call) -> bool:
-    """Run a service for a valid form; its ValidationError becomes a form error, never a 500."""
-    if not form.is_valid():
-        return False
-    try:
-        call(form.cleaned_data)
-    except ValidationError as error:
-        if hasattr(error, "error_dict"):
-            for name, errors in error.error_dict.items():
-                form.add_error(name if name in form.fields else None, errors)
-        else:
-            form.add_error(None, error)
-        return False
-    return True
 
 
 def _form_page(request, *, form, title: str, back: str, intro: str = "", submit: str = ""):
@@ -115,7 +100,7 @@ def meeting_create(request):
         def call(data):
             created["meeting"] = services.meeting_create(by=request.user, **data)
 
-        if _apply(form, call):
+        if run_service(form, call):
             messages.success(request, _("The meeting has been created with its standard agenda."))
             return redirect("meetings:detail", pk=created["meeting"].pk)
     return _form_page(request, form=form, title=_("New meeting"), back=reverse("meetings:list"))
@@ -152,12 +137,12 @@ def body_detail(request, pk: int):
                 body=body, count=data["count"], after=data["after"], by=request.user
             )
 
-        if _apply(plan_form, plan):
+        if run_service(plan_form, plan):
             messages.success(request, _("%(count)d meetings planned.") % {"count": len(made["meetings"])})
             return redirect("meetings:body", pk=body.pk)
     elif request.method == "POST":
         body_form = forms.BodyForm(request.POST, prefix="body")
-        if _apply(body_form, lambda data: services.body_update(body=body, by=request.user, **data)):
+        if run_service(body_form, lambda data: services.body_update(body=body, by=request.user, **data)):
             messages.success(request, _("The body has been saved."))
             return redirect("meetings:body", pk=body.pk)
     after = plan_form["after"].value() or today
@@ -189,7 +174,7 @@ def body_detail(request, pk: int):
 def _meeting_form(request, pk, *, form_factory, call, title, success):
     meeting = _managed_meeting_or_404(request, pk)
     form = form_factory(meeting, request.POST or None)
-    if request.method == "POST" and _apply(form, lambda data: call(meeting, data)):
+    if request.method == "POST" and run_service(form, lambda data: call(meeting, data)):
         messages.success(request, success)
         return redirect("meetings:detail", pk=meeting.pk)
     return _form_page(request, form=form, title=f"{title} – {meeting}", back=reverse("meetings:detail", args=[pk]))
@@ -311,7 +296,7 @@ def adopt(request, pk: int):
         meeting__body_id=meeting.body_id, meeting__date__lt=meeting.date, status=Minutes.Status.CIRCULATED
     ).select_related("meeting__body")
     form = forms.AdoptForm(request.POST or None, minutes_qs=candidates)
-    if request.method == "POST" and _apply(
+    if request.method == "POST" and run_service(
         form,
         lambda data: services.minutes_adopt(
             minutes=data["minutes"], at_meeting=meeting, changes=data["changes"], by=request.user
@@ -398,13 +383,13 @@ def woo_preview(request, pk: int):
     if request.method == "POST":
         if "ground-agenda_item" in request.POST:
             ground_form = forms.GroundForm(request.POST, meeting=meeting, prefix="ground")
-            ok = _apply(
+            ok = run_service(
                 ground_form,
                 lambda d: services.agenda_item_set_ground(item=d["agenda_item"], ground=d["ground"], by=request.user),
             )
         else:
             redaction_form = forms.RedactionForm(request.POST, meeting=meeting, prefix="redaction")
-            ok = _apply(redaction_form, lambda d: services.redaction_mark(by=request.user, **d))
+            ok = run_service(redaction_form, lambda d: services.redaction_mark(by=request.user, **d))
         if ok:
             messages.success(request, _("The publication has been updated."))
             return redirect("meetings:woo", pk=meeting.pk)
@@ -474,16 +459,3 @@ def calendar(request):
     response = HttpResponse(cal.to_ical(), content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = 'inline; filename="ipgar-vergaderingen.ics"'
     return response
-
-
-def permission_denied_as_404(view):
-    """Services raise PermissionDenied for a missing right; pages answer 404 (DESIGN §5)."""
-
-    def wrapped(request, *args, **kwargs):
-        try:
-            return view(request, *args, **kwargs)
-        except PermissionDenied:
-            access_log.denied(request, record_type="meetings.meeting", record_id=kwargs.get("pk", ""))
-            raise Http404 from None
-
-    return wrapped

@@ -11,11 +11,11 @@ import datetime as dt
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db.models import Q
 from django.utils import timezone
 
 from cases.models import Case, CaseAccessGrant
 from ipgar import roles
+from ipgar.dates import start_of_day
 from meetings.models import ActionItem
 from pool import selectors as pool_selectors
 from pool.models import Director
@@ -24,9 +24,7 @@ GRANT_WARNING_DAYS = 7
 
 
 def _directors_in_pool(on: dt.date):
-    return Director.objects.filter(active_from__lte=on, user__is_active=True).filter(
-        Q(active_until__isnull=True) | Q(active_until__gte=on)
-    )
+    return Director.objects.filter(Director.in_pool_on(on), user__is_active=True)
 
 
 def reviews_due(on: dt.date) -> list[Director]:
@@ -44,7 +42,7 @@ def _overdue_actions(user, on: dt.date) -> list[str]:
 
 def _grants_ending(user, on: dt.date) -> list[str]:
     # Today: from this moment; another day (a catch-up run): from its start.
-    now = timezone.now() if on == timezone.localdate() else timezone.make_aware(dt.datetime.combine(on, dt.time.min))
+    now = timezone.now() if on == timezone.localdate() else start_of_day(on)
     return list(
         CaseAccessGrant.objects.active(now)
         .filter(user=user, valid_until__lte=now + dt.timedelta(days=GRANT_WARNING_DAYS))

@@ -70,7 +70,6 @@ from django.db.models import (
 )
 from django.db.models import Case as SqlCase
 from django.db.models.functions import Coalesce, Greatest
-from django.utils import timezone
 
 from cases.models import (
     Case,
@@ -82,13 +81,14 @@ from cases.models import (
     LifeDomainScore,
     PlanGoal,
 )
+from ipgar.dates import start_of_day
 from pool.models import Director
 
 from .quarters import Quarter
 
 S = Case.Status
-CASELOAD = [S.ACTIVE, S.STATIC, S.AFTERCARE]
-PENDING = [S.REPORTED, S.ASSESSMENT, S.ADVISED]
+CASELOAD = list(Case.CASELOAD_STATUSES)
+PENDING = list(Case.PENDING_STATUSES)
 TREND_QUARTERS = 8
 # Age bands of pending reports in weeks: (label, lowest day, highest day or None).
 PENDING_BANDS = [("0-4", 0, 28), ("5-8", 29, 56), ("9-12", 57, 84), ("13+", 85, None)]
@@ -116,7 +116,7 @@ def _date(value: dt.date) -> Value:
 
 def _day_after(day: dt.date) -> dt.datetime:
     """Start of the next local day: transitions before it happened on or before `day`."""
-    return timezone.make_aware(dt.datetime.combine(day + dt.timedelta(days=1), dt.time.min))
+    return start_of_day(day + dt.timedelta(days=1))
 
 
 def status_at(end: dt.date):
@@ -287,7 +287,7 @@ def quarter_counts(quarter: Quarter) -> dict:
     lead_days = 0
     for group in rows:  # one row per status
         status = group["status_at_end"]
-        if status in (S.ACTIVE, S.STATIC, S.AFTERCARE):
+        if status in CASELOAD:
             row[status] += group["n"]
         elif status in PENDING:
             row["pending"] += group["n"]
@@ -378,9 +378,8 @@ def _per_director(end: dt.date, caseload) -> dict:
 
 def _directors(end: dt.date, per_director: dict) -> list[dict]:
     """Caseload, capacity, alerts and registration completeness per director at `end`."""
-    in_pool = Q(active_from__lte=end) & (Q(active_until__isnull=True) | Q(active_until__gte=end))
     directors = (
-        Director.objects.filter(in_pool | Q(pk__in=[pk for pk in per_director if pk is not None]))
+        Director.objects.filter(Director.in_pool_on(end) | Q(pk__in=[pk for pk in per_director if pk is not None]))
         .select_related("user", "organisation")
         .order_by("user__last_name", "user__first_name", "pk")
     )

@@ -28,15 +28,6 @@ def director_choices():
     return Director.objects.select_related("user", "organisation").order_by("user__first_name", "user__last_name")
 
 
-def apply_errors(form: forms.Form, error: ValidationError) -> None:
-    """Put a service's ValidationError on the form: on its field when the form has it."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
-
-
 class DirectorForm(forms.ModelForm):
     class Meta:
         model = Director

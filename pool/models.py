@@ -61,6 +61,14 @@ class Director(models.Model):
     def __str__(self) -> str:
         return str(self.user)
 
+    @staticmethod
+    def in_pool_on(day) -> Q:
+        """ "In the pool" on `day`: the period in the pool has begun and not ended (the one rule)."""
+        return Q(active_from__lte=day) & (Q(active_until__isnull=True) | Q(active_until__gte=day))
+
+    def is_in_pool_on(self, day) -> bool:
+        return self.active_from <= day and (self.active_until is None or self.active_until >= day)
+
     @property
     def capacity(self) -> int:
         """Maximum caseload: the override, or cases-per-FTE times FTE (derived, never typed)."""

@@ -103,10 +103,7 @@ def director_figures(*, on: dt.date | None = None) -> models.QuerySet:
         .annotate(
             review_overdue=ExpressionWrapper(Q(next_review_due__lt=on), output_field=models.BooleanField()),
             three_way_overdue=ExpressionWrapper(Q(next_three_way_due__lt=on), output_field=models.BooleanField()),
-            in_pool=ExpressionWrapper(
-                Q(active_from__lte=on) & (Q(active_until__isnull=True) | Q(active_until__gte=on)),
-                output_field=models.BooleanField(),
-            ),
+            in_pool=ExpressionWrapper(Director.in_pool_on(on), output_field=models.BooleanField()),
         )
         .prefetch_related(
             Prefetch(
@@ -169,7 +166,7 @@ def open_instructions(*, director: Director) -> models.QuerySet:
 def cases_awaiting_director() -> models.QuerySet:
     """Advised or active cases without a director: the programme team assigns them."""
     return (
-        Case.objects.filter(status__in=[Case.Status.ADVISED, Case.Status.ACTIVE], director__isnull=True)
+        Case.objects.filter(status__in=Case.ASSIGNABLE_STATUSES, director__isnull=True)
         .select_related("area")
         .order_by("reported_on", "code")
     )
@@ -178,9 +175,7 @@ def cases_awaiting_director() -> models.QuerySet:
 def assignable_case_get(*, pk: int) -> Case | None:
     """A case the programme team may (re)assign: advised or active (issue 5)."""
     return (
-        Case.objects.filter(pk=pk, status__in=[Case.Status.ADVISED, Case.Status.ACTIVE])
-        .select_related("area", "director__user")
-        .first()
+        Case.objects.filter(pk=pk, status__in=Case.ASSIGNABLE_STATUSES).select_related("area", "director__user").first()
     )
 
 

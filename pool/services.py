@@ -1,7 +1,6 @@
 """Writes on the pool that carry a business rule. Views, admin, demo and tests call these."""
 
 import datetime as dt
-import zoneinfo
 from collections import Counter, defaultdict
 
 from django.conf import settings
@@ -16,7 +15,7 @@ from cases import permissions as case_permissions
 from cases import services as case_services
 from cases.models import Case, CaseAccessGrant
 from ipgar import date_window
-from ipgar.dates import long_date
+from ipgar.dates import long_date, start_of_day
 from ipgar.tasks import enqueue_on_commit
 
 from . import selectors
@@ -30,8 +29,6 @@ from .models import (
     ThreeWayConversation,
 )
 
-AMSTERDAM = zoneinfo.ZoneInfo("Europe/Amsterdam")
-ASSIGNABLE_STATUSES = (Case.Status.ADVISED, Case.Status.ACTIVE)
 DIRECTOR_FIELDS = (
     "organisation",
     "seconded_from",
@@ -83,7 +80,7 @@ def _validate_director(director: Director) -> None:
 
 
 def _check_can_take(*, director: Director, case: Case, on: dt.date) -> None:
-    if director.active_from > on or (director.active_until and director.active_until < on):
+    if not director.is_in_pool_on(on):
         raise ValidationError(
             _("%(name)s is not in the pool on %(date)s.") % {"name": director, "date": long_date(on)},
             code="not_in_pool",
@@ -153,7 +150,7 @@ def case_assign(
     """The programme team's choice from the proposal; recorded (reason, by whom) and notified."""
     on = on or timezone.localdate()
     date_window.check_dates(on=on)
-    if case.status not in ASSIGNABLE_STATUSES:
+    if case.status not in Case.ASSIGNABLE_STATUSES:
         raise ValidationError(_("Only advised or active cases are assigned here."), code="not_assignable")
     if case.director_id == director.pk:
         raise ValidationError(_("%(name)s already directs this case.") % {"name": director}, code="same_director")
@@ -242,10 +239,8 @@ def notify_new_director(*, director_id: int, case_ids: list[int]) -> int:
 
 
 def day_bounds(*, starts_on: dt.date, ends_on: dt.date) -> tuple[dt.datetime, dt.datetime]:
-    """Start of the first day and end of the last day, in Amsterdam time."""
-    start = dt.datetime.combine(starts_on, dt.time.min, tzinfo=AMSTERDAM)
-    end = dt.datetime.combine(ends_on + dt.timedelta(days=1), dt.time.min, tzinfo=AMSTERDAM)
-    return start, end
+    """Start of the first day and end of the last day, local time."""
+    return start_of_day(starts_on), start_of_day(ends_on + dt.timedelta(days=1))
 
 
 def _absent_during(*, director: Director, starts_on: dt.date, ends_on: dt.date):

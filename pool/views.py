@@ -1,7 +1,6 @@
 """Pages of the pool: thin; selectors read, services write, pool.permissions decides."""
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import formats, timezone
@@ -12,6 +11,7 @@ from django.views.decorators.http import require_POST
 from cases.models import Case
 from ipgar import access_log
 from ipgar.csv_export import csv_response
+from ipgar.forms import run_service
 from ipgar.home_cache import programme_figures_changed
 
 from . import forms, permissions, selectors, services
@@ -133,28 +133,16 @@ def director_form(request, pk: int | None = None):
     _require_manager(request, record_type="pool.director", record_id=pk or "")
     director = _director_or_404(request, pk) if pk else None
     form = forms.DirectorForm(request.POST or None, instance=director)
-    if request.method == "POST" and form.is_valid():
-        data = {key: value for key, value in form.cleaned_data.items() if key not in ("user", "restricted_to_areas")}
-        try:
-            if director is None:
-                director = services.director_create(
-                    user=form.cleaned_data["user"],
-                    by=request.user,
-                    restricted_to_areas=form.cleaned_data["restricted_to_areas"],
-                    **data,
-                )
-            else:
-                director = services.director_update(
-                    director=director,
-                    by=request.user,
-                    restricted_to_areas=form.cleaned_data["restricted_to_areas"],
-                    **data,
-                )
-        except ValidationError as error:
-            forms.apply_errors(form, error)
-        else:
-            messages.success(request, _("The pool has been updated."))
-            return redirect("pool:director", pk=director.pk)
+
+    def save(data):
+        fields = {key: value for key, value in data.items() if key != "user"}
+        if director is None:
+            return services.director_create(user=data["user"], by=request.user, **fields)
+        return services.director_update(director=director, by=request.user, **fields)
+
+    if request.method == "POST" and run_service(form, save):
+        messages.success(request, _("The pool has been updated."))
+        return redirect("pool:director", pk=form.result.pk)
     return render(request, "pool/director_form.html", {"form": form, "director": director})
 
 
@@ -184,23 +172,19 @@ def assign(request, case_pk: int):
     needs = needs_form.cleaned_data["needs"] if needs_form.is_valid() else []
     proposals = selectors.director_proposals(case=case, extra_partner_ids=[o.pk for o in needs])
     form = forms.AssignForm(request.POST or None, proposals=proposals)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.case_assign(
-                case=case,
-                director=form.chosen(),
-                by=request.user,
-                reason=form.cleaned_data["reason"],
-                confirm_over_capacity=form.cleaned_data["confirm_over_capacity"],
-            )
-        except ValidationError as error:
-            forms.apply_errors(form, error)
-        else:
-            programme_figures_changed()
-            messages.success(
-                request, _("%(code)s is assigned to %(name)s.") % {"code": case.code, "name": form.chosen()}
-            )
-            return redirect("pool:overview")
+    if request.method == "POST" and run_service(
+        form,
+        lambda data: services.case_assign(
+            case=case,
+            director=form.chosen(),
+            by=request.user,
+            reason=data["reason"],
+            confirm_over_capacity=data["confirm_over_capacity"],
+        ),
+    ):
+        programme_figures_changed()
+        messages.success(request, _("%(code)s is assigned to %(name)s.") % {"code": case.code, "name": form.chosen()})
+        return redirect("pool:overview")
     access_log.viewed(request, case, section="assign")
     return render(
         request,
@@ -213,20 +197,18 @@ def handover(request, pk: int):
     director = _director_or_404(request, pk)
     cases = list(selectors.director_caseload(director=director))
     form = forms.HandoverForm(request.POST or None, director=director, cases=cases)
-    if request.method == "POST" and form.is_valid():
-        try:
-            moved = services.cases_hand_over(
-                moves=form.cleaned_data["moves"],
-                by=request.user,
-                reason=form.cleaned_data["reason"],
-                confirm_over_capacity=form.cleaned_data["confirm_over_capacity"],
-                on=form.cleaned_data["on"],
-            )
-        except ValidationError as error:
-            forms.apply_errors(form, error)
-        else:
-            messages.success(request, _("%(count)s case(s) handed over.") % {"count": len(moved)})
-            return redirect("pool:director", pk=director.pk)
+    if request.method == "POST" and run_service(
+        form,
+        lambda data: services.cases_hand_over(
+            moves=data["moves"],
+            by=request.user,
+            reason=data["reason"],
+            confirm_over_capacity=data["confirm_over_capacity"],
+            on=data["on"],
+        ),
+    ):
+        messages.success(request, _("%(count)s case(s) handed over.") % {"count": len(form.result)})
+        return redirect("pool:director", pk=director.pk)
     access_log.record(
         request, record_type="pool.director", record_id=pk, action=access_log.Action.LIST, section="handover"
     )
@@ -237,24 +219,16 @@ def absence_new(request, pk: int):
     director = _director_or_404(request, pk)
     cases = list(selectors.director_caseload(director=director))
     form = forms.AbsenceForm(request.POST or None, director=director, cases=cases)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.absence_register(
-                director=director,
-                kind=data["kind"],
-                starts_on=data["starts_on"],
-                ends_on=data["ends_on"],
-                note=data["note"],
-                substitute=data["substitute"],
-                per_case=data["per_case"],
-                by=request.user,
-            )
-        except ValidationError as error:
-            forms.apply_errors(form, error)
-        else:
-            messages.success(request, _("The absence has been registered."))
-            return redirect("pool:director", pk=director.pk)
+    if request.method == "POST" and run_service(
+        form,
+        lambda data: services.absence_register(
+            director=director,
+            by=request.user,
+            **{key: data[key] for key in ("kind", "starts_on", "ends_on", "note", "substitute", "per_case")},
+        ),
+    ):
+        messages.success(request, _("The absence has been registered."))
+        return redirect("pool:director", pk=director.pk)
     return render(request, "pool/absence_form.html", {"director": director, "form": form})
 
 
@@ -262,20 +236,14 @@ def review_new(request, pk: int):
     director = _director_or_404(request, pk)
     cases = list(selectors.director_caseload(director=director))
     form = forms.ReviewForm(request.POST or None, cases=cases)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.review_record(
-                director=director,
-                held_on=form.cleaned_data["held_on"],
-                summary=form.cleaned_data["summary"],
-                items=form.items(),
-                by=request.user,
-            )
-        except ValidationError as error:
-            forms.apply_errors(form, error)
-        else:
-            messages.success(request, _("The caseload review has been recorded."))
-            return redirect("pool:director", pk=director.pk)
+    if request.method == "POST" and run_service(
+        form,
+        lambda data: services.review_record(
+            director=director, held_on=data["held_on"], summary=data["summary"], items=form.items(), by=request.user
+        ),
+    ):
+        messages.success(request, _("The caseload review has been recorded."))
+        return redirect("pool:director", pk=director.pk)
     return render(request, "pool/review_form.html", {"director": director, "form": form})
 
 
@@ -293,14 +261,11 @@ def three_way_new(request, pk: int):
     form = forms.ThreeWayForm(
         request.POST or None, initial={"line_manager_name": director.line_manager_name, "oov_participant": request.user}
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.three_way_record(director=director, by=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            forms.apply_errors(form, error)
-        else:
-            messages.success(request, _("The three-way conversation has been recorded."))
-            return redirect("pool:director", pk=director.pk)
+    if request.method == "POST" and run_service(
+        form, lambda data: services.three_way_record(director=director, by=request.user, **data)
+    ):
+        messages.success(request, _("The three-way conversation has been recorded."))
+        return redirect("pool:director", pk=director.pk)
     return render(request, "pool/three_way_form.html", {"director": director, "form": form})
 
 

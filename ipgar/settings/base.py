@@ -97,6 +97,8 @@ MIDDLEWARE = [
     "simple_history.middleware.HistoryRequestMiddleware",
     "axes.middleware.AxesMiddleware",
     "ipgar.middleware.DemoErrorPagesMiddleware",
+    # Below the demo error pages: its process_exception runs first (a denial is a 404).
+    "ipgar.middleware.DenialAs404Middleware",
 ]
 
 ROOT_URLCONF = "ipgar.urls"
