@@ -75,3 +75,9 @@ def test_intervention_partner_is_told_of_a_registration_about_to_end(client):
     html = client.get("/").content.decode()
     assert "Registraties die binnen 14 dagen aflopen" in html
     assert soon.case.code in html and later.case.code not in html
+
+
+def test_privacy_officer_home_links_to_the_access_log_signals(client):
+    client.force_login(UserFactory(role=roles.PRIVACY_OFFICER))
+    html = client.get("/").content.decode()
+    assert f'href="{reverse("ipgar:access_log_signals")}">Signalen uit het toegangslogboek</a>' in html

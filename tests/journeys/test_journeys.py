@@ -45,6 +45,14 @@ def test_programme_team_registers_a_report_and_starts_the_assessment(page, brows
     check(page)
     _follow(page, "Casussen", check, exact=True)
     _follow(page, "Melding registreren", check)
+    # The skip link shows only when it has focus; required fields are not red before a submit.
+    skip = page.locator(".ams-skip-link")
+    assert skip.bounding_box()["height"] <= 1
+    page.keyboard.press("Tab")
+    assert skip.evaluate("element => element === document.activeElement")
+    assert skip.bounding_box()["height"] > 10
+    border = "element => getComputedStyle(element).borderTopColor"
+    assert page.locator("[name=report_summary]").evaluate(border) == page.locator("[name=first_name]").evaluate(border)
     page.locator("[name=reported_on]").fill(TODAY().isoformat())
     page.locator("[name=report_source]").select_option(index=1)
     page.locator("[name=area]").select_option(index=1)
