@@ -87,6 +87,55 @@ def caseload(*, user):
     )
 
 
+@dataclass(slots=True)
+class CaseloadRow:
+    """One case of a caseload as the caseload page and the director's home show it: plain values."""
+
+    pk: int
+    code: str
+    status: str
+    is_detained: bool
+    is_abroad: bool
+    via_substitute: bool
+    last_contact_on: dt.date | None
+    attempts_since_contact: int
+    alert_no_contact: bool
+    alert_no_intervention: bool
+    alert_pending_report: bool
+    running: list = field(default_factory=list)  # (intervention type, partner code) of running interventions
+    latest_scores: list = field(default_factory=list)
+    never_scored: list = field(default_factory=list)
+
+    @property
+    def open_alert_count(self) -> int:
+        return self.alert_no_contact + self.alert_no_intervention + self.alert_pending_report
+
+
+CASELOAD_ROW_FIELDS = tuple(
+    name for name in CaseloadRow.__dataclass_fields__ if name not in ("running", "latest_scores", "never_scored")
+)
+
+
+def caseload_rows(*, user, running: bool = True) -> list[CaseloadRow]:
+    """`caseload` as plain rows (one query), with each case's running interventions (one more
+    query, when asked and there are cases). A model instance per case, per director, user, area
+    and per running intervention with its type and partner was most of the caseload's time at
+    national scale (issue 17); the rows carry only what is shown."""
+    from ipgar.reference import reference_name
+
+    rows = [CaseloadRow(**values) for values in caseload(user=user).prefetch_related(None).values(*CASELOAD_ROW_FIELDS)]
+    if running and rows:
+        by_case = {row.pk: row for row in rows}
+        interventions = (
+            Intervention.objects.filter(case_id__in=list(by_case), status=Intervention.Status.RUNNING)
+            .order_by("case_id", "-started_on", "-id")
+            .values_list("case_id", "type__name", "type__name_en", "partner__code")
+        )
+        for case_id, name, name_en, partner in interventions:
+            by_case[case_id].running.append((reference_name(name, name_en), partner))
+    return rows
+
+
 @dataclass(frozen=True)
 class DomainScore:
     domain: LifeDomain

@@ -203,7 +203,7 @@ def caseload(request):
     if not roles.is_director(request.user):
         access_log.denied(request, record_type="cases.case", record_id="caseload")
         raise Http404
-    cases = list(selectors.caseload(user=request.user))
+    cases = selectors.caseload_rows(user=request.user)
     scores = selectors.latest_scores_by_case(case.pk for case in cases)
     domains = list(LifeDomain.objects.in_use()) if cases else []
     for case in cases:

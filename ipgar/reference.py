@@ -11,6 +11,13 @@ class ReferenceQuerySet(models.QuerySet):
         return self.filter(archived=False)
 
 
+def reference_name(name: str, name_en: str) -> str:
+    """An entry's name in the active language (English when asked for and given), for rows read as values."""
+    if name_en and (get_language() or "nl").startswith("en"):
+        return name_en
+    return name
+
+
 class ReferenceData(models.Model):
     code = models.SlugField(_("code"), max_length=60, unique=True)
     name = models.CharField(_("name (Dutch)"), max_length=150)
@@ -26,6 +33,4 @@ class ReferenceData(models.Model):
         ordering = ["order", "name"]
 
     def __str__(self) -> str:
-        if self.name_en and (get_language() or "nl").startswith("en"):
-            return self.name_en
-        return self.name
+        return reference_name(self.name, self.name_en)
