@@ -1,4 +1,4 @@
-"""A PTO-R member reads the gross monitor with its charts in Chromium (axe-checked)."""
+"""A PTO-R member and a directors'-meeting partner read the monitor in Chromium (axe-checked)."""
 
 import datetime as dt
 
@@ -11,8 +11,19 @@ from . import dataset
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
+PAINTED = """(id) => { const c = document.querySelector(`canvas[data-chart="${id}"]`);
+    const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+    for (let i = 3; i < d.length; i += 4) { if (d[i] > 0) return true; } return false; }"""
 
-def test_pto_r_member_reads_the_gross_monitor_with_charts(page, live_server, browser_login, axe):
+
+def _charts_drawn(page):
+    page.wait_for_function(
+        "document.querySelectorAll('canvas[data-rendered=\"true\"]').length"
+        " === document.querySelectorAll('canvas[data-chart]').length"
+    )
+
+
+def test_pto_r_member_and_partner_read_both_versions(page, live_server, browser_login, axe):
     demo.seed()
     dataset.build()
     services.snapshot_build(year=2025, quarter=2, today=dt.date(2025, 11, 1))
@@ -20,22 +31,56 @@ def test_pto_r_member_reads_the_gross_monitor_with_charts(page, live_server, bro
     page.goto(f"{live_server.url}/monitor/")
     axe(page)
     assert page.get_by_role("heading", level=1).inner_text() == "Kwartaalmonitor"
+
+    # Gross: every chart has a visible title and its own table folded away under it.
     page.get_by_role("link", name="2025 Q2 bruto (intern)").click()
     page.wait_for_load_state()
     assert "2025 Q2" in page.get_by_role("heading", level=1).inner_text()
-    trend = page.locator('canvas[data-chart="chart-trend-trend"]')
-    trend.scroll_into_view_if_needed()
-    page.wait_for_function("document.querySelectorAll('canvas[data-rendered=\"true\"]').length > 5")
-    assert trend.bounding_box()["width"] > 100
-    # The chart drew something: the canvas is not blank.
-    painted = page.evaluate(
-        """() => { const c = document.querySelector('canvas[data-chart="chart-trend-trend"]');
-                  const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
-                  for (let i = 3; i < d.length; i += 4) { if (d[i] > 0) return true; } return false; }"""
-    )
-    assert painted
-    assert page.get_by_role("table", name="Trend over de laatste acht kwartalen").is_visible()
+    _charts_drawn(page)
     axe(page)
+    canvases = page.locator("canvas[data-chart]")
+    assert canvases.count() >= 6
+    for i in range(canvases.count()):
+        figure = canvases.nth(i).locator("xpath=..")
+        assert figure.locator("figcaption").inner_text().strip()
+        assert figure.locator("xpath=following-sibling::details[1]//table").count() == 1
+    height = page.evaluate("document.documentElement.scrollHeight")
+    assert height < 7000, height  # was 12,500 px
+    stocks = page.get_by_role("table", name="Standen aan het eind van elk kwartaal")
+    assert not stocks.is_visible()  # folded
+    page.get_by_text("Tabel: Standen aan het eind van elk kwartaal").click()
+    assert stocks.is_visible()
+    assert page.evaluate(PAINTED, "chart-trend-trend")
+    assert page.get_by_role("heading", name="Doorlooptijd per fase").is_visible()
+    axe(page)
+
+    # Net, as the PTO-R member: hidden cells say so, explained once, never "< 5".
     page.goto(f"{live_server.url}/monitor/2025/q2/net/")
+    _charts_drawn(page)
     axe(page)
-    assert page.get_by_text("< 5").first.is_visible()
+    assert page.get_by_role("heading", name="Waarom sommige cijfers niet getoond worden").is_visible()
+    assert page.locator("#note-a").count() == 1
+    assert "< 5" not in page.content() and "&lt; 5" not in page.content()
+
+    # The directors' meeting partner: the net monitor only.
+    page.context.clear_cookies()
+    browser_login(page, "do-partner")
+    page.goto(f"{live_server.url}/monitor/")
+    axe(page)
+    assert page.get_by_role("link", name="2025 Q2 bruto (intern)").count() == 0
+    page.get_by_role("link", name="2025 Q2 netto (partners)").click()
+    page.wait_for_load_state()
+    _charts_drawn(page)
+    axe(page)
+    # No empty net chart: every chart drawn has something on it (hidden values are gaps).
+    for chart in page.locator("canvas[data-chart]").all():
+        chart.scroll_into_view_if_needed()
+        assert page.evaluate(PAINTED, chart.get_attribute("data-chart"))
+    folded = page.get_by_text("Tabel: Casussen naar status aan het eind van het kwartaal")
+    if folded.count():
+        folded.first.click()
+    table = page.get_by_role("table", name="Casussen naar status aan het eind van het kwartaal")
+    assert "niet getoond (a)" in table.inner_text()
+    assert page.evaluate("document.documentElement.scrollHeight") < 7000
+    response = page.goto(f"{live_server.url}/monitor/2025/q2/gross/")
+    assert response.status == 404
