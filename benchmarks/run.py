@@ -122,6 +122,11 @@ def main() -> int:
     }
     (ROOT / "benchmarks" / "results.json").write_text(json.dumps(summary, indent=2) + "\n")
     _write_markdown(summary)
+    # The access log at scale (issue 17): its own databases, merged into both files.
+    from benchmarks import access_log_run
+
+    print("[access log] generating (first run) and measuring …", flush=True)
+    access_log_run.merge(access_log_run.measure())
     print(json.dumps({k: v for k, v in summary.items() if k != "raw"}, indent=2))
     return 0
 

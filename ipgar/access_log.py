@@ -118,3 +118,21 @@ def not_possible(request: HttpRequest, *, record_type: str, record_id: object, s
         outcome=Outcome.NOT_POSSIBLE,
         section=section,
     )
+
+
+def between(entries, date_from=None, date_until=None):
+    """Entries from the start of local day `date_from` to the end of `date_until` (either may be None).
+
+    Compares `at` itself, not `at__date`: the database then reads only the months concerned
+    (partition pruning) through the time indexes, instead of converting every row's time.
+    """
+    import datetime as dt
+
+    from django.utils import timezone
+
+    if date_from:
+        entries = entries.filter(at__gte=timezone.make_aware(dt.datetime.combine(date_from, dt.time.min)))
+    if date_until:
+        end = timezone.make_aware(dt.datetime.combine(date_until + dt.timedelta(days=1), dt.time.min))
+        entries = entries.filter(at__lt=end)
+    return entries

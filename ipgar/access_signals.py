@@ -19,6 +19,7 @@ from django.db.models.functions import ExtractHour, TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from .access_log import between
 from .models import AccessLogEntry, AccessLogReview
 
 CASE = "cases.case"
@@ -39,14 +40,17 @@ class Signal:
 
 
 def _case_reads(since, until, outcomes=(AccessLogEntry.Outcome.ALLOWED,)):
-    return AccessLogEntry.objects.filter(
-        at__date__gte=since, at__date__lte=until, record_type=CASE, outcome__in=outcomes
-    ).exclude(record_id__in=["", "*", "list", "caseload", "new"])
+    return (
+        between(AccessLogEntry.objects, since, until)
+        .filter(record_type=CASE, outcome__in=outcomes)
+        .exclude(record_id__in=["", "*", "list", "caseload", "new"])
+    )
 
 
 def _denials(since, until) -> list[Signal]:
     rows = (
-        AccessLogEntry.objects.filter(at__date__gte=since, at__date__lte=until, outcome=AccessLogEntry.Outcome.DENIED)
+        between(AccessLogEntry.objects, since, until)
+        .filter(outcome=AccessLogEntry.Outcome.DENIED)
         .annotate(day=TruncDate("at"))
         .values("username", "day")
         .annotate(n=Count("id"))

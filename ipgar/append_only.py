@@ -73,4 +73,4 @@ def protected_tables(cursor) -> list[str]:
 # SECURITY DEFINER functions (owned by the owner) the runtime role may call: the access
 # log's partition upkeep (ipgar.0005), which creates next months and drops only months the
 # retention period has passed.
-RUNTIME_FUNCTIONS: list[str] = []
+RUNTIME_FUNCTIONS: list[str] = ["ipgar_access_log_ensure_partitions", "ipgar_access_log_drop_partitions"]

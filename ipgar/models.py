@@ -1,7 +1,10 @@
 """Project-wide data: users, organisations (reference data) and the access log."""
 
 from django.contrib.auth.models import AbstractUser
+from django.contrib.postgres.indexes import BrinIndex
 from django.db import models
+from django.db.models import F
+from django.db.models.functions import Upper
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -69,7 +72,8 @@ class AccessLogEntry(models.Model):
         # the case but it cannot be assigned yet, is not on that agenda, and so on (issue 18).
         NOT_POSSIBLE = "impossible", _("not possible")
 
-    at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
+    # Partitioned by month on `at` (ipgar.0009): BRIN and (at, id) indexes below, no plain btree.
+    at = models.DateTimeField(_("when"), auto_now_add=True)
     user = models.ForeignKey(User, verbose_name=_("user"), on_delete=models.PROTECT, null=True, related_name="+")
     # Copied, not joined: the log must still say who it was after a rename or role change.
     username = models.CharField(_("username"), max_length=150)
@@ -88,7 +92,15 @@ class AccessLogEntry(models.Model):
         ordering = ["-at", "-id"]
         verbose_name = _("access log entry")
         verbose_name_plural = _("access log entries")
-        indexes = [models.Index(fields=["record_type", "record_id", "-at"])]
+        # Created by the migration on the partitioned table (primary key (id, at) there); declared
+        # here so Django knows them. See ipgar/migrations/0009_partition_access_log.py.
+        indexes = [
+            models.Index(fields=["record_type", "record_id", "-at"]),
+            BrinIndex(fields=["at"], name="ipgar_acclog_at_brin"),
+            models.Index(fields=["-at", "-id"], name="ipgar_acclog_at_id"),
+            models.Index(Upper("username"), F("at").desc(), name="ipgar_acclog_username_upper"),
+            models.Index(fields=["record_label"], name="ipgar_acclog_label"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.username} {self.action} {self.record_type} {self.record_label}"
@@ -131,8 +143,15 @@ class AccessLogReview(models.Model):
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
     date_from = models.DateField(_("from"), null=True, blank=True)
     date_until = models.DateField(_("until"), null=True, blank=True)
+    # No database constraint: the partitioned log's key is (id, at) (ipgar.0009); entries are never deleted.
     entry = models.ForeignKey(
-        AccessLogEntry, verbose_name=_("entry"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        AccessLogEntry,
+        verbose_name=_("entry"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_constraint=False,
     )
     # A signal is named by what it is about, e.g. "denials:jansen:2026-11-20".
     signal = models.CharField(_("signal"), max_length=200, blank=True)

@@ -39,3 +39,23 @@ def enqueue_on_commit(task, **kwargs) -> None:
 
     enqueue.__qualname__ = f"enqueue({task.name})"
     transaction.on_commit(enqueue, robust=True)
+
+
+@shared_task
+def access_log_partitions() -> dict:
+    """Daily: create the access log's coming months, and drop whole months past retention.
+
+    Runs as the runtime role through the owner's SECURITY DEFINER functions (ipgar.0009): it
+    cannot drop a month younger than five years, whatever IPGAR_ACCESS_LOG_RETENTION_YEARS says.
+    Idempotent.
+    """
+    from django.conf import settings
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT ipgar_access_log_ensure_partitions(%s)", [settings.IPGAR_ACCESS_LOG_MONTHS_AHEAD])
+        created = cursor.fetchone()[0]
+        cursor.execute("SELECT ipgar_access_log_drop_partitions(%s)", [settings.IPGAR_ACCESS_LOG_RETENTION_YEARS])
+        dropped = cursor.fetchone()[0]
+    logger.info("access log partitions: %s created, %s dropped", created, dropped)
+    return {"created": created, "dropped": dropped}

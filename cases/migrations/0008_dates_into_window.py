@@ -15,7 +15,7 @@ COLUMNS = {
     "cases_partnerregistration": ("valid_from", "valid_until", "revoked_at"),
 }
 REPAIR_SQL = "\n".join(
-    f"UPDATE {table} SET {column} = '{WINDOW_START}' WHERE {column} < '{WINDOW_START}';"  # noqa: S608 - constants
+    f"UPDATE {table} SET {column} = '{WINDOW_START}' WHERE {column} < '{WINDOW_START}';"
     for table, columns in COLUMNS.items()
     for column in columns
 )

@@ -318,6 +318,8 @@ CELERY_BEAT_SCHEDULE = {
     "daily-alerts": {"task": "monitor.tasks.send_daily_alerts", "schedule": crontab(minute=30, hour=6)},
     "expire-grants": {"task": "cases.tasks.expire_grants", "schedule": crontab(minute=5)},
     "retention": {"task": "cases.tasks.apply_retention", "schedule": crontab(minute=0, hour=2)},
+    # The access log's months: next ones created ahead, whole months past retention dropped.
+    "access-log-partitions": {"task": "ipgar.tasks.access_log_partitions", "schedule": crontab(minute=15, hour=1)},
 }
 
 # Domain thresholds (DESIGN §3, §7), configurable.
@@ -328,6 +330,9 @@ IPGAR_CASES_PER_FTE = int(os.environ.get("IPGAR_CASES_PER_FTE", "12"))
 IPGAR_NET_MONITOR_THRESHOLD = int(os.environ.get("IPGAR_NET_MONITOR_THRESHOLD", "5"))
 IPGAR_RETENTION_YEARS = int(os.environ.get("IPGAR_RETENTION_YEARS", "5"))
 IPGAR_REPORT_RETENTION_DAYS = int(os.environ.get("IPGAR_REPORT_RETENTION_DAYS", "365"))
+# The access log keeps whole months this many years (never fewer than five: the database refuses).
+IPGAR_ACCESS_LOG_RETENTION_YEARS = int(os.environ.get("IPGAR_ACCESS_LOG_RETENTION_YEARS", "5"))
+IPGAR_ACCESS_LOG_MONTHS_AHEAD = int(os.environ.get("IPGAR_ACCESS_LOG_MONTHS_AHEAD", "3"))
 
 LOGGING = {
     "version": 1,

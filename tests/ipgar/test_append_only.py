@@ -5,6 +5,7 @@ production), and then tries every way round the triggers on the real PostgreSQL:
 refused, and the row is still there.
 """
 
+import datetime as dt
 import uuid
 
 import psycopg
@@ -129,7 +130,7 @@ def test_the_trigger_refuses_even_the_owner_and_consults_nothing(django_db_setup
             f"TRUNCATE {table} CASCADE",
             f"SET LOCAL session_replication_role = replica; TRUNCATE {table} CASCADE",
         ):
-            _refused(conn, statement, matches=f"{table} is append-only")
+            _refused(conn, statement, matches="is append-only")
         row_id = conn.execute(INSERTS[table]).fetchone()[0]
         attempts = [
             f"UPDATE {table} SET id = id WHERE id = {row_id}",
@@ -139,8 +140,29 @@ def test_the_trigger_refuses_even_the_owner_and_consults_nothing(django_db_setup
             f"SET LOCAL session_replication_role = replica; UPDATE {table} SET id = id WHERE id = {row_id}",
         ]
         for statement in attempts:
-            _refused(conn, statement, matches=f"{table} is append-only")
+            _refused(conn, statement, matches="is append-only")
         assert conn.execute(f"SELECT count(*) FROM {table} WHERE id = %s", [row_id]).fetchone() == (1,)
+        conn.rollback()
+
+
+def test_the_runtime_role_cannot_touch_a_partition_of_the_access_log(runtime_role):
+    from django.utils import timezone
+
+    part = f"ipgar_accesslogentry_{timezone.now().astimezone(dt.UTC):%Y%m}"
+    with _connect(runtime_role) as conn:
+        attempts = [
+            (f"TRUNCATE {part}", "permission denied"),
+            (f"UPDATE {part} SET username = 'x'", "permission denied"),
+            (f"DELETE FROM {part}", "permission denied"),
+            (f"ALTER TABLE {part} DISABLE TRIGGER {append_only.TRUNCATE_TRIGGER}", "must be owner"),
+            (f"ALTER TABLE ipgar_accesslogentry DETACH PARTITION {part}", "must be owner"),
+            (f"DROP TABLE {part}", "must be owner"),
+        ]
+        for statement, matches in attempts:
+            _refused(conn, statement, matches=matches)
+        # The upkeep functions are the runtime role's to call; they drop nothing younger than five years.
+        assert conn.execute("SELECT ipgar_access_log_drop_partitions(0)").fetchone() == (0,)
+        assert conn.execute("SELECT count(*) FROM pg_class WHERE relname = %s", [part]).fetchone() == (1,)
         conn.rollback()
 
 
