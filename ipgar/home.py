@@ -77,15 +77,20 @@ def _next_pto_r(user):
 
 
 def director(user) -> dict:
-    from cases.selectors import caseload
+    from cases.selectors import caseload_rows
     from meetings.selectors import my_meetings
     from pool.models import Director
 
-    figures = caseload(user=user).aggregate(
-        cases=Count("pk"),
-        with_alert=Count("pk", filter=Q(alert_count__gt=0)),
-        substituting=Count("pk", filter=Q(via_substitute=True)),
-    )
+    # The caseload read once, as plain rows: the figures are counted from it, and the cases
+    # needing action are its rows with an open alert. A separate aggregate and a LIMIT 20 query
+    # cost two plans over the permission condition; the LIMIT one took 0.6 s at national scale (issue 17).
+    rows = caseload_rows(user=user, running=False)
+    alerting = [row for row in rows if row.open_alert_count]
+    figures = {
+        "cases": len(rows),
+        "with_alert": len(alerting),
+        "substituting": sum(1 for row in rows if row.via_substitute),
+    }
     own = Director.objects.filter(user=user).first()
     from pool.selectors import director_get
 
@@ -96,7 +101,7 @@ def director(user) -> dict:
         "caseload": figures,
         "capacity": own.capacity if own else None,
         # Cases needing action today, and why (their open alerts).
-        "action_cases": list(caseload(user=user).filter(alert_count__gt=0)[:20]),
+        "action_cases": alerting[:20],
         "review_due_on": mine.next_review_due if review_soon else None,
         "review_overdue": bool(mine and mine.review_overdue),
         "next_meetings": list(my_meetings(user=user).filter(date__gte=timezone.localdate())[:5]),
