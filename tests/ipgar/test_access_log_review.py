@@ -250,3 +250,37 @@ def test_review_pages_run_a_constant_number_of_queries(client, fg, rows, django_
         client.get(reverse("ipgar:access_log_signals"))
     with django_assert_num_queries(11):
         client.post(reverse("ipgar:access_log_person"), {"q": cases[0].code})
+
+
+@pytest.mark.parametrize(
+    ("record_type", "record_id", "label", "section", "action", "outcome", "sentence"),
+    [
+        ("cases.case", "8", "R-2020-003", "readers", "view", "allowed", "Lezers van R-2020-003 ingezien"),
+        ("cases.case", "8", "R-2020-003", "meeting", "view", "allowed", "R-2020-003 op een vergaderpagina ingezien"),
+        ("cases.case", "list", "", "", "list", "allowed", "Casuslijst ingezien"),
+        (
+            "cases.caseidentity",
+            "*",
+            "",
+            "subject_access",
+            "export",
+            "allowed",
+            "AVG-inzageverzoek (zoeken) geëxporteerd",
+        ),
+        ("meetings.meeting", "4", "", "pdf", "download", "allowed", "Verslag (PDF) van vergadering 4 gedownload"),
+        ("ipgar.accesslogentry", "*", "", "access_log", "export", "allowed", "Toegangslog geëxporteerd"),
+        ("cases.case", "9", "", "assign", "view", "impossible", "Niet mogelijk: toewijzing van 9"),
+    ],
+)
+def test_sentences_for_what_the_views_write(record_type, record_id, label, section, action, outcome, sentence):
+    from ipgar.access_labels import describe
+
+    entry = AccessLogEntry(
+        record_type=record_type,
+        record_id=record_id,
+        record_label=label,
+        section=section,
+        action=action,
+        outcome=outcome,
+    )
+    assert describe(entry) == sentence
