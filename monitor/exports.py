@@ -37,7 +37,7 @@ def pdf(*, request, snapshot: MonitorSnapshot) -> bytes:
 def _cell(value):
     """Numbers stay numbers; a hidden figure, a boolean or a text becomes text that a spreadsheet
     never runs as a formula (pen test 19: names and labels come from users)."""
-    if is_hidden(value) or isinstance(value, bool):
+    if is_hidden(value) or isinstance(value, bool) or value is None:  # "–" for no value, as on the page
         return spreadsheet_cell(presentation.show(value))
     if isinstance(value, str):
         return spreadsheet_cell(value)
