@@ -73,29 +73,98 @@ class Publication:
     log: list
 
 
+_WORD = re.compile(r"\w+")
+
+
+@dataclass(frozen=True)
+class _Names:
+    """Names of persons who are not public officials, indexed by their first word."""
+
+    by_first_word: dict
+    other: tuple  # names that do not start with a word character
+
+
+_names_cache: dict = {}
+
+
+def _names_fingerprint() -> str:
+    """A digest of every non-public person's name, computed by the database (one query)."""
+    from django.contrib.postgres.aggregates import StringAgg
+    from django.db.models import TextField, Value
+    from django.db.models.functions import MD5, Coalesce, Concat
+
+    return User.objects.filter(is_public_official=False).aggregate(
+        digest=MD5(
+            Coalesce(
+                StringAgg(
+                    Concat("first_name", Value("\x1f"), "last_name", output_field=TextField()),
+                    delimiter="\x1e",
+                    ordering="id",
+                    output_field=TextField(),
+                ),
+                Value(""),
+                output_field=TextField(),
+            ),
+            output_field=TextField(),
+        )
+    )["digest"]
+
+
+def _names() -> _Names:
+    """The names to redact. Built once per state of the users table: reading some five
+    thousand users and compiling one pattern of all their names was most of the Woo
+    pages' time at national scale (issue 17). The digest is exact, so a new or renamed
+    person is redacted from the next request on."""
+    digest = _names_fingerprint()
+    names = _names_cache.get(digest)
+    if names is None:
+        found = set()
+        for first, last in User.objects.filter(is_public_official=False).values_list("first_name", "last_name"):
+            full = f"{first} {last}".strip()
+            for name in (full, last.strip(), first.strip()):
+                if len(name) >= 3:
+                    found.add(name)
+        by_first_word, other = {}, []
+        for name in found:
+            word = _WORD.match(name)
+            if word:
+                by_first_word.setdefault(word.group(0), []).append(name)
+            else:
+                other.append(name)
+        names = _Names(by_first_word, tuple(other))
+        _names_cache.clear()
+        _names_cache[digest] = names
+    return names
+
+
 class _Redactor:
     """Replaces every non-public person's name in free text, logging each replacement."""
 
     def __init__(self, log: list, *, internal: bool):
         self.log = log
         self.internal = internal
-        names = set()
-        for user in User.objects.filter(is_public_official=False).only("first_name", "last_name"):
-            full = f"{user.first_name} {user.last_name}".strip()
-            for name in (full, user.last_name.strip(), user.first_name.strip()):
-                if len(name) >= 3:
-                    names.add(name)
-        # Longest first, so "Sanne Bakker" goes as one piece before "Bakker".
-        ordered = sorted(names, key=len, reverse=True)
-        self.pattern = re.compile(r"\b(" + "|".join(map(re.escape, ordered)) + r")\b") if ordered else None
+        self.names = _names()
+
+    def _pattern(self, value: str):
+        """`\\b(name|…)\\b` over the names that can occur in `value`, longest first, so "Sanne
+        Bakker" goes as one piece before "Bakker". A name matched at a word boundary starts
+        with a word of the text, so only names whose first word is in the text are tried."""
+        candidates = set(self.names.other)
+        for word in set(_WORD.findall(value)):
+            candidates.update(self.names.by_first_word.get(word, ()))
+        if not candidates:
+            return None
+        ordered = sorted(candidates, key=lambda name: (-len(name), name))
+        return re.compile(r"\b(" + "|".join(map(re.escape, ordered)) + r")\b")
 
     def text(self, value: str, *, where: str) -> list:
         if not value:
             return []
-        if self.pattern is None:
+        pattern = self._pattern(value)
+        if pattern is None:
             return [Segment(value)]
         segments, last = [], 0
-        for match in self.pattern.finditer(value):
+        for match in pattern.finditer(value):
             if match.start() > last:
                 segments.append(Segment(value[last : match.start()]))
             segments.append(Segment(match.group(0), grounds.PRIVACY))

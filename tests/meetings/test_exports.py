@@ -209,3 +209,26 @@ def test_meeting_page_queries_are_constant(client, django_assert_max_num_queries
         with django_assert_max_num_queries(21):
             response = client.get(reverse("meetings:detail", args=[m.pk]))
         assert response.status_code == 200
+
+
+def test_names_to_redact_follow_the_users_table_from_the_next_build_on():
+    """The names are built once per state of the users table (issue 17): a renamed or new
+    person is redacted at once, a person made a public official no longer."""
+    from meetings import grounds
+
+    person = UserFactory(first_name="Sanne", last_name="Bakker", is_public_official=False)
+    text = "Sanne Bakker en Femke Visser bespraken het."
+    segments = publication._Redactor([], internal=True).text(text, where="minutes")
+    assert [(s.text, s.ground) for s in segments] == [
+        ("Sanne Bakker", grounds.PRIVACY),
+        (" en Femke Visser bespraken het.", ""),
+    ]
+    UserFactory(first_name="Femke", last_name="Visser", is_public_official=False)
+    person.is_public_official = True
+    person.save()
+    segments = publication._Redactor([], internal=True).text(text, where="minutes")
+    assert [(s.text, s.ground) for s in segments] == [
+        ("Sanne Bakker en ", ""),
+        ("Femke Visser", grounds.PRIVACY),
+        (" bespraken het.", ""),
+    ]
