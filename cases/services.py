@@ -11,7 +11,8 @@ from django.utils.translation import gettext as _
 from ipgar import date_window
 from ipgar.dates import long_date
 
-from . import access_services, hooks, permissions, workflow
+from . import hooks, permissions, workflow
+from .access import services as access_services
 from .models import (
     Case,
     CaseAccessGrant,

@@ -118,7 +118,7 @@ def meeting_member(user) -> dict:
 
 
 def intervention_partner(user) -> dict:
-    from cases.access_selectors import partner_case_list
+    from cases.access.selectors import partner_case_list
     from cases.models import PartnerRegistration
 
     now = timezone.now()

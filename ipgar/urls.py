@@ -45,7 +45,7 @@ urlpatterns = [
     path("i18n/setlang/", views.set_language, name="set_language"),
     path("audit/", include("ipgar.audit_urls")),
     path("cases/", include("cases.urls")),
-    path("access/", include("cases.access_urls")),
+    path("access/", include("cases.access.urls")),
     path("pool/", include("pool.urls")),
     path("meetings/", include("meetings.urls")),
     path("monitor/", include("monitor.urls")),

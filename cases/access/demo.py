@@ -10,8 +10,8 @@ from django.utils import timezone
 
 from ipgar.models import Organisation, User
 
-from . import access_services
-from .models import Case, PartnerRegistration
+from ..models import Case, PartnerRegistration
+from . import services as access_services
 
 PURPOSES = [
     "Inzet jongerenwerk en dagbesteding in de wijk; afstemming met de casusregisseur (need-to-know).",

@@ -11,7 +11,7 @@ from ipgar import roles
 from ipgar.dates import start_of_day
 from ipgar.models import Organisation, User
 
-from .models import Case
+from ..models import Case
 
 
 class PersonChoiceField(forms.ModelChoiceField):

@@ -14,7 +14,7 @@ from django.utils import timezone
 from ipgar import roles
 from ipgar.models import User
 
-from .models import Case, CaseAccessGrant, Intervention, PartnerRegistration
+from ..models import Case, CaseAccessGrant, Intervention, PartnerRegistration
 
 
 @dataclass(frozen=True)

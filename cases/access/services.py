@@ -15,8 +15,8 @@ from django.utils.translation import gettext as _
 
 from ipgar import date_window, roles
 
-from . import permissions
-from .models import Case, CaseAccessGrant, Contact, Intervention, PartnerRegistration
+from .. import permissions
+from ..models import Case, CaseAccessGrant, Contact, Intervention, PartnerRegistration
 
 # A partner has nothing to do on cases that never came into, or have left, the approach.
 REGISTRABLE_STATUSES = set(Case.PARTNER_STATUSES)

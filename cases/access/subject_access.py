@@ -13,7 +13,7 @@ from django.db.models import QuerySet
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
-from .models import Case
+from ..models import Case
 
 EXPORT_VERSION = 1
 

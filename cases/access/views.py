@@ -16,10 +16,12 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from ipgar import access_log, roles
 from ipgar.forms import run_service
 
-from . import access_selectors, access_services, permissions
+from .. import permissions
+from ..models import Case, CaseAccessGrant, PartnerRegistration
+from . import selectors as access_selectors
+from . import services as access_services
 from . import subject_access as avg
-from .access_forms import CaseCodeForm, ExplicitGrantForm, PartnerProgressForm, RegistrationForm, SubjectAccessForm
-from .models import Case, CaseAccessGrant, PartnerRegistration
+from .forms import CaseCodeForm, ExplicitGrantForm, PartnerProgressForm, RegistrationForm, SubjectAccessForm
 
 Action = access_log.Action
 CASE = "cases.case"

@@ -3,7 +3,7 @@
 import factory
 from django.utils import timezone
 
-from cases import access_services
+from cases.access import services as access_services
 from ipgar import roles
 from ipgar.models import Organisation
 from tests.cases.factories import CaseFactory, ProgrammeUserFactory

@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from cases import access_services
+from cases.access import services as access_services
 from cases.models import Case, CaseAccessGrant, PartnerRegistration
 from ipgar.models import AccessLogEntry, Organisation
 from tests.access.factories import InterventionPartnerFactory, register_partner
@@ -301,7 +301,7 @@ def test_a_registration_left_running_shows_nothing_once_the_case_is_closed(clien
 def test_need_to_know_field_list_is_explicit():
     import dataclasses
 
-    from cases.access_selectors import NeedToKnowCase, NeedToKnowIntervention
+    from cases.access.selectors import NeedToKnowCase, NeedToKnowIntervention
 
     assert [f.name for f in dataclasses.fields(NeedToKnowCase)] == [
         "pk",
@@ -378,7 +378,7 @@ def test_partner_cannot_report_on_another_partners_intervention(client, register
     assert response.status_code == 200  # not one of her choices: a form error
     assert not Contact.objects.filter(case=case, by=registered["person"]).exists()
     with pytest.raises(PermissionDenied):
-        from cases.access_services import partner_progress_record
+        from cases.access.services import partner_progress_record
 
         partner_progress_record(
             user=registered["person"],

@@ -19,7 +19,7 @@ COMPOSITION = {
     "ipgar.management.commands.seed_demo",
 }
 # Demo seed steps run by seed_demo in order; they set up a story across apps.
-DEMO = {"cases.demo", "cases.demo_access", "pool.demo", "pool.demo_after_cases", "meetings.demo", "monitor.demo"}
+DEMO = {"cases.demo", "cases.access.demo", "pool.demo", "pool.demo_after_cases", "meetings.demo", "monitor.demo"}
 
 
 def _modules():

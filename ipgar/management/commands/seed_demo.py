@@ -11,7 +11,7 @@ DEMO_MODULES = [
     "pool.demo",  # the eight directors of the memo
     "cases.demo",  # 53 cases 2019-2026 and their history (police cases still with police directors)
     "pool.demo_after_cases",  # handover of the police cases, absences, reviews
-    "cases.demo_access",  # intervention-partner registrations
+    "cases.access.demo",  # intervention-partner registrations
     "meetings.demo",  # the seed meetings and a year of PTO-R and team meetings
     "monitor.demo",  # snapshots of the last eight quarters
 ]
