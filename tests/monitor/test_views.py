@@ -193,3 +193,32 @@ def test_query_counts_are_constant(client, django_assert_max_num_queries, extra)
         assert client.get(reverse("monitor:index")).status_code == 200
     with django_assert_max_num_queries(10):
         assert client.get(reverse("monitor:detail", args=[2015, 1, "gross"])).status_code == 200
+
+
+def test_a_net_release_that_fails_its_audit_is_held_back_and_the_programme_team_sees_why(client):
+    """Q1's net monitor showed everything (as an old release might have); Q2 repeats Q1 in its
+    trend, so its hidden cells of Q1 are out already: Q2's net release is not released."""
+    dataset.build()
+    services.snapshot_build(year=2025, quarter=1, by=ProgrammeUserFactory())
+    q1_gross = MonitorSnapshot.objects.get(year=2025, quarter=1, variant="gross").figures
+    from monitor import disclosure
+
+    leaky = MonitorSnapshot.objects.get(year=2025, quarter=1, variant="net")
+    leaky.figures = {**leaky.figures, "published": disclosure.cells(q1_gross)}
+    leaky.save()
+    services.snapshot_build(year=2025, quarter=2, by=ProgrammeUserFactory())
+    held = MonitorSnapshot.objects.get(year=2025, quarter=2, variant="net")
+    assert held.released is False and held.audit["passed"] is False
+    failing = {f["key"] for f in held.audit["failures"]}
+    # Only quarters the leaky Q1 release covered (its trend: 2023 Q2 - 2025 Q1) fail.
+    assert "2025Q1.status.aftercare" in failing and all(key[:6] <= "2025Q1" for key in failing)
+
+    partner = UserFactory(role=roles.PARTNER)
+    client.force_login(partner)
+    assert client.get(reverse("monitor:detail", args=[2025, 2, "net"])).status_code == 404
+    assert "/monitor/2025/q2/net/" not in client.get(reverse("monitor:index")).content.decode()
+
+    client.force_login(ProgrammeUserFactory())
+    page = client.get(reverse("monitor:detail", args=[2025, 2, "net"])).content.decode()
+    assert "Niet vrijgegeven: de onthullingscontrole is niet geslaagd" in page
+    assert "2025 Q1 · casussen per status · aftercare" in page
