@@ -77,6 +77,56 @@ def _render_select(context) -> str:
     return mark_safe("".join(parts))  # noqa: S308 - every piece above is escaped
 
 
+def _attrs(attrs) -> str:
+    """django/forms/widgets/attrs.html: in order, booleans as bare names, False left out."""
+    return "".join(
+        f" {conditional_escape(name)}"
+        if value is True
+        else f' {conditional_escape(name)}="{conditional_escape(value)}"'
+        for name, value in attrs.items()
+        if value is not False
+    )
+
+
+def _render_multiple_input(context) -> str:
+    """The HTML of Django's radio.html and checkbox_select.html (multiple_input.html with an
+    input_option.html per option), built directly: the assignment assistant lists every
+    director of the pool as a radio button, one template include per option (issue 17)."""
+    widget = context["widget"]
+    parts = ["<div"]
+    if widget_id := widget["attrs"].get("id"):
+        parts.append(f' id="{conditional_escape(widget_id)}"')
+    if widget_class := widget["attrs"].get("class"):
+        parts.append(f' class="{conditional_escape(widget_class)}"')
+    parts.append(">")
+    for group_name, options, _index in widget["optgroups"]:
+        if group_name:
+            parts.append(f"\n  <div><label>{conditional_escape(group_name)}</label>")
+        for option in options:
+            value = "" if option["value"] is None else f' value="{conditional_escape(option["value"])}"'
+            # The line ends are those of the templates' files (input.html, input_option.html, radio_option.html).
+            field = (
+                f'<input type="{conditional_escape(option["type"])}" name="{conditional_escape(option["name"])}"'
+                f"{value}{_attrs(option['attrs'])}>\n"
+            )
+            if option["wrap_label"]:
+                option_id = option["attrs"].get("id")
+                label_for = f' for="{conditional_escape(option_id)}"' if option_id else ""
+                field = f"<label{label_for}>{field} {conditional_escape(option['label'])}</label>"
+            parts.append(f"<div>\n    {field}\n\n</div>")
+        if group_name:
+            parts.append("\n  </div>")
+    parts.append("\n</div>")  # the renderer strips the outer template's line ends
+    return mark_safe("".join(parts))  # noqa: S308 - every piece above is escaped
+
+
+_DIRECT = {
+    "django/forms/widgets/select.html": _render_select,
+    "django/forms/widgets/radio.html": _render_multiple_input,
+    "django/forms/widgets/checkbox_select.html": _render_multiple_input,
+}
+
+
 class AccessibleFormRenderer(TemplatesSetting):
     """Renders with the project's TEMPLATES (so templates/ipgar/forms/ is found)."""
 
@@ -84,8 +134,8 @@ class AccessibleFormRenderer(TemplatesSetting):
     bound_field_class = AccessibleBoundField
 
     def render(self, template_name, context, request=None):
-        if template_name == "django/forms/widgets/select.html":
-            return _render_select(context)
+        if direct := _DIRECT.get(template_name):
+            return direct(context)
         return super().render(template_name, context, request)
 
 
