@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from cases import permissions
 from cases.models import Case, CaseAccessGrant
+from ipgar.dates import short_datetime, start_of_day
 from ipgar.models import AccessLogEntry, User
 from meetings import services as meeting_services
 from meetings.models import MeetingBody
@@ -61,7 +62,7 @@ def test_programme_team_and_privacy_officer_see_every_grant_with_kind_reason_gra
             "Lotte Visser", "ITAT-R bespreking", "expliciete toegang",
             "Naima Ouali", "Jongerenwerk West",  # the registration and its partner grant
             "Femke de Vries",  # who gave them
-            (start + dt.timedelta(days=1)).strftime("%d-%m-%Y") + " 00:00",  # the explicit grant's end
+            short_datetime(start_of_day(start + dt.timedelta(days=1))),  # the explicit grant's end
         ):  # fmt: skip
             assert text in body, text
     assert AccessLogEntry.objects.filter(section="readers", record_id=str(case.pk), outcome="allowed").count() == 2
