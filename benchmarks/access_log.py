@@ -125,6 +125,15 @@ def _generate(rows: int) -> float:
         params["port"] = settings["PORT"]
     if settings["PASSWORD"]:
         params["password"] = settings["PASSWORD"]
+    # Loading into a table with nine indexes runs at ~10,000 rows/s here; without them and
+    # building the indexes afterwards (sorted, per partition) is several times faster.
+    from importlib import import_module
+
+    migration = import_module("ipgar.migrations.0009_partition_access_log")
+    index_sql = [line for line in migration.FORWARD_SQL.splitlines() if line.startswith("CREATE INDEX")]
+    with connection.cursor() as cursor:
+        for statement in index_sql:
+            cursor.execute(f"DROP INDEX IF EXISTS {statement.split()[2]}")
     written = 0
     with psycopg.connect(**params) as source, psycopg.connect(**params, autocommit=True) as target:
         for index, month in enumerate(months):
@@ -162,7 +171,12 @@ def _generate(rows: int) -> float:
             print(
                 f"  {month:%Y-%m}: {written:,} rows ({time.monotonic() - started:.0f} s)", file=sys.stderr, flush=True
             )
-        target.execute("VACUUM ANALYZE ipgar_accesslogentry")
+        target.execute("SET maintenance_work_mem = '512MB'")
+        for statement in index_sql:
+            target.execute(statement)
+            elapsed = time.monotonic() - started
+            print(f"  {statement.split()[2]} built ({elapsed:.0f} s)", file=sys.stderr, flush=True)
+        target.execute("VACUUM (ANALYZE) ipgar_accesslogentry")
     return round(time.monotonic() - started, 1)
 
 
