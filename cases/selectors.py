@@ -136,6 +136,95 @@ def caseload_rows(*, user, running: bool = True) -> list[CaseloadRow]:
     return rows
 
 
+@dataclass(slots=True)
+class CaseListRow:
+    """One case of the case list as the list shows it: plain values, names in the active language."""
+
+    pk: int
+    code: str
+    status: str
+    is_detained: bool
+    is_abroad: bool
+    reported_on: dt.date
+    last_contact_on: dt.date | None
+    alert_no_contact: bool
+    alert_no_intervention: bool
+    alert_pending_report: bool
+    area: str
+    risk_category: str  # "" when none
+    ideology: str  # "" when none
+    director: str  # "" when none
+
+    @property
+    def open_alert_count(self) -> int:
+        return self.alert_no_contact + self.alert_no_intervention + self.alert_pending_report
+
+
+CASE_LIST_VALUES = (
+    "pk",
+    "code",
+    "status",
+    "is_detained",
+    "is_abroad",
+    "reported_on",
+    "last_contact_on",
+    "alert_no_contact",
+    "alert_no_intervention",
+    "alert_pending_report",
+    "area__name",
+    "area__name_en",
+    "risk_category__name",
+    "risk_category__name_en",
+    "ideology__name",
+    "ideology__name_en",
+    "director_id",
+    "director__user__first_name",
+    "director__user__last_name",
+    "director__user__username",
+)
+
+
+def case_list_values(cases):
+    """The case list's queryset (filtered and sorted) read as plain values: a page of model
+    instances with five related ones each, rendered through the template, was most of the
+    list's time at national scale (issue 17). Turn a page of them into rows with `case_list_rows`."""
+    return cases.values(*CASE_LIST_VALUES)
+
+
+def case_list_rows(values) -> list[CaseListRow]:
+    from ipgar.reference import reference_name
+
+    rows = []
+    for v in values:
+        director = ""
+        if v["director_id"] is not None:
+            full = f"{v['director__user__first_name']} {v['director__user__last_name']}".strip()
+            director = full or v["director__user__username"]
+        rows.append(
+            CaseListRow(
+                pk=v["pk"],
+                code=v["code"],
+                status=v["status"],
+                is_detained=v["is_detained"],
+                is_abroad=v["is_abroad"],
+                reported_on=v["reported_on"],
+                last_contact_on=v["last_contact_on"],
+                alert_no_contact=v["alert_no_contact"],
+                alert_no_intervention=v["alert_no_intervention"],
+                alert_pending_report=v["alert_pending_report"],
+                area=reference_name(v["area__name"], v["area__name_en"]),
+                risk_category=reference_name(v["risk_category__name"], v["risk_category__name_en"] or "")
+                if v["risk_category__name"] is not None
+                else "",
+                ideology=reference_name(v["ideology__name"], v["ideology__name_en"] or "")
+                if v["ideology__name"] is not None
+                else "",
+                director=director,
+            )
+        )
+    return rows
+
+
 @dataclass(frozen=True)
 class DomainScore:
     domain: LifeDomain

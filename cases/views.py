@@ -120,8 +120,9 @@ def case_list(request):
         access_log.denied(request, record_type="cases.case", record_id="list")
         raise Http404
     filterset, cases = _case_list_filtered(request)
-    paginator = Paginator(cases, PAGE_SIZE)
+    paginator = Paginator(selectors.case_list_values(cases), PAGE_SIZE)
     page = paginator.get_page(request.GET.get("page"))
+    page.object_list = selectors.case_list_rows(page.object_list)
     asked = request.GET.get("page", "1")
     if asked.isdigit() and int(asked) > page.number:
         messages.info(request, _("There is no page %(asked)s; this is the last page.") % {"asked": asked})
