@@ -222,3 +222,40 @@ def test_a_net_release_that_fails_its_audit_is_held_back_and_the_programme_team_
     page = client.get(reverse("monitor:detail", args=[2025, 2, "net"])).content.decode()
     assert "Niet vrijgegeven: de onthullingscontrole is niet geslaagd" in page
     assert "2025 Q1 · casussen per status · aftercare" in page
+
+
+def test_a_version_frozen_before_issue_14_stays_readable(client, built):
+    """Schema 1 snapshots (hidden counts as {"lt": 5}, no phases, no life-domain flag) render."""
+    from monitor.disclosure import is_hidden
+
+    gross = MonitorSnapshot.objects.get(variant="gross")
+    net = MonitorSnapshot.objects.get(variant="net")
+
+    def old(value):
+        if isinstance(value, dict):
+            return {"lt": 5} if is_hidden(value) else {k: old(v) for k, v in value.items()}
+        return [old(v) for v in value] if isinstance(value, list) else value
+
+    old_net = {k: old(v) for k, v in net.figures.items() if k != "published"} | {"schema": 1}
+    old_gross = {k: v for k, v in gross.figures.items() if k not in ("phases", "without_problems")} | {"schema": 1}
+    MonitorSnapshot.objects.filter(pk=net.pk).update(figures=old_net)
+    MonitorSnapshot.objects.filter(pk=gross.pk).update(figures=old_gross)
+    client.force_login(ProgrammeUserFactory())
+    page = client.get(reverse("monitor:detail", args=[2025, 2, "net"])).content.decode()
+    assert "niet getoond (a)" in page and "&lt; 5" not in page
+    assert client.get(reverse("monitor:detail", args=[2025, 2, "gross"])).status_code == 200
+    assert client.get(reverse("monitor:export_xlsx", args=[2025, 2, "net"])).status_code == 200
+
+
+def test_versions_say_what_changed_and_why(client, built):
+    from .factories import ContactFactory
+
+    ContactFactory(case=built["cases"][1], date=dt.date(2025, 6, 29))  # a late registration
+    services.snapshot_generate(year=2025, quarter=2, by=ProgrammeUserFactory(), reason="Contact laat geregistreerd")
+    client.force_login(ProgrammeUserFactory())
+    page = client.get(reverse("monitor:detail", args=[2025, 2, "gross"])).content.decode()
+    assert "Contact laat geregistreerd" in page
+    assert "alerts.no_contact: 1 → 0" in page
+    assert 'href="/monitor/2025/q2/gross/v1/"' in page
+    first = client.get(reverse("monitor:version", args=[2025, 2, "gross", 1]))
+    assert first.context["snapshot"].figures["alerts"]["no_contact"] == 1
