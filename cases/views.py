@@ -497,14 +497,15 @@ def zrm(request, pk):
             ),
         )
         if saved:
+            count = len(form.result)
             messages.success(
                 request,
                 ngettext(
                     "%(count)d life domain of %(code)s scored.",
                     "%(count)d life domains of %(code)s scored.",
-                    len(saved),
+                    count,
                 )
-                % {"count": len(saved), "code": case.code},
+                % {"count": count, "code": case.code},
             )
             return redirect(reverse("cases:detail", kwargs={"pk": case.pk}) + "#life-domains")
     latest = {score.domain_id: score for score in selectors.case_file(user=request.user, case=case).latest_scores}
