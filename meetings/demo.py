@@ -78,6 +78,32 @@ def _people() -> dict[str, User]:
     return people
 
 
+def _woo_coordinator() -> User:
+    """A second programme-team member with the right to approve Woo releases (four eyes)."""
+    from django.contrib.auth.models import Group, Permission
+
+    from ipgar import roles
+    from ipgar.demo import DEMO_PASSWORD
+
+    user, created = User.objects.get_or_create(
+        username="pt-woo",
+        defaults={
+            "first_name": "Jasper",
+            "last_name": "Meulenbelt",
+            "email": "pt-woo@example.amsterdam.nl",
+            "organisation": Organisation.objects.get(code="oov"),
+            "function_title": "Woo-coördinator programmateam",
+            "is_demo": True,
+        },
+    )
+    if created:
+        user.set_password(DEMO_PASSWORD)
+        user.save(update_fields=["password"])
+    user.groups.add(Group.objects.get(name=roles.PROGRAMME_TEAM))
+    user.user_permissions.add(Permission.objects.get(codename="approve_woo_release"))
+    return user
+
+
 def _memberships(p: dict[str, User]) -> None:
     pt = p["pt"]
     body = MeetingBody.objects.get
@@ -167,6 +193,23 @@ def _pto_r_2020(p, pt) -> Meeting:
         person=p["pt"],
         by=pt,
     )
+    _say(
+        opening,
+        "deelt mede dat er op 20 maart een brainstorm is georganiseerd met de leden van de werkgroep Beleidskader, de "
+        "overige PTO-R leden en een tweetal mensen uit de wetenschappelijke hoek, over visie, missie en doelgroepen van "
+        "de aanpak.",
+        kind=E.ANNOUNCEMENT,
+        person=p["pt"],
+        by=pt,
+    )
+    _say(
+        opening,
+        "deelt mede dat er op 23 maart een Benen-Op-Tafel overleg is georganiseerd voor het PTO-R: waar staan we, wat "
+        "loopt goed, wat niet en hoe kunnen wij elkaar beter vinden?",
+        kind=E.ANNOUNCEMENT,
+        person=p["pt"],
+        by=pt,
+    )
     minutes_item = m.agenda_items.filter(kind=AgendaItem.Kind.PREVIOUS_MINUTES).first()
     if minutes_item is None:
         minutes_item = services.agenda_item_add(
@@ -196,23 +239,6 @@ def _pto_r_2020(p, pt) -> Meeting:
         ("ggd", "sluit zich hierbij aan."),
     ]:
         _say(minutes_item, text, org=org, by=pt)
-    services.decision_create(
-        meeting=m,
-        agenda_item=minutes_item,
-        text="Het programmateam stelt aan de hand van de gemaakte opmerkingen een A4 op met voorstellen voor de "
-        "inrichting van een kleinere pool en de aansturing daarvan. De PTO-R leden bespreken de varianten vooraf "
-        "met het Directeurenoverleg-lid van de eigen organisatie.",
-        by=pt,
-    )
-    services.action_create(
-        meeting=m,
-        agenda_item=minutes_item,
-        subject="A4 inrichting regisseurspool",
-        description="Femke de Vries stelt een A4 op met varianten voor de pool en de aansturing; per mail naar de PTO-R leden.",
-        owner=p["pt"],
-        deadline=dt.date(2020, 4, 6),
-        by=pt,
-    )
     # Seed 000 discusses one case (withheld on "4.1.4"): a demo case that was running then.
     from cases.models import Case
 
@@ -374,6 +400,16 @@ def _team_2021(p, pt) -> Meeting:
             kind=E.NOTE,
             by=pt,
         )
+    # Seed 001's order: introductions, attention officers, opening, the minutes with the action
+    # list, the information picture, closing.
+    services.agenda_item_move(item=second, before=_item(m, 1), by=pt)
+    actions_item = m.agenda_items.filter(kind=AgendaItem.Kind.ACTIONS).first()
+    if prev is not None:
+        services.agenda_item_retitle(
+            item=prev, title="Vaststellen verslag iPGA-R Teamoverleg d.d. 18 mei 2021 + actualiseren actielijst", by=pt
+        )
+        if actions_item is not None:
+            services.agenda_item_remove(item=actions_item, by=pt)
     picture = services.agenda_item_add(meeting=m, title="Toelichting op informatiebeeld april 2021", by=pt)
     _say(
         picture,
@@ -423,6 +459,7 @@ def _directors_2019(p, pt) -> Meeting:
         dt.date(2019, 10, 28),
         by=pt,
         start_time=dt.time(16, 0),
+        end_time=dt.time(16, 30),  # seed 002: 16.00 - 16.30 uur
         place="Actiecentrum Veiligheid en Zorg, Wibautstraat 6",
         chair=p["demo-do-acvz"],
         secretary=pt,
@@ -491,6 +528,41 @@ def _directors_2019(p, pt) -> Meeting:
     return m
 
 
+def _seed_000_adoption(m: Meeting, previous: Meeting, p, pt) -> None:
+    """Seed 000: the minutes of 10 February are adopted "met inachtneming van een enkele tekstuele
+    wijziging" as the first decision under item 2, then the A4 decision and its action."""
+    minutes_item = m.agenda_items.filter(kind=AgendaItem.Kind.PREVIOUS_MINUTES).first()
+    services.minutes_adopt(
+        minutes=Minutes.objects.get(meeting=previous),
+        at_meeting=m,
+        changes="een enkele tekstuele wijziging",
+        decision_text=""
+        if previous.date != dt.date(2020, 2, 10)
+        else "Het verslag van het PTO-R d.d. 10 februari 2020 wordt vastgesteld, met inachtneming van een "
+        "enkele tekstuele wijziging. Het vastgestelde verslag zal ter kennisname worden meegestuurd met de stukken "
+        "van de volgende vergadering.",
+        by=pt,
+    )
+    minutes_item = m.agenda_items.filter(kind=AgendaItem.Kind.PREVIOUS_MINUTES).first() or minutes_item
+    services.decision_create(
+        meeting=m,
+        agenda_item=minutes_item,
+        text="Het programmateam stelt aan de hand van de gemaakte opmerkingen een A4 op met voorstellen voor de "
+        "inrichting van een kleinere pool en de aansturing daarvan. De PTO-R leden bespreken de varianten vooraf "
+        "met het Directeurenoverleg-lid van de eigen organisatie.",
+        by=pt,
+    )
+    services.action_create(
+        meeting=m,
+        agenda_item=minutes_item,
+        subject="A4 inrichting regisseurspool",
+        description="Femke de Vries stelt een A4 op met varianten voor de pool en de aansturing; per mail naar de PTO-R leden.",
+        owner=p["pt"],
+        deadline=dt.date(2020, 4, 6),
+        by=pt,
+    )
+
+
 def _pto_r_minutes(p, pt) -> None:
     """Minutes, attendance and case items for the PTO-R meetings cases.demo made for its decisions."""
     today = timezone.localdate()
@@ -527,7 +599,9 @@ def _pto_r_minutes(p, pt) -> None:
             if minutes.status == Minutes.Status.DRAFT:
                 services.minutes_circulate(minutes=minutes, by=pt)
                 minutes.refresh_from_db()
-            if minutes.status == Minutes.Status.CIRCULATED:
+            if minutes.status == Minutes.Status.CIRCULATED and m.date == SEED_PTO_R:
+                _seed_000_adoption(m, previous, p, pt)
+            elif minutes.status == Minutes.Status.CIRCULATED:
                 services.minutes_adopt(minutes=minutes, at_meeting=m, by=pt)
         previous = m
 
@@ -570,6 +644,7 @@ def seed(*, stdout=None) -> None:
     if not User.objects.filter(username="pt").exists():
         return
     people = _people()
+    _woo_coordinator()
     _memberships(people)
     if MinuteEntry.objects.exists():
         return

@@ -7,11 +7,10 @@ import io
 from pathlib import Path
 
 from django.template.loader import render_to_string
-from django.utils import formats
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from ipgar.dates import short_date
+from ipgar.dates import long_date, short_date
 
 from .models import Invitation, Minutes
 from .publication import Publication
@@ -47,21 +46,47 @@ def attendance_lists(view: MeetingView) -> dict:
     return groups
 
 
-def minutes_html(view: MeetingView) -> str:
-    context = {"view": view, "title": minutes_title(view), "lang": get_language(), **attendance_lists(view)}
+def organisations(invitations) -> list[str]:
+    """Attendance as seed 000 writes it: "Aanwezig: OOV, Politie, GGD" (each organisation once)."""
+    names = []
+    for invitation in invitations:
+        name = invitation.organisation.name if invitation.organisation_id else str(invitation.user)
+        if name not in names:
+            names.append(name)
+    return names
+
+
+def minutes_html(view: MeetingView, *, people: bool = False) -> str:
+    groups = attendance_lists(view)
+    context = {
+        "view": view,
+        "title": minutes_title(view),
+        "lang": get_language(),
+        "people": people,
+        **groups,
+        "present_orgs": organisations(groups["present"]),
+        "absent_orgs": organisations(groups["absent"]),
+        "guest_orgs": organisations(groups["guests"]),
+    }
     return render_to_string("meetings/minutes_document.html", context)
 
 
-def minutes_pdf(view: MeetingView) -> bytes:
-    return _pdf(minutes_html(view))
+def minutes_pdf(view: MeetingView, *, people: bool = False) -> bytes:
+    return _pdf(minutes_html(view, people=people))
+
+
+def render_pdf(html: str) -> bytes:
+    return _pdf(html)
+
+
+def woo_title(view: MeetingView) -> str:
+    """The official title: the body and the date, never a person."""
+    return f"{minutes_title(view)} {long_date(view.meeting.date)}"
 
 
 def woo_html(publication: Publication) -> str:
     view = publication.view
-    title = _("Woo publication: %(title)s %(date)s") % {
-        "title": minutes_title(view),
-        "date": formats.date_format(view.meeting.date, "j F Y"),
-    }
+    title = _("Woo publication: %(title)s") % {"title": woo_title(view)}
     return render_to_string(
         "meetings/woo_document.html", {"pub": publication, "view": view, "title": title, "lang": get_language()}
     )
@@ -71,79 +96,58 @@ def woo_pdf(publication: Publication) -> bytes:
     return _pdf(woo_html(publication))
 
 
-def _person(invitation) -> str:
-    if invitation.user_id and invitation.organisation_id:
-        return f"{invitation.user} ({invitation.organisation.name})"
-    return str(invitation.user or invitation.organisation)
+def minutes_docx(view: MeetingView, *, people: bool = False) -> bytes:
+    """The same minutes as a Word document: built from the very HTML the PDF is printed from,
+    so the two hold the same content in the same order (issue 13)."""
+    return html_to_docx(minutes_html(view, people=people), title=minutes_title(view))
 
 
-def minutes_docx(view: MeetingView) -> bytes:
-    """The same minutes as a Word document, for secretaries who finish them in Word."""
+def html_to_docx(html: str, *, title: str) -> bytes:
+    """Headings, paragraphs (bold runs kept), bullet lists and tables of our print HTML."""
     from docx import Document
+    from lxml import html as lxml_html
 
     document = Document()
-    document.core_properties.title = minutes_title(view)
+    document.core_properties.title = title
     document.core_properties.language = get_language()
-    document.add_heading(minutes_title(view), level=1)
-    document.add_paragraph(f"{_('date')}: {formats.date_format(view.meeting.date, 'j F Y')}")
-    groups = attendance_lists(view)
-    for label, key in ((_("Present"), "present"), (_("Absent"), "absent"), (_("Also present"), "guests")):
-        if groups[key]:
-            document.add_paragraph(f"{label}: " + ", ".join(_person(i) for i in groups[key]))
-    for _key, label, items in view.sections:
-        document.add_heading(str(label).upper(), level=2)
-        for item_view in items:
-            item = item_view.item
-            if item_view.hidden:
-                shown = (
-                    _("Case %(code)s") % {"code": item_view.case_code} if item_view.case_code else _("Item not shown")
-                )
-                document.add_heading(f"{item_view.number}. {shown}", level=3)
-                for decision in item_view.decisions:
-                    paragraph = document.add_paragraph("➤ ")
-                    paragraph.add_run(_("DECISION %(number)s:") % {"number": decision.number}).bold = True
-                    paragraph.add_run(" " + decision.text)
-                continue
-            heading = f"{item_view.number}. {item.title}"
-            if item.case_id:
-                heading += f" ({item.case.code})"
-            document.add_heading(heading, level=3)
-            for entry in item_view.entries:
-                paragraph = document.add_paragraph(style="List Bullet")
-                who = (
-                    entry.organisation.name if entry.organisation_id else (str(entry.person) if entry.person_id else "")
-                )
-                if entry.person_id and entry.organisation_id:
-                    who = str(entry.person)
-                if who:
-                    paragraph.add_run(who).bold = True
-                    paragraph.add_run(" ")
-                paragraph.add_run(entry.text)
-            for decision in item_view.decisions:
-                paragraph = document.add_paragraph("➤ ")
-                paragraph.add_run(_("DECISION %(number)s:") % {"number": decision.number}).bold = True
-                paragraph.add_run(" " + decision.text)
-    if view.actions:
-        document.add_heading(_("ACTION LIST"), level=2)
-        table = document.add_table(rows=1, cols=4)
-        for cell, label in zip(
-            table.rows[0].cells, (_("Date"), _("Subject"), _("Action(s)"), _("Completion")), strict=True
-        ):
-            cell.text = label
-        for action in view.actions:
-            row = table.add_row().cells
-            row[0].text = action.meeting.date.strftime("%Y%m%d")
-            row[1].text = action.subject
-            owner = f"{action.owner}: " if action.owner_id else ""
-            row[2].text = owner + action.description
-            row[3].text = _completion(action)
-    if view.forward:
-        document.add_heading(_("FORWARD AGENDA"), level=2)
-        table = document.add_table(rows=0, cols=2)
-        for item in view.forward:
-            row = table.add_row().cells
-            row[0].text = _when(item)
-            row[1].text = item.topic
+    body = lxml_html.document_fromstring(html).find("body")
+
+    def runs(paragraph, node):
+        if node.text:
+            paragraph.add_run(node.text)
+        for child in node:
+            if child.tag == "br":
+                paragraph.add_run().add_break()
+            else:
+                text = child.text_content()
+                run = paragraph.add_run(text)
+                if child.tag in ("strong", "b"):
+                    run.bold = True
+            if child.tail:
+                paragraph.add_run(child.tail)
+
+    for node in body:
+        tag = node.tag
+        if tag in ("h1", "h2", "h3"):
+            heading = document.add_heading(level=int(tag[1]))
+            runs(heading, node)
+        elif tag == "p":
+            runs(document.add_paragraph(), node)
+        elif tag == "ul":
+            for li in node.iter("li"):
+                runs(document.add_paragraph(style="List Bullet"), li)
+        elif tag == "table":
+            rows = node.findall(".//tr")
+            caption = node.find("caption")
+            if caption is not None:
+                document.add_paragraph().add_run(caption.text_content()).bold = True
+            width = max((len(r.findall("th") + r.findall("td")) for r in rows), default=1)
+            table = document.add_table(rows=0, cols=width)
+            table.style = "Table Grid"
+            for row in rows:
+                cells = table.add_row().cells
+                for cell, source in zip(cells, row.findall("th") + row.findall("td"), strict=False):
+                    cell.text = " ".join(source.text_content().split())
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()

@@ -9,7 +9,7 @@ from ipgar.models import Organisation, User
 from pool.models import Director
 
 from . import grounds
-from .models import AgendaItem, Decision, Invitation, Meeting, MeetingBody, MinuteEntry
+from .models import AgendaItem, Decision, Invitation, Meeting, MeetingBody, MinuteEntry, WooMark
 
 
 class DateInput(forms.DateInput):
@@ -35,6 +35,7 @@ class MeetingForm(forms.Form):
     body = forms.ModelChoiceField(label=_("body"), queryset=MeetingBody.objects.all())
     date = forms.DateField(label=_("date"), widget=DateInput())
     start_time = forms.TimeField(label=_("start"), required=False, widget=TimeInput())
+    end_time = forms.TimeField(label=_("end"), required=False, widget=TimeInput())
     place = forms.CharField(label=_("place"), max_length=150, required=False)
     chair = forms.ModelChoiceField(label=_("chair"), queryset=_people(), required=False)
     secretary = forms.ModelChoiceField(label=_("secretary"), queryset=_people(), required=False)
@@ -208,3 +209,45 @@ class RedactionForm(forms.Form):
             "agenda_item"
         )
         self.fields["entry"].label_from_instance = lambda e: f"{e.agenda_item.title}: {e.text[:60]}"
+
+
+class PartialForm(_MeetingItemsForm):
+    agenda_item = forms.ModelChoiceField(label=_("closed-part item"), queryset=AgendaItem.objects.none())
+    partial = forms.BooleanField(label=_("publish in part (withhold passages, not the whole item)"), required=False)
+
+    def __init__(self, *args, meeting: Meeting, **kwargs):
+        super().__init__(*args, meeting=meeting, **kwargs)
+        self.fields["agenda_item"].queryset = meeting.agenda_items.filter(is_closed_part=True, case__isnull=True)
+
+
+class WooMarkForm(forms.Form):
+    target = forms.ChoiceField(label=_("text"))
+    passage = forms.CharField(label=_("passage"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    occurrence = forms.IntegerField(
+        label=_("occurrence"), min_value=1, required=False, help_text=_("Which occurrence in the text (1 = first).")
+    )
+    decision = forms.ChoiceField(label=_("decision"), choices=WooMark.Decision.choices)
+    ground = forms.ChoiceField(
+        label=_("ground"), choices=grounds.choices(blank=_("— choose a ground —")), required=False
+    )
+
+    def __init__(self, *args, texts, **kwargs):
+        super().__init__(*args, **kwargs)
+        labels = dict(WooMark.Target.choices)
+        self.fields["target"].choices = [
+            (f"{target}:{target_id}", f"{where} – {labels[target]}: {text[:60]}")
+            for target, target_id, text, where in texts
+            if text
+        ]
+
+
+class PrepareForm(forms.Form):
+    reason = forms.CharField(
+        label=_("reason (for a corrected version)"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
+
+
+class ReviewForm(forms.Form):
+    note = forms.CharField(
+        label=_("note (when sending back)"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )

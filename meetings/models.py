@@ -4,6 +4,7 @@ The cases app depends on Decision: inclusion, outflow and static are made from a
 decision and from nothing else.
 """
 
+import pgtrigger
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -47,6 +48,7 @@ class Meeting(models.Model):
     body = models.ForeignKey(MeetingBody, verbose_name=_("body"), on_delete=models.PROTECT, related_name="meetings")
     date = models.DateField(_("date"))
     start_time = models.TimeField(_("start"), null=True, blank=True)
+    end_time = models.TimeField(_("end"), null=True, blank=True)
     place = models.CharField(_("place"), max_length=150, blank=True)
     chair = models.ForeignKey(
         User, verbose_name=_("chair"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
@@ -140,6 +142,8 @@ class AgendaItem(models.Model):
         related_name="+",
     )
     woo_ground = models.CharField(_("Woo ground when withheld"), max_length=12, blank=True)
+    # Issue 13: a closed-part item published with passages withheld instead of withheld whole.
+    woo_partial = models.BooleanField(_("publish the closed item in part"), default=False)
 
     class Meta:
         ordering = ["meeting", "order", "id"]
@@ -223,6 +227,9 @@ class Minutes(models.Model):
     )
     adoption_changes = models.TextField(_("textual changes at adoption"), blank=True)
     adopted_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    # Issue 13: the action list and forward agenda as they stood at adoption (frozen with the minutes).
+    frozen_actions = models.JSONField(null=True, blank=True, editable=False)
+    frozen_forward = models.JSONField(null=True, blank=True, editable=False)
 
     history = HistoricalRecords()
 
@@ -360,3 +367,115 @@ class Redaction(models.Model):
 
     def __str__(self) -> str:
         return f"{self.entry_id} {self.start}-{self.end} {self.ground}"
+
+
+# --- Woo publication (issue 13) ----------------------------------------------------------------
+
+
+class WooMark(models.Model):
+    """The secretary's judgement of one passage of any text of the minutes for the Woo release:
+    withhold it on a ground, or keep a flagged finding public (a false alarm of the detector)."""
+
+    class Target(models.TextChoices):
+        ENTRY = "entry", _("minute entry")
+        DECISION = "decision", _("decision")
+        ITEM_TITLE = "item_title", _("item title")
+        ITEM_DESCRIPTION = "item_description", _("item description")
+        ACTION_SUBJECT = "action_subject", _("action subject")
+        ACTION_DESCRIPTION = "action_description", _("action")
+        FORWARD_TOPIC = "forward_topic", _("forward agenda topic")
+        ATTENDANCE = "attendance", _("attendance remark")
+        AMENDMENT = "amendment", _("amendment")
+        ADOPTION = "adoption", _("textual changes at adoption")
+
+    class Decision(models.TextChoices):
+        WITHHOLD = "withhold", _("withhold")
+        KEEP = "keep", _("keep public")
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="woo_marks")
+    target = models.CharField(_("text"), max_length=30, choices=Target.choices)
+    target_id = models.PositiveIntegerField()
+    start = models.PositiveIntegerField(_("from character"))
+    end = models.PositiveIntegerField(_("to character"))
+    passage = models.TextField(_("passage"))
+    decision = models.CharField(_("decision"), max_length=10, choices=Decision.choices, default=Decision.WITHHOLD)
+    ground = models.CharField(_("ground"), max_length=12, blank=True)
+    by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(_("at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["meeting", "target", "target_id", "start"]
+        verbose_name = _("Woo redaction")
+        verbose_name_plural = _("Woo redactions")
+        constraints = [
+            models.CheckConstraint(condition=Q(end__gt=models.F("start")), name="woo_mark_span"),
+            models.CheckConstraint(condition=Q(decision="keep") | ~Q(ground=""), name="woo_mark_withhold_has_ground"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.target}:{self.target_id} {self.start}-{self.end} {self.decision} {self.ground}"
+
+
+class WooPublication(models.Model):
+    """A release prepared by the secretary, waiting for the Woo coordinator (four eyes).
+
+    It holds exactly what will be released (the redacted PDF and its DiWoo XML), so the
+    coordinator approves those bytes and nothing rendered later."""
+
+    class Status(models.TextChoices):
+        PREPARED = "prepared", _("prepared, awaiting approval")
+        APPROVED = "approved", _("approved and released")
+        REJECTED = "rejected", _("sent back")
+        SUPERSEDED = "superseded", _("superseded by a later preparation")
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="woo_publications")
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.PREPARED)
+    reason = models.TextField(_("reason for a corrected version"), blank=True)
+    html = models.TextField()
+    pdf = models.BinaryField()
+    xml = models.BinaryField()
+    sha256 = models.CharField(max_length=64)
+    prepared_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    prepared_at = models.DateTimeField(auto_now_add=True)
+    reviewed_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    review_note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        ordering = ["-prepared_at", "-id"]
+        verbose_name = _("prepared Woo publication")
+        verbose_name_plural = _("prepared Woo publications")
+
+    def __str__(self) -> str:
+        return f"{self.meeting} ({self.status})"
+
+
+class WooRelease(models.Model):
+    """A released version: immutable (the database refuses UPDATE and DELETE). A correction is
+    a new version with a reason; the earlier one stays retrievable."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.PROTECT, related_name="woo_releases")
+    version = models.PositiveSmallIntegerField(_("version"))
+    publication = models.OneToOneField(WooPublication, on_delete=models.PROTECT, related_name="release")
+    pdf = models.BinaryField()
+    xml = models.BinaryField()
+    pdf_sha256 = models.CharField(max_length=64)
+    xml_sha256 = models.CharField(max_length=64)
+    sha256 = models.CharField(_("SHA-256 of PDF and XML"), max_length=64)
+    reason = models.TextField(_("reason for this version"), blank=True)
+    prepared_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    approved_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    approved_at = models.DateTimeField(_("approved at"))
+
+    class Meta:
+        ordering = ["meeting", "version"]
+        verbose_name = _("Woo release")
+        verbose_name_plural = _("Woo releases")
+        permissions = [("approve_woo_release", "Can approve a Woo release (Woo coordinator)")]
+        constraints = [models.UniqueConstraint(fields=["meeting", "version"], name="one_release_per_version")]
+        triggers = [
+            pgtrigger.Protect(name="woo_release_immutable", operation=pgtrigger.Update | pgtrigger.Delete),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.meeting} v{self.version}"

@@ -1,27 +1,32 @@
-"""The Woo publication of a meeting's minutes (DESIGN §6, FIELD-NOTES 21-22).
+"""The Woo publication of a meeting's minutes (DESIGN §6, FIELD-NOTES 21-22, issue 13).
 
-Built from the secretary's full view of the minutes: names of persons who are not public
-officials become 5.1.2.e, case items and closed-part items are replaced by the ground the
-secretary chose (or the default), marked passages by their ground. Every replacement is a
-row of the redaction log; every agenda item a row of the inventory.
+Built from the secretary's full view of the minutes. Every text (item titles and
+descriptions, entries, decisions, actions, the forward agenda, attendance remarks, the
+adoption note and amendments) goes through the detector (meetings.redaction) and the
+secretary's own marks (WooMark): what is found is withheld with its ground; what the
+detector is unsure of is withheld too and *flagged* until the secretary judged it. Case items
+and closed-part items are withheld whole on their ground, unless the secretary publishes a
+closed item in part. Attendance is by organisation. Every replacement is a row of the
+redaction log; every agenda item a row of the inventory.
 """
 
-import re
 from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 
-from ipgar.models import User
-
 from . import grounds
-from .models import Invitation
+from .models import Invitation, Redaction, WooMark
+from .redaction import Detector, Finding
 from .selectors import MeetingView
+
+T = WooMark.Target
 
 
 @dataclass
 class Segment:
     text: str
     ground: str = ""
+    flagged: bool = False
 
 
 @dataclass
@@ -31,6 +36,22 @@ class LogRow:
     ground: str
     by: str
     flagged: bool = False
+
+
+@dataclass
+class Flag:
+    """A finding the detector is unsure of: the secretary withholds it or keeps it public."""
+
+    target: str
+    target_id: int
+    start: int
+    end: int
+    text: str
+    where: str
+
+    @property
+    def key(self) -> str:
+        return f"{self.target}:{self.target_id}:{self.start}:{self.end}"
 
 
 @dataclass
@@ -56,8 +77,10 @@ class PubItem:
     section: str
     title: list
     withheld: str = ""
+    closed_part: bool = False
+    description: list = field(default_factory=list)
     entries: list = field(default_factory=list)
-    decisions: list = field(default_factory=list)
+    decisions: list = field(default_factory=list)  # [(number, segments)]
 
 
 @dataclass
@@ -71,109 +94,112 @@ class Publication:
     forward: list
     inventory: list
     log: list
+    flags: list = field(default_factory=list)
+    adoption: list = field(default_factory=list)
+    amendments: list = field(default_factory=list)
 
 
-_WORD = re.compile(r"\w+")
+def withheld_ground(item) -> str:
+    """The ground a case item, or a closed-part item not published in part, is withheld on."""
+    if item is None:
+        return ""
+    if item.case_id:
+        return item.woo_ground or grounds.DEFAULT_CASE_GROUND
+    if item.is_closed_part and not item.woo_partial:
+        return item.woo_ground or grounds.DEFAULT_CLOSED_GROUND
+    return ""
 
 
-@dataclass(frozen=True)
-class _Names:
-    """Names of persons who are not public officials, indexed by their first word."""
+def texts_of(view: MeetingView) -> list[tuple[str, int, str, str]]:
+    """Every redactable text of the minutes: (target, id, text, where)."""
+    out = []
+    for item_view in view.items:
+        item = item_view.item
+        where = _("item %(number)s") % {"number": item_view.number}
+        out.append((T.ITEM_TITLE, item.pk, item.title, where))
+        out.append((T.ITEM_DESCRIPTION, item.pk, item.description, where))
+        out += [(T.ENTRY, e.pk, e.text, where) for e in item_view.entries]
+        out += [(T.DECISION, d.pk, d.text, where) for d in item_view.decisions]
+    for action in view.actions:
+        out.append((T.ACTION_SUBJECT, action.pk, action.subject, _("action list")))
+        out.append((T.ACTION_DESCRIPTION, action.pk, action.description, _("action list")))
+    out += [(T.FORWARD_TOPIC, f.pk or 0, f.topic, _("forward agenda")) for f in view.forward]
+    out += [(T.ATTENDANCE, i.pk, i.comment, _("attendance")) for i in view.invitations if i.comment]
+    if view.minutes.pk and view.minutes.adoption_changes:
+        out.append((T.ADOPTION, view.minutes.pk, view.minutes.adoption_changes, _("adoption")))
+    out += [(T.AMENDMENT, a.pk, a.text, _("amendments")) for a in view.amendments]
+    return out
 
-    by_first_word: dict
-    other: tuple  # names that do not start with a word character
 
-
-_names_cache: dict = {}
-
-
-def _names_fingerprint() -> str:
-    """A digest of every non-public person's name, computed by the database (one query)."""
-    from django.contrib.postgres.aggregates import StringAgg
-    from django.db.models import TextField, Value
-    from django.db.models.functions import MD5, Coalesce, Concat
-
-    return User.objects.filter(is_public_official=False).aggregate(
-        digest=MD5(
-            Coalesce(
-                StringAgg(
-                    Concat("first_name", Value("\x1f"), "last_name", output_field=TextField()),
-                    delimiter="\x1e",
-                    ordering="id",
-                    output_field=TextField(),
-                ),
-                Value(""),
-                output_field=TextField(),
-            ),
-            output_field=TextField(),
+def marks_of(meeting) -> dict:
+    """The secretary's marks per (target, id), the older entry redactions included."""
+    marks: dict = {}
+    for mark in WooMark.objects.filter(meeting=meeting).select_related("by"):
+        marks.setdefault((mark.target, mark.target_id), []).append(mark)
+    for old in Redaction.objects.filter(entry__agenda_item__meeting=meeting).select_related("by", "entry"):
+        marks.setdefault((T.ENTRY, old.entry_id), []).append(
+            WooMark(
+                target=T.ENTRY,
+                target_id=old.entry_id,
+                start=old.start,
+                end=old.end,
+                passage=old.entry.text[old.start : old.end],
+                ground=old.ground,
+                by=old.by,
+            )
         )
-    )["digest"]
-
-
-def _names() -> _Names:
-    """The names to redact. Built once per state of the users table: reading some five
-    thousand users and compiling one pattern of all their names was most of the Woo
-    pages' time at national scale (issue 17). The digest is exact, so a new or renamed
-    person is redacted from the next request on."""
-    digest = _names_fingerprint()
-    names = _names_cache.get(digest)
-    if names is None:
-        found = set()
-        for first, last in User.objects.filter(is_public_official=False).values_list("first_name", "last_name"):
-            full = f"{first} {last}".strip()
-            for name in (full, last.strip(), first.strip()):
-                if len(name) >= 3:
-                    found.add(name)
-        by_first_word, other = {}, []
-        for name in found:
-            word = _WORD.match(name)
-            if word:
-                by_first_word.setdefault(word.group(0), []).append(name)
-            else:
-                other.append(name)
-        names = _Names(by_first_word, tuple(other))
-        _names_cache.clear()
-        _names_cache[digest] = names
-    return names
+    return marks
 
 
 class _Redactor:
-    """Replaces every non-public person's name in free text, logging each replacement."""
-
-    def __init__(self, log: list, *, internal: bool):
-        self.log = log
+    def __init__(self, view: MeetingView, *, internal: bool, detector: Detector | None):
+        self.view = view
         self.internal = internal
-        self.names = _names()
+        self.log: list = []
+        self.flags: list = []
+        self.marks = marks_of(view.meeting)
+        case_ids = {i.item.case_id for i in view.items if i.item.case_id}
+        case_ids |= {d.case_id for i in view.items for d in i.decisions if d.case_id}
+        case_ids |= {a.agenda_item.case_id for a in view.actions if a.agenda_item_id and a.agenda_item.case_id}
+        self.detector = detector or Detector(case_ids=case_ids, texts=[t[2] for t in texts_of(view)])
 
-    def _pattern(self, value: str):
-        """`\\b(name|…)\\b` over the names that can occur in `value`, longest first, so "Sanne
-        Bakker" goes as one piece before "Bakker". A name matched at a word boundary starts
-        with a word of the text, so only names whose first word is in the text are tried."""
-        candidates = set(self.names.other)
-        for word in set(_WORD.findall(value)):
-            candidates.update(self.names.by_first_word.get(word, ()))
-        if not candidates:
-            return None
-        ordered = sorted(candidates, key=lambda name: (-len(name), name))
-        return re.compile(r"\b(" + "|".join(map(re.escape, ordered)) + r")\b")
+    def by(self, user) -> str:
+        if self.internal or (user is not None and user.is_public_official):
+            return str(user)
+        return _("secretary")
 
-    def text(self, value: str, *, where: str) -> list:
+    def text(self, target: str, target_id: int, value: str, *, where: str) -> list:
         if not value:
             return []
-        pattern = self._pattern(value)
-        if pattern is None:
-            return [Segment(value)]
-        segments, last = [], 0
-        for match in pattern.finditer(value):
-            if match.start() > last:
-                segments.append(Segment(value[last : match.start()]))
-            segments.append(Segment(match.group(0), grounds.PRIVACY))
-            self.log.append(
-                LogRow(where, _("name of a person"), grounds.PRIVACY, _("automatic: not a public official"))
-            )
-            last = match.end()
-        if last < len(value):
-            segments.append(Segment(value[last:]))
+        marks = self.marks.get((target, target_id), [])
+        keep = [m for m in marks if m.decision == WooMark.Decision.KEEP]
+        spans = []
+        for mark in marks:
+            if mark.decision == WooMark.Decision.WITHHOLD and mark.end <= len(value):
+                spans.append(Finding(mark.start, mark.end, value[mark.start : mark.end], "mark", mark.ground))
+                self.log.append(
+                    LogRow(where, _("marked passage"), mark.ground, self.by(mark.by), grounds.is_flagged(mark.ground))
+                )
+        for finding in self.detector.find(value):
+            if any(k.start < finding.end and finding.start < k.end for k in keep):
+                continue  # the secretary judged this passage public
+            if any(s.start < finding.end and finding.start < s.end for s in spans):
+                continue  # already withheld by the secretary's mark
+            spans.append(finding)
+            by = _("automatic: to be checked") if finding.flagged else _("automatic")
+            self.log.append(LogRow(where, str(finding.kind), finding.ground, by, finding.flagged))
+            if finding.flagged:
+                self.flags.append(Flag(target, target_id, finding.start, finding.end, finding.text, where))
+        segments, cursor = [], 0
+        for span in sorted(spans, key=lambda s: (s.start, -s.end)):
+            if span.start < cursor:
+                continue
+            if span.start > cursor:
+                segments.append(Segment(value[cursor : span.start]))
+            segments.append(Segment(value[span.start : span.end], span.ground, getattr(span, "flagged", False)))
+            cursor = span.end
+        if cursor < len(value):
+            segments.append(Segment(value[cursor:]))
         return segments
 
     def person(self, user, *, where: str) -> list:
@@ -184,111 +210,110 @@ class _Redactor:
         self.log.append(LogRow(where, _("name of a person"), grounds.PRIVACY, _("automatic: not a public official")))
         return [Segment(str(user), grounds.PRIVACY)]
 
-    def by(self, user) -> str:
-        if self.internal or (user is not None and user.is_public_official):
-            return str(user)
-        return _("secretary")
+
+def _by_organisation(redactor: _Redactor, invitations, where: str) -> list:
+    """Attendance as seed 000 writes it: organisations; a person without one is withheld
+    unless a public official."""
+    groups, seen = [], set()
+    for invitation in invitations:
+        if invitation.organisation_id:
+            name = invitation.organisation.name
+            if name not in seen:
+                seen.add(name)
+                groups.append([Segment(name)])
+        else:
+            groups.append(redactor.person(invitation.user, where=where))
+        if invitation.comment:
+            groups[-1] = [
+                *groups[-1],
+                Segment(" – "),
+                *redactor.text(T.ATTENDANCE, invitation.pk, invitation.comment, where=where),
+            ]
+    return groups
 
 
-def _attendee(redactor: _Redactor, invitation, where: str) -> list:
-    parts = redactor.person(invitation.user, where=where)
-    if invitation.organisation_id:
-        label = invitation.organisation.name
-        parts = [*parts, Segment(f" ({label})" if parts else label)]
-    return parts
-
-
-def _withheld_ground(item) -> str:
-    """The ground a case item or closed-part item is withheld on ("" when it is public)."""
-    if item is None or not (item.case_id or item.is_closed_part):
-        return ""
-    return item.woo_ground or (grounds.DEFAULT_CASE_GROUND if item.case_id else grounds.DEFAULT_CLOSED_GROUND)
-
-
-def build(view: MeetingView, *, internal: bool = False) -> Publication:
+def build(view: MeetingView, *, internal: bool = False, detector: Detector | None = None) -> Publication:
     """The publication of this (secretary's) view of the minutes; `internal` names who redacted."""
-    log: list = []
-    redactor = _Redactor(log, internal=internal)
+    redactor = _Redactor(view, internal=internal, detector=detector)
+    log = redactor.log
     A = Invitation.Attendance
-    present, absent, guests = [], [], []
-    for invitation in view.invitations:
-        where = _("attendance")
-        if invitation.attendance == A.PRESENT:
-            present.append(_attendee(redactor, invitation, where))
-        elif invitation.attendance in (A.ABSENT, A.COMMENTS_BY_EMAIL):
-            absent.append(_attendee(redactor, invitation, where))
-        elif invitation.attendance == A.GUEST:
-            guests.append(_attendee(redactor, invitation, where))
-    items, inventory, withheld_items = [], [], {}
+    where = _("attendance")
+    present = _by_organisation(redactor, [i for i in view.invitations if i.attendance == A.PRESENT], where)
+    absent = _by_organisation(
+        redactor, [i for i in view.invitations if i.attendance in (A.ABSENT, A.COMMENTS_BY_EMAIL)], where
+    )
+    guests = _by_organisation(redactor, [i for i in view.invitations if i.attendance == A.GUEST], where)
+    items, inventory = [], []
     date = view.meeting.date
     for item_view in view.items:
         item = item_view.item
         where = _("item %(number)s") % {"number": item_view.number}
         before = len(log)
-        withheld = ""
-        if item.case_id or item.is_closed_part:
-            withheld = item.woo_ground or (
-                grounds.DEFAULT_CASE_GROUND if item.case_id else grounds.DEFAULT_CLOSED_GROUND
-            )
+        withheld = withheld_ground(item)
+        if withheld:
             kind = _("case item") if item.case_id else _("closed part")
             by = redactor.by(view.meeting.secretary) if item.woo_ground else _("automatic: default ground")
             log.append(LogRow(where, kind, withheld, by, grounds.is_flagged(withheld)))
-            withheld_items[item.pk] = withheld
             pub = PubItem(item_view.number, item.section, [Segment(kind, withheld)], withheld=withheld)
         else:
-            pub = PubItem(item_view.number, item.section, redactor.text(item.title, where=where))
+            pub = PubItem(
+                item_view.number,
+                item.section,
+                redactor.text(T.ITEM_TITLE, item.pk, item.title, where=where),
+                closed_part=item.is_closed_part,
+                description=redactor.text(T.ITEM_DESCRIPTION, item.pk, item.description, where=where),
+            )
             for entry in item_view.entries:
-                segments = []
-                cursor = 0
-                for redaction in sorted(entry.redactions.all(), key=lambda r: r.start):
-                    if redaction.start < cursor:
-                        continue  # overlapping marks: the first one already covers it
-                    segments += redactor.text(entry.text[cursor : redaction.start], where=where)
-                    segments.append(Segment(entry.text[redaction.start : redaction.end], redaction.ground))
-                    log.append(
-                        LogRow(
-                            where,
-                            _("marked passage"),
-                            redaction.ground,
-                            redactor.by(redaction.by),
-                            grounds.is_flagged(redaction.ground),
-                        )
-                    )
-                    cursor = redaction.end
-                segments += redactor.text(entry.text[cursor:], where=where)
                 who = redactor.person(entry.person, where=where) if entry.person_id else []
-                if entry.organisation_id and not who:
-                    who = [Segment(entry.organisation.name)]
+                if entry.organisation_id:
+                    label = entry.organisation.name
+                    who = [*who, Segment(f" ({label})" if who else label)]
+                segments = redactor.text(T.ENTRY, entry.pk, entry.text, where=where)
                 pub.entries.append(PubEntry(who, entry.kind, segments))
             for decision in item_view.decisions:
-                pub.decisions.append(redactor.text(decision.text, where=where))
+                pub.decisions.append(
+                    (decision.number, redactor.text(T.DECISION, decision.pk, decision.text, where=where))
+                )
         items.append(pub)
         used = sorted({row.ground for row in log[before:]})
         judgement = _("not public") if withheld else (_("partly public") if used else _("public"))
         remarks = _("ground 4.1.4 is not a Woo ground: to be checked") if any(map(grounds.is_flagged, used)) else ""
-        description = item.title if not withheld else (_("case item") if item.case_id else _("closed part"))
-        if not withheld:
+        if withheld:
+            description = _("case item") if item.case_id else _("closed part")
+        else:
             description = "".join(s.ground or s.text for s in pub.title)
         inventory.append(InventoryRow(item_view.number, date, description, judgement, used, remarks))
     actions = []
     for action in view.actions:
         where = _("action list")
-        ground = withheld_items.get(action.agenda_item_id) or _withheld_ground(action.agenda_item)
+        # Judged by its own item, whichever meeting it was agreed at (pen test, issue 19).
+        ground = withheld_ground(action.agenda_item)
         if ground:
-            # Judged by its own item, whichever meeting it was agreed at (pen test, issue 19).
             log.append(LogRow(where, _("action on a withheld item"), ground, _("automatic")))
             actions.append({"action": action, "subject": [Segment("", ground)], "text": [], "owner": []})
             continue
         actions.append(
             {
                 "action": action,
-                "subject": redactor.text(action.subject, where=where),
-                "text": redactor.text(action.description, where=where),
+                "subject": redactor.text(T.ACTION_SUBJECT, action.pk, action.subject, where=where),
+                "text": redactor.text(T.ACTION_DESCRIPTION, action.pk, action.description, where=where),
                 "owner": redactor.person(action.owner, where=where),
             }
         )
-    forward = [{"item": f, "topic": redactor.text(f.topic, where=_("forward agenda"))} for f in view.forward]
-    return Publication(view, present, absent, guests, items, actions, forward, inventory, log)
+    forward = [
+        {"item": f, "topic": redactor.text(T.FORWARD_TOPIC, f.pk or 0, f.topic, where=_("forward agenda"))}
+        for f in view.forward
+    ]
+    adoption = []
+    if view.minutes.pk and view.minutes.adoption_changes:
+        adoption = redactor.text(T.ADOPTION, view.minutes.pk, view.minutes.adoption_changes, where=_("adoption"))
+    amendments = [
+        {"amendment": a, "text": redactor.text(T.AMENDMENT, a.pk, a.text, where=_("amendments"))}
+        for a in view.amendments
+    ]
+    return Publication(
+        view, present, absent, guests, items, actions, forward, inventory, log, redactor.flags, adoption, amendments
+    )
 
 
 def plain_text(publication: Publication) -> str:
@@ -303,13 +328,19 @@ def plain_text(publication: Publication) -> str:
             add(segments)
     for item in publication.items:
         add(item.title)
+        add(item.description)
         for entry in item.entries:
             add(entry.who)
             add(entry.segments)
-        for decision in item.decisions:
+        for _number, decision in item.decisions:
             add(decision)
     for action in publication.actions:
         add(action["subject"])
         add(action["text"])
         add(action["owner"])
+    for forward in publication.forward:
+        add(forward["topic"])
+    add(publication.adoption)
+    for amendment in publication.amendments:
+        add(amendment["text"])
     return "\n".join(chunks)

@@ -84,6 +84,41 @@ def forward_agenda(*, body: MeetingBody, on: dt.date) -> QuerySet[ForwardAgendaI
     )
 
 
+def freeze(minutes: Minutes) -> tuple[list, list]:
+    """The action list and forward agenda of a meeting as they stand now: stored at adoption."""
+    meeting = minutes.meeting
+    actions = [
+        {"id": a.pk, "done_on": a.done_on.isoformat() if a.done_on else None} for a in actions_on(meeting=meeting)
+    ]
+    forward = [
+        {
+            "id": f.pk,
+            "topic": f.topic,
+            "target_date": f.target_date.isoformat() if f.target_date else None,
+            "target_text": f.target_text
+            or (f"{f.target_meeting.body.name} {f.target_meeting.date:%d-%m-%Y}" if f.target_meeting_id else ""),
+            "still_to_plan": f.still_to_plan,
+        }
+        for f in forward_agenda(body=meeting.body, on=meeting.date)
+    ]
+    return actions, forward
+
+
+def frozen_forward(minutes: Minutes) -> list[ForwardAgendaItem]:
+    """Unsaved forward-agenda rows rebuilt from the snapshot taken at adoption."""
+    return [
+        ForwardAgendaItem(
+            pk=row["id"],
+            body_id=minutes.meeting.body_id,
+            topic=row["topic"],
+            target_date=dt.date.fromisoformat(row["target_date"]) if row["target_date"] else None,
+            target_text=row["target_text"],
+            still_to_plan=row["still_to_plan"],
+        )
+        for row in minutes.frozen_forward or []
+    ]
+
+
 @dataclass
 class ItemView:
     """An agenda item as this reader may see it: in full, or only that it was discussed."""
@@ -151,7 +186,20 @@ def meeting_view(*, user, meeting: Meeting) -> MeetingView:
             Prefetch("decisions", queryset=Decision.objects.select_related("case", "director__user", "outflow_reason")),
         )
     )
-    actions = list(actions_on(meeting=meeting))
+    frozen = minutes.pk and minutes.status == Minutes.Status.ADOPTED and minutes.frozen_actions is not None
+    if frozen:
+        # Adopted minutes show the action list as it stood at adoption (issue 13).
+        state = {row["id"]: row for row in minutes.frozen_actions}
+        actions = list(
+            ActionItem.objects.filter(pk__in=state)
+            .select_related("owner", "meeting", "agenda_item__case")
+            .order_by("meeting__date", "id")
+        )
+        for action in actions:
+            done_on = state[action.pk].get("done_on")
+            action.done_on = dt.date.fromisoformat(done_on) if done_on else None
+    else:
+        actions = list(actions_on(meeting=meeting))
     case_ids = {i.case_id for i in items if i.case_id}
     loose = list(Decision.objects.filter(meeting=meeting, agenda_item__isnull=True).select_related("case"))
     case_ids |= {d.case_id for d in loose if d.case_id}
@@ -206,17 +254,13 @@ def meeting_view(*, user, meeting: Meeting) -> MeetingView:
                 cases_shown[decision.case_id] = decision.case
     loose_shown = [d for d in loose if d.case_id is None or d.case_id in visible_cases or summary_ok]
     cases_shown |= {d.case_id: d.case for d in loose_shown if d.case_id}
-    sections = []
-    for key, label in AgendaItem.Section.choices:
-        in_section = [v for v in views if v.item.section == key]
-        if in_section:
-            sections.append((key, label, in_section))
-    # Items are numbered in the order the page shows them (section by section), so a reader
-    # sees 1, 2, 3, 4 and not 1, 4, 2, 3 (issue 15).
-    shown_in_order = [view for _key, _label, in_section in sections for view in in_section]
-    for number, view in enumerate(shown_in_order, start=1):
-        view.number = number
-    views = shown_in_order
+    # One order everywhere (issue 13): the agenda's; a section heading wherever the section changes.
+    sections, labels = [], dict(AgendaItem.Section.choices)
+    for view in views:
+        if sections and sections[-1][0] == view.item.section:
+            sections[-1][2].append(view)
+        else:
+            sections.append((view.item.section, labels[view.item.section], [view]))
     to_adopt = []
     if permissions.can_manage(user, meeting):
         to_adopt = list(
@@ -231,7 +275,7 @@ def meeting_view(*, user, meeting: Meeting) -> MeetingView:
         sections=sections,
         items=views,
         actions=[a for a in actions if not a.hidden],
-        forward=list(forward_agenda(body=meeting.body, on=meeting.date)),
+        forward=frozen_forward(minutes) if frozen else list(forward_agenda(body=meeting.body, on=meeting.date)),
         admitted=admitted,
         can_manage=permissions.can_manage(user, meeting),
         to_adopt=to_adopt,

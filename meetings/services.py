@@ -9,7 +9,7 @@ import datetime as dt
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import F, Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -33,6 +33,9 @@ from .models import (
     Minutes,
     MinutesAmendment,
     Redaction,
+    WooMark,
+    WooPublication,
+    WooRelease,
 )
 
 CLOSING_ORDER = 1000  # "Any other business and closing" stays last whatever is added
@@ -142,6 +145,7 @@ def meeting_create(
     date: dt.date,
     by,
     start_time: dt.time | None = None,
+    end_time: dt.time | None = None,
     place: str = "",
     chair=None,
     secretary=None,
@@ -155,6 +159,7 @@ def meeting_create(
         body=body,
         date=date,
         start_time=start_time,
+        end_time=end_time,
         place=place,
         chair=chair,
         secretary=secretary or by,
@@ -395,10 +400,68 @@ def decision_create(
     )
     decision.full_clean()
     decision.save()
+    _renumber_decisions(meeting)
+    decision.refresh_from_db(fields=["number"])
     if kind != Decision.Kind.GENERAL:
         case_services.case_apply_decision(decision=decision, by=by)
         decision.refresh_from_db()
     return decision
+
+
+def _renumber_decisions(meeting: Meeting) -> None:
+    """Decisions are numbered in agenda order (issue 13), those without an item last; only
+    while the minutes are open (adopted minutes are locked, so their numbers never move)."""
+    ordered = list(
+        Decision.objects.filter(meeting=meeting)
+        .order_by(F("agenda_item__order").asc(nulls_last=True), "agenda_item_id", "number", "id")
+        .values_list("pk", "number")
+    )
+    wanted = {pk: n for n, (pk, _number) in enumerate(ordered, start=1)}
+    moved = {pk: n for pk, n in wanted.items() if dict(ordered)[pk] != n}
+    if not moved:
+        return
+    # Two steps so the unique (meeting, number) never clashes halfway.
+    Decision.objects.filter(pk__in=moved).update(number=F("number") + 10000)
+    for pk, number in moved.items():
+        Decision.objects.filter(pk=pk).update(number=number)
+
+
+@transaction.atomic
+def agenda_item_move(*, item: AgendaItem, before: AgendaItem | None, by) -> AgendaItem:
+    """Put an item just before another (or last before the closing item); decisions follow."""
+    meeting = item.meeting
+    _require_secretary(by, meeting)
+    _require_editable(meeting)
+    items = [i for i in meeting.agenda_items.order_by("order", "id") if i.pk != item.pk]
+    items = [i for i in items if i.order < CLOSING_ORDER]
+    position = next((n for n, i in enumerate(items) if before is not None and i.pk == before.pk), len(items))
+    items.insert(position, item)
+    for n, agenda_item in enumerate(items, start=1):
+        if agenda_item.order != n:
+            AgendaItem.objects.filter(pk=agenda_item.pk).update(order=n)
+    _renumber_decisions(meeting)
+    item.refresh_from_db()
+    return item
+
+
+@transaction.atomic
+def agenda_item_remove(*, item: AgendaItem, by) -> None:
+    """Take an empty item off the agenda (nothing minuted, decided or agreed under it)."""
+    _require_secretary(by, item.meeting)
+    _require_editable(item.meeting)
+    if item.entries.exists() or item.decisions.exists() or ActionItem.objects.filter(agenda_item=item).exists():
+        raise ValidationError(_("Only an item with nothing minuted under it can be taken off."), code="not_empty")
+    item.delete()
+
+
+@transaction.atomic
+def agenda_item_retitle(*, item: AgendaItem, title: str, by) -> AgendaItem:
+    _require_secretary(by, item.meeting)
+    _require_editable(item.meeting)
+    item.title = title
+    item.full_clean()
+    item.save(update_fields=["title"])
+    return item
 
 
 @transaction.atomic
@@ -500,7 +563,7 @@ def minutes_circulate(*, minutes: Minutes, by) -> Minutes:
 
 
 @transaction.atomic
-def minutes_adopt(*, minutes: Minutes, at_meeting: Meeting, by, changes: str = "") -> Minutes:
+def minutes_adopt(*, minutes: Minutes, at_meeting: Meeting, by, changes: str = "", decision_text: str = "") -> Minutes:
     """Adopt circulated minutes at a later meeting of the same body, noting textual changes;
     records the numbered decision on that meeting's adoption item. The minutes are locked after."""
     _require_secretary(by, at_meeting)
@@ -526,7 +589,11 @@ def minutes_adopt(*, minutes: Minutes, at_meeting: Meeting, by, changes: str = "
         "date": long_date(meeting.date),
     }
     text += _(", with the following textual changes: %(changes)s") % {"changes": changes.strip()} if changes else "."
-    decision_create(meeting=at_meeting, agenda_item=item, text=text, by=by)
+    decision_create(meeting=at_meeting, agenda_item=item, text=decision_text.strip() or text, by=by)
+    # Frozen with the minutes (issue 13): the action list and forward agenda as they stand now.
+    from .selectors import freeze
+
+    minutes.frozen_actions, minutes.frozen_forward = freeze(minutes)
     minutes.status = Minutes.Status.ADOPTED
     minutes.adopted_at = timezone.now()
     minutes.adopted_at_meeting = at_meeting
@@ -561,7 +628,7 @@ def minutes_amend(*, minutes: Minutes, text: str, reason: str, by, agenda_item: 
 
 def _require_ground(code: str) -> None:
     if not grounds.is_valid(code):
-        raise ValidationError({"ground": _("Choose one of the Woo grounds.")}, code="ground")
+        raise ValidationError({"ground": ValidationError(_("Choose one of the Woo grounds."), code="ground")})
 
 
 @transaction.atomic
@@ -591,3 +658,243 @@ def redaction_mark(*, entry: MinuteEntry, passage: str, ground: str, by, occurre
     redaction.full_clean()
     redaction.save()
     return redaction
+
+
+# --- Woo release (issue 13): marks on any text, four eyes, immutable versions --------------------
+
+MAX_PASSAGE = 1000  # a passage to black out, not a whole text: withhold the item instead
+
+
+def _field_error(field: str, message, code: str) -> ValidationError:
+    return ValidationError({field: ValidationError(message, code=code)})
+
+
+def woo_text(*, meeting: Meeting, target: str, target_id: int) -> str:
+    """The current text a mark points at; ValidationError when it is not of this meeting."""
+    T = WooMark.Target
+    lookups = {
+        T.ENTRY: (MinuteEntry, "text", "agenda_item__meeting"),
+        T.DECISION: (Decision, "text", "meeting"),
+        T.ITEM_TITLE: (AgendaItem, "title", "meeting"),
+        T.ITEM_DESCRIPTION: (AgendaItem, "description", "meeting"),
+        T.ATTENDANCE: (Invitation, "comment", "meeting"),
+        T.AMENDMENT: (MinutesAmendment, "text", "minutes__meeting"),
+        T.ADOPTION: (Minutes, "adoption_changes", "meeting"),
+    }
+    if target in lookups:
+        model, field, to_meeting = lookups[target]
+        row = model.objects.filter(pk=target_id, **{to_meeting: meeting}).values_list(field, flat=True).first()
+    elif target in (T.ACTION_SUBJECT, T.ACTION_DESCRIPTION):
+        field = "subject" if target == T.ACTION_SUBJECT else "description"
+        row = ActionItem.objects.filter(pk=target_id, body_id=meeting.body_id).values_list(field, flat=True).first()
+    elif target == T.FORWARD_TOPIC:
+        row = (
+            ForwardAgendaItem.objects.filter(pk=target_id, body_id=meeting.body_id)
+            .values_list("topic", flat=True)
+            .first()
+        )
+    else:
+        row = None
+    if row is None:
+        raise _field_error("target", _("Choose a text of these minutes."), "unknown_text")
+    return row
+
+
+@transaction.atomic
+def woo_mark(
+    *,
+    meeting: Meeting,
+    target: str,
+    target_id: int,
+    passage: str,
+    by,
+    ground: str = "",
+    decision: str = WooMark.Decision.WITHHOLD,
+    occurrence: int = 1,
+) -> WooMark:
+    """Withhold a passage of any text of the minutes on a ground the secretary chooses (no
+    default), or keep a flagged passage public. Refuses empty, over-long and overlapping
+    passages and grounds not on the list, each as a field error."""
+    _require_secretary(by, meeting)
+    if decision not in WooMark.Decision.values:
+        raise _field_error("decision", _("Choose to withhold or to keep public."), "decision")
+    if decision == WooMark.Decision.WITHHOLD:
+        if not ground:
+            raise _field_error("ground", _("Choose the ground for withholding this passage."), "no_ground")
+        _require_ground(ground)
+    elif ground:
+        raise _field_error("ground", _("A passage kept public has no ground."), "ground_on_keep")
+    if not passage or not passage.strip():
+        raise _field_error("passage", _("Copy the passage to withhold from the text."), "empty")
+    if len(passage) > MAX_PASSAGE:
+        raise _field_error(
+            "passage",
+            _("A passage is at most %(max)d characters; withhold the whole item instead.") % {"max": MAX_PASSAGE},
+            "too_long",
+        )
+    text = woo_text(meeting=meeting, target=target, target_id=target_id)
+    start = -1
+    for _n in range(max(occurrence, 1)):
+        start = text.find(passage, start + 1)
+        if start < 0:
+            raise _field_error("passage", _("This passage does not occur in the text."), "not_found")
+    end = start + len(passage)
+    overlapping = WooMark.objects.filter(
+        meeting=meeting, target=target, target_id=target_id, start__lt=end, end__gt=start
+    ).first()
+    if overlapping is not None:
+        raise _field_error(
+            "passage",
+            _("This passage overlaps one already judged: “%(passage)s”.") % {"passage": overlapping.passage},
+            "overlap",
+        )
+    mark = WooMark(
+        meeting=meeting,
+        target=target,
+        target_id=target_id,
+        start=start,
+        end=end,
+        passage=passage,
+        ground=ground,
+        decision=decision,
+        by=by,
+    )
+    mark.full_clean()
+    mark.save()
+    _withdraw_preparations(meeting)
+    return mark
+
+
+@transaction.atomic
+def woo_mark_remove(*, mark: WooMark, by) -> None:
+    _require_secretary(by, mark.meeting)
+    mark.delete()
+    _withdraw_preparations(mark.meeting)
+
+
+@transaction.atomic
+def agenda_item_publish_in_part(*, item: AgendaItem, partial: bool, by) -> AgendaItem:
+    """Publish a closed-part item with passages withheld instead of withholding all of it."""
+    _require_secretary(by, item.meeting)
+    if partial and not item.is_closed_part:
+        raise _field_error("agenda_item", _("Only a closed-part item is withheld whole."), "not_closed")
+    item.woo_partial = partial
+    item.save(update_fields=["woo_partial"])
+    _withdraw_preparations(item.meeting)
+    return item
+
+
+def _withdraw_preparations(meeting: Meeting) -> None:
+    """A change of what is withheld makes a prepared, unapproved publication stale."""
+    WooPublication.objects.filter(meeting=meeting, status=WooPublication.Status.PREPARED).update(
+        status=WooPublication.Status.SUPERSEDED
+    )
+
+
+def _sha256(*parts: bytes) -> str:
+    import hashlib
+
+    digest = hashlib.sha256()
+    for part in parts:
+        digest.update(part)
+    return digest.hexdigest()
+
+
+def can_approve_woo(user) -> bool:
+    """The programme team's Woo coordinator: programme team with the approval permission."""
+    return bool(
+        getattr(user, "is_authenticated", False)
+        and roles.is_programme_team(user)
+        and user.has_perm("meetings.approve_woo_release")
+    )
+
+
+def woo_prepare(*, meeting: Meeting, by, reason: str = "", render=None) -> WooPublication:
+    """The secretary prepares a release: the redacted PDF and its DiWoo XML are rendered and
+    kept for the coordinator. Refused while the minutes are not adopted, while the detector has
+    unresolved flags, and (for a corrected version) without a reason. A failed render leaves
+    nothing behind."""
+    from . import diwoo, exports, publication, selectors
+
+    _require_secretary(by, meeting)
+    meeting = Meeting.objects.select_related("body", "minutes", "secretary").get(pk=meeting.pk)
+    minutes = Minutes.objects.filter(meeting=meeting).first()
+    if minutes is None or minutes.status != Minutes.Status.ADOPTED:
+        raise ValidationError(_("Only adopted minutes are published."), code="not_adopted")
+    released = WooRelease.objects.filter(meeting=meeting).exists()
+    if released and not reason.strip():
+        raise _field_error("reason", _("Give the reason for the corrected version."), "reason")
+    view = selectors.meeting_view(user=by, meeting=meeting)
+    pub = publication.build(view)
+    if pub.flags:
+        raise ValidationError(
+            _("%(count)d passages were flagged by the detector: withhold them or keep them public first.")
+            % {"count": len(pub.flags)},
+            code="flags",
+        )
+    html = exports.woo_html(pub)
+    pdf = (render or exports.render_pdf)(html)  # raises on a failed render: nothing is saved
+    xml = diwoo.metadata_xml(title=exports.woo_title(view), created=meeting.date, adopted_at=minutes.adopted_at)
+    with transaction.atomic():
+        _withdraw_preparations(meeting)
+        return WooPublication.objects.create(
+            meeting=meeting,
+            reason=reason.strip(),
+            html=html,
+            pdf=pdf,
+            xml=xml,
+            sha256=_sha256(pdf, xml),
+            prepared_by=by,
+        )
+
+
+@transaction.atomic
+def woo_approve(*, publication: WooPublication, by) -> WooRelease:
+    """The Woo coordinator approves a prepared publication (not their own): it becomes the next
+    immutable version, with its PDF, DiWoo XML, their SHA-256, the approver and the time."""
+    publication = WooPublication.objects.select_for_update().get(pk=publication.pk)
+    if not can_approve_woo(by):
+        raise PermissionDenied
+    if publication.prepared_by_id == by.pk:
+        raise ValidationError(_("A second person approves: you prepared this publication."), code="four_eyes")
+    if publication.status != WooPublication.Status.PREPARED:
+        raise ValidationError(_("This publication is no longer awaiting approval."), code="not_prepared")
+    meeting = publication.meeting
+    version = (WooRelease.objects.filter(meeting=meeting).aggregate(last=Max("version"))["last"] or 0) + 1
+    pdf, xml = bytes(publication.pdf), bytes(publication.xml)
+    if _sha256(pdf, xml) != publication.sha256:
+        raise ValidationError(_("The prepared files changed after preparation; prepare again."), code="tampered")
+    now = timezone.now()
+    release = WooRelease.objects.create(
+        meeting=meeting,
+        version=version,
+        publication=publication,
+        pdf=pdf,
+        xml=xml,
+        pdf_sha256=_sha256(pdf),
+        xml_sha256=_sha256(xml),
+        sha256=publication.sha256,
+        reason=publication.reason,
+        prepared_by=publication.prepared_by,
+        approved_by=by,
+        approved_at=now,
+    )
+    publication.status = WooPublication.Status.APPROVED
+    publication.reviewed_by, publication.reviewed_at = by, now
+    publication.save(update_fields=["status", "reviewed_by", "reviewed_at"])
+    return release
+
+
+@transaction.atomic
+def woo_reject(*, publication: WooPublication, by, note: str) -> WooPublication:
+    """The coordinator sends a prepared publication back with a note."""
+    if not can_approve_woo(by):
+        raise PermissionDenied
+    if not note.strip():
+        raise _field_error("note", _("Say what has to change."), "note")
+    if publication.status != WooPublication.Status.PREPARED:
+        raise ValidationError(_("This publication is no longer awaiting approval."), code="not_prepared")
+    publication.status = WooPublication.Status.REJECTED
+    publication.reviewed_by, publication.reviewed_at, publication.review_note = by, timezone.now(), note.strip()
+    publication.save(update_fields=["status", "reviewed_by", "reviewed_at", "review_note"])
+    return publication

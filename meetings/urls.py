@@ -26,4 +26,7 @@ urlpatterns = [
     path("<int:pk>/minutes.docx", views.minutes_docx, name="minutes_docx"),
     path("<int:pk>/woo/", views.woo_preview, name="woo"),
     path("<int:pk>/woo.pdf", views.woo_pdf, name="woo_pdf"),
+    path("<int:pk>/woo/<int:publication_pk>/review/", views.woo_review, name="woo_review"),
+    path("<int:pk>/woo/v<int:version>.pdf", views.woo_pdf, name="woo_release_pdf"),
+    path("<int:pk>/woo/v<int:version>.xml", views.woo_xml, name="woo_release_xml"),
 ]

@@ -15,9 +15,9 @@ from cases.models import Case
 from ipgar import access_log
 from ipgar.forms import run_service
 
-from . import exports, forms, permissions, publication, selectors, services
+from . import exports, forms, grounds, permissions, publication, selectors, services
 from .filters import MeetingFilter
-from .models import ActionItem, AgendaItem, MeetingBody, Minutes
+from .models import ActionItem, AgendaItem, MeetingBody, Minutes, WooMark, WooPublication, WooRelease
 
 
 def _meeting_or_404(request, pk: int):
@@ -359,7 +359,9 @@ def minutes_pdf(request, pk: int):
     view = selectors.meeting_view(user=request.user, meeting=meeting)
     _log_export(request, meeting, view, section="pdf")
     return _download(
-        exports.minutes_pdf(view), content_type="application/pdf", filename=f"verslag-{meeting.date:%Y%m%d}.pdf"
+        exports.minutes_pdf(view, people=request.GET.get("attendance") == "people"),
+        content_type="application/pdf",
+        filename=f"verslag-{meeting.date:%Y%m%d}.pdf",
     )
 
 
@@ -368,57 +370,149 @@ def minutes_docx(request, pk: int):
     view = selectors.meeting_view(user=request.user, meeting=meeting)
     _log_export(request, meeting, view, section="docx")
     return _download(
-        exports.minutes_docx(view),
+        exports.minutes_docx(view, people=request.GET.get("attendance") == "people"),
         content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
         filename=f"verslag-{meeting.date:%Y%m%d}.docx",
     )
 
 
-def woo_preview(request, pk: int):
-    meeting = _managed_meeting_or_404(request, pk)
+def _woo_context(request, meeting, *, forms_in=None):
     view = selectors.meeting_view(user=request.user, meeting=meeting)
-    ground_form = forms.GroundForm(meeting=meeting, prefix="ground")
-    redaction_form = forms.RedactionForm(meeting=meeting, prefix="redaction")
-    status = 200
+    pub = publication.build(view, internal=True)
+    texts = publication.texts_of(view)
+    forms_in = forms_in or {}
+    return {
+        "meeting": meeting,
+        "pub": pub,
+        "view": view,
+        "title": _("Woo publication (preview)"),
+        "ground_form": forms_in.get("ground") or forms.GroundForm(meeting=meeting, prefix="ground"),
+        "partial_form": forms_in.get("partial") or forms.PartialForm(meeting=meeting, prefix="partial"),
+        "mark_form": forms_in.get("mark") or forms.WooMarkForm(texts=texts, prefix="mark"),
+        "prepare_form": forms_in.get("prepare") or forms.PrepareForm(prefix="prepare"),
+        "flag_grounds": grounds.choices(),
+        "marks": WooMark.objects.filter(meeting=meeting).select_related("by"),
+        "publications": WooPublication.objects.filter(meeting=meeting).select_related("prepared_by", "reviewed_by"),
+        "releases": WooRelease.objects.filter(meeting=meeting)
+        .select_related("approved_by", "prepared_by")
+        .defer("pdf", "xml"),
+        "items": AgendaItem.objects.filter(meeting=meeting).exclude(case=None, is_closed_part=False),
+    }
+
+
+def woo_preview(request, pk: int):
+    """The secretary's Woo page: what will be published, the detector's flags, marks on any
+    text, grounds of withheld items, partial closed items, and preparing a release."""
+    meeting = _managed_meeting_or_404(request, pk)
+    bound = {}
     if request.method == "POST":
+        view = selectors.meeting_view(user=request.user, meeting=meeting)
         if "ground-agenda_item" in request.POST:
-            ground_form = forms.GroundForm(request.POST, meeting=meeting, prefix="ground")
-            ok = run_service(
-                ground_form,
-                lambda d: services.agenda_item_set_ground(item=d["agenda_item"], ground=d["ground"], by=request.user),
+            form = bound["ground"] = forms.GroundForm(request.POST, meeting=meeting, prefix="ground")
+            call = lambda d: services.agenda_item_set_ground(item=d["agenda_item"], ground=d["ground"], by=request.user)  # noqa: E731
+        elif "partial-agenda_item" in request.POST:
+            form = bound["partial"] = forms.PartialForm(request.POST, meeting=meeting, prefix="partial")
+            call = lambda d: services.agenda_item_publish_in_part(  # noqa: E731
+                item=d["agenda_item"], partial=d["partial"], by=request.user
             )
+        elif "prepare-reason" in request.POST:
+            form = bound["prepare"] = forms.PrepareForm(request.POST, prefix="prepare")
+            call = lambda d: services.woo_prepare(meeting=meeting, reason=d["reason"], by=request.user)  # noqa: E731
         else:
-            redaction_form = forms.RedactionForm(request.POST, meeting=meeting, prefix="redaction")
-            ok = run_service(redaction_form, lambda d: services.redaction_mark(by=request.user, **d))
-        if ok:
+            form = bound["mark"] = forms.WooMarkForm(request.POST, texts=publication.texts_of(view), prefix="mark")
+
+            def call(d):
+                target, target_id = d["target"].split(":")
+                services.woo_mark(
+                    meeting=meeting,
+                    target=target,
+                    target_id=int(target_id),
+                    passage=d["passage"],
+                    occurrence=d["occurrence"] or 1,
+                    decision=d["decision"],
+                    ground=d["ground"],
+                    by=request.user,
+                )
+
+        if run_service(form, call):
             messages.success(request, _("The publication has been updated."))
             return redirect("meetings:woo", pk=meeting.pk)
-        status = 400
-    pub = publication.build(view, internal=True)
+    context = _woo_context(request, meeting, forms_in=bound)
     access_log.viewed(request, meeting, section="woo_preview")
+    return render(request, "meetings/woo_preview.html", context, status=400 if bound else 200)
+
+
+def woo_review(request, pk: int, publication_pk: int):
+    """The Woo coordinator reviews a prepared release beside the full text, and approves it or
+    sends it back. Only someone else than who prepared it (four eyes)."""
+    meeting = _meeting_or_404(request, pk)
+    prepared = WooPublication.objects.filter(pk=publication_pk, meeting=meeting).first()
+    if prepared is None or not services.can_approve_woo(request.user):
+        access_log.denied(request, record_type="meetings.woopublication", record_id=publication_pk)
+        raise Http404
+    review_form = forms.ReviewForm(request.POST or None, prefix="review")
+    if request.method == "POST":
+        approve = "approve" in request.POST
+
+        def call(d):
+            if approve:
+                services.woo_approve(publication=prepared, by=request.user)
+            else:
+                services.woo_reject(publication=prepared, note=d["note"], by=request.user)
+
+        if run_service(review_form, call):
+            messages.success(request, _("The publication has been released.") if approve else _("Sent back."))
+            return redirect("meetings:woo_review", pk=meeting.pk, publication_pk=prepared.pk)
+    view = selectors.meeting_view(user=request.user, meeting=meeting)
+    access_log.viewed(request, meeting, section="woo_review")
     return render(
         request,
-        "meetings/woo_preview.html",
+        "meetings/woo_review.html",
         {
             "meeting": meeting,
-            "pub": pub,
-            "view": view,
-            "title": _("Woo publication (preview)"),
-            "ground_form": ground_form,
-            "redaction_form": redaction_form,
-            "items": AgendaItem.objects.filter(meeting=meeting).exclude(case=None, is_closed_part=False),
+            "prepared": prepared,
+            "full_html": exports.minutes_html(view),
+            "review_form": review_form,
+            "own": prepared.prepared_by_id == request.user.pk,
+            "title": _("Review the Woo publication"),
         },
-        status=status,
+        status=400 if request.method == "POST" else 200,
     )
 
 
-def woo_pdf(request, pk: int):
+def _release_or_404(request, pk: int, version: int | None):
     meeting = _managed_meeting_or_404(request, pk)
-    view = selectors.meeting_view(user=request.user, meeting=meeting)
-    _log_export(request, meeting, view, section="woo")
-    pub = publication.build(view)
+    releases = WooRelease.objects.filter(meeting=meeting).order_by("-version")
+    release = releases.filter(version=version).first() if version is not None else releases.first()
+    if release is None:
+        access_log.denied(request, record_type="meetings.woorelease", record_id=f"{pk}/{version}")
+        raise Http404
+    access_log.record(
+        request,
+        record_type="meetings.woorelease",
+        record_id=release.pk,
+        action=access_log.Action.DOWNLOAD,
+        section=f"woo_v{release.version}",
+    )
+    return meeting, release
+
+
+def woo_pdf(request, pk: int, version: int | None = None):
+    """Only an approved release downloads: the exact bytes the coordinator approved."""
+    meeting, release = _release_or_404(request, pk, version)
     return _download(
-        exports.woo_pdf(pub), content_type="application/pdf", filename=f"woo-verslag-{meeting.date:%Y%m%d}.pdf"
+        bytes(release.pdf),
+        content_type="application/pdf",
+        filename=f"woo-verslag-{meeting.date:%Y%m%d}-v{release.version}.pdf",
+    )
+
+
+def woo_xml(request, pk: int, version: int):
+    meeting, release = _release_or_404(request, pk, version)
+    return _download(
+        bytes(release.xml),
+        content_type="application/xml",
+        filename=f"woo-verslag-{meeting.date:%Y%m%d}-v{release.version}.diwoo.xml",
     )
 
 

@@ -29,3 +29,18 @@ def segments(parts) -> str:
             for s in parts
         ),
     )
+
+
+@register.filter
+def woo_body(document: str) -> str:
+    """The body of one of our own rendered documents (stored or fresh), its headings one level
+    down so they sit under the page's; the HTML was escaped when it was rendered."""
+    import re
+
+    from django.utils.safestring import mark_safe
+
+    match = re.search(r"<body>(.*)</body>", document, re.S)
+    inner = match.group(1) if match else ""
+    for level in (3, 2, 1):
+        inner = inner.replace(f"<h{level}", f"<h{level + 2}").replace(f"</h{level}>", f"</h{level + 2}>")
+    return mark_safe(inner)  # noqa: S308 - rendered by our own templates with autoescape

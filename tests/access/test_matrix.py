@@ -363,7 +363,12 @@ POLICY: dict[str, Row] = {
     "meetings:minutes_pdf": of("meeting", Row(expect=INVITED)),
     "meetings:minutes_docx": of("meeting", Row(expect=INVITED)),
     "meetings:woo": of("meeting", page(PT)),
-    "meetings:woo_pdf": of("meeting", page(PT)),
+    # Only an approved release downloads (issue 13); the world has none, so 404 for everyone.
+    "meetings:woo_pdf": of("meeting", Row(expect=only())),
+    "meetings:woo_release_pdf": of("meeting", Row(expect=only()), version=1),
+    "meetings:woo_release_xml": of("meeting", Row(expect=only()), version=1),
+    # The coordinator's review of a prepared publication: none prepared in the world.
+    "meetings:woo_review": of("meeting", Row(expect=only()), publication_pk=1),
     # monitor
     "monitor:index": page(*MONITOR_ROLES),
     "monitor:detail": of("snapshot", Row(expect=MONITOR_VARIANT, variants=("gross", "net"))),

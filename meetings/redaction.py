@@ -1,0 +1,267 @@
+"""Finding personal details in the texts of minutes before a Woo release (issue 13).
+
+Three layers, every finding with its Woo ground:
+
+1. Known names and details from the system itself (certain, redacted): users who are not
+   public officials, the directory's contacts, and the identity of every case on the agenda,
+   in an action or decision, or whose code is written anywhere in the texts (first and last
+   name, BSN, date of birth, address, postcode).
+2. Patterns (certain, redacted): BSN, phone numbers, e-mail addresses, case codes, postcodes,
+   street addresses and dates of birth ("geboren op ...").
+3. Deduce (rule-based Dutch de-identification with Dutch name lists, offline; see README):
+   a person it finds that is not a known name, an organisation or a public official is
+   *flagged*: redacted by default, and the release is refused until the secretary judged it.
+
+Public officials (User.is_public_official) stay named: their names are protected before the
+other layers run, so "Willem Haverkamp" is never cut into "Willem" + a redacted surname.
+"""
+
+import datetime as dt
+import functools
+import logging
+import re
+from dataclasses import dataclass
+
+from django.db.models import Q
+from django.utils import formats
+from django.utils.translation import gettext_lazy as _
+
+from . import grounds
+
+logger = logging.getLogger(__name__)
+
+BSN = "5.1.1.e"
+PRIVACY = grounds.PRIVACY
+
+KIND_NAME = _("name of a person")
+KIND_BSN = _("BSN")
+KIND_PHONE = _("phone number")
+KIND_EMAIL = _("e-mail address")
+KIND_CASE = _("case code")
+KIND_ADDRESS = _("address")
+KIND_BIRTH = _("date of birth")
+KIND_UNSURE = _("possibly a name (check)")
+
+PATTERNS = [
+    (KIND_EMAIL, PRIVACY, re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")),
+    (KIND_CASE, PRIVACY, re.compile(r"\b[A-Z]{1,3}-\d{4}-\d{2,6}\b")),
+    (KIND_BSN, BSN, re.compile(r"(?<![\d.-])(?:\d{9}|\d{4}\.\d{2}\.\d{3}|\d{3}\.\d{3}\.\d{3})(?![\d-])")),
+    (
+        KIND_PHONE,
+        PRIVACY,
+        re.compile(r"(?<![\w+])(?:\+31[\s-]?(?:\(0\)[\s-]?)?|0031[\s-]?|0)\d(?:[\s-]?\d){8}(?!\d)"),
+    ),
+    (KIND_ADDRESS, PRIVACY, re.compile(r"\b\d{4}\s?[A-Z]{2}\b")),
+    (
+        KIND_ADDRESS,
+        PRIVACY,
+        re.compile(
+            r"\b[A-Z][\w'’-]*(?:straat|weg|laan|plein|gracht|kade|dijk|singel|dreef|hof|pad|steeg|park|"
+            r"plantsoen|baan|markt|erf|wal|kwartier|burgwal|dam)\s+\d{1,5}(?:\s?[a-zA-Z])?(?:[-/]\d{1,4})?\b"
+        ),
+    ),
+]
+DATE = r"(?:\d{1,2}[-/.]\d{1,2}[-/.]\d{2,4}|\d{1,2}\s+[a-z]+\.?\s+\d{4})"
+BIRTH = re.compile(r"(?:geboren|geb\.|geboortedatum|geb\.datum|born)\s*(?:op|on)?\s*:?\s*(" + DATE + ")", re.I)
+
+
+@dataclass
+class Finding:
+    start: int
+    end: int
+    text: str
+    kind: str
+    ground: str
+    flagged: bool = False
+
+
+def _name_forms(first: str, last: str) -> set[str]:
+    first, last = (first or "").strip(), (last or "").strip()
+    forms = {f"{first} {last}".strip(), last, first}
+    if last:
+        # "van Dijk" is written "Van Dijk" at the start of a sentence; the bare surname "Dijk" too.
+        forms |= {last[0].upper() + last[1:], last.split()[-1]}
+    return {f for f in forms if len(f) >= 3}
+
+
+def _date_forms(day: dt.date | None) -> set[str]:
+    if day is None:
+        return set()
+    return {
+        day.strftime("%d-%m-%Y"),
+        f"{day.day}-{day.month}-{day.year}",
+        day.strftime("%d/%m/%Y"),
+        day.isoformat(),
+        formats.date_format(day, "j F Y"),
+    }
+
+
+def _alternation(words) -> re.Pattern | None:
+    ordered = sorted({w for w in words if w}, key=len, reverse=True)
+    if not ordered:
+        return None
+    return re.compile(r"(?<![\w])(" + "|".join(map(re.escape, ordered)) + r")(?![\w])")
+
+
+_users_cache: dict = {}
+
+
+def _users_fingerprint() -> str:
+    """A digest of every user's name, official flag and e-mail, computed by the database."""
+    from django.contrib.postgres.aggregates import StringAgg
+    from django.db.models import TextField, Value
+    from django.db.models.functions import MD5, Cast, Coalesce, Concat
+
+    from ipgar.models import User
+
+    row = Concat(
+        "first_name",
+        Value("\x1f"),
+        "last_name",
+        Value("\x1f"),
+        Cast("is_public_official", TextField()),
+        Value("\x1f"),
+        "email",
+        output_field=TextField(),
+    )
+    return User.objects.aggregate(
+        digest=MD5(
+            Coalesce(
+                StringAgg(row, delimiter="\x1e", ordering="id", output_field=TextField()),
+                Value(""),
+                output_field=TextField(),
+            ),
+            output_field=TextField(),
+        )
+    )["digest"]
+
+
+def _user_names() -> tuple[frozenset, frozenset, frozenset]:
+    """(names to redact, official full names to keep, e-mail addresses), built once per state of
+    the users table (issue 17: some five thousand users at national scale); exact, so a new or
+    renamed person counts from the next build on."""
+    from ipgar.models import User
+
+    digest = _users_fingerprint()
+    cached = _users_cache.get(digest)
+    if cached is None:
+        names, officials, emails = set(), set(), set()
+        for first, last, official, email in User.objects.values_list(
+            "first_name", "last_name", "is_public_official", "email"
+        ):
+            (officials if official else names).update(_name_forms(first, last))
+            if email:
+                emails.add(email)
+        # Only a full official name is protected: a non-official namesake's surname stays redacted.
+        cached = (frozenset(names), frozenset(f for f in officials if " " in f), frozenset(emails))
+        _users_cache.clear()
+        _users_cache[digest] = cached
+    return cached
+
+
+@functools.cache
+def _deduce():
+    """The Deduce pipeline, built once per process (the first build of its lookup structures
+    after an install takes a minute or more; later loads read its cache)."""
+    from deduce import Deduce
+
+    return Deduce()
+
+
+DEDUCE_FLAGGED = {"persoon", "patient"}
+DEDUCE_CERTAIN = {"bsn": (KIND_BSN, BSN), "telefoonnummer": (KIND_PHONE, PRIVACY), "emailadres": (KIND_EMAIL, PRIVACY)}
+
+
+class Detector:
+    """Knows the names and details of one meeting's world; finds them in any text."""
+
+    def __init__(self, *, case_ids=(), texts=(), use_deduce: bool = True):
+        from cases.models import Case, CaseIdentity
+        from ipgar.models import Organisation
+        from pool.models import Contact
+
+        codes = set()
+        for text in texts:
+            codes |= set(PATTERNS[1][2].findall(text or ""))
+        identities = CaseIdentity.objects.filter(Q(case_id__in=set(case_ids)) | Q(case__code__in=codes))
+        self.case_codes = set(
+            Case.objects.filter(Q(pk__in=set(case_ids)) | Q(code__in=codes)).values_list("code", flat=True)
+        )
+        user_names, officials, user_details = _user_names()
+        names, details, births = set(user_names), set(user_details), set()
+        for contact in Contact.objects.only("name", "email", "phone"):
+            parts = contact.name.split()
+            names |= _name_forms(
+                parts[0] if len(parts) > 1 else "", " ".join(parts[1:]) if len(parts) > 1 else contact.name
+            )
+            details |= {v for v in (contact.email, contact.phone) if v}
+        for identity in identities:
+            names |= _name_forms(identity.first_name, identity.last_name)
+            details |= {v for v in (identity.bsn, identity.address, identity.postcode) if v}
+            births |= _date_forms(identity.date_of_birth)
+        self.officials = _alternation(officials)
+        self.names = _alternation(names)
+        self.details = _alternation(details)
+        self.births = _alternation(births)
+        self.organisations = {o.lower() for o in Organisation.objects.values_list("name", flat=True)} | {
+            c.lower() for c in Organisation.objects.values_list("code", flat=True)
+        }
+        self.use_deduce = use_deduce
+
+    def find(self, text: str) -> list[Finding]:
+        """Findings in `text`, not overlapping, in order; flagged ones are uncertain."""
+        if not text:
+            return []
+        protected = [(m.start(), m.end()) for m in self.officials.finditer(text)] if self.officials else []
+        found: list[Finding] = []
+
+        def add(start, end, kind, ground, flagged=False):
+            if any(start < p_end and p_start < end for p_start, p_end in protected):
+                return
+            found.append(Finding(start, end, text[start:end], kind, ground, flagged))
+
+        if self.names:
+            for m in self.names.finditer(text):
+                add(m.start(), m.end(), KIND_NAME, PRIVACY)
+        if self.details:
+            for m in self.details.finditer(text):
+                add(
+                    m.start(),
+                    m.end(),
+                    KIND_BSN if m.group(0).isdigit() else KIND_ADDRESS,
+                    BSN if m.group(0).isdigit() else PRIVACY,
+                )
+        if self.births:
+            for m in self.births.finditer(text):
+                add(m.start(), m.end(), KIND_BIRTH, PRIVACY)
+        for m in BIRTH.finditer(text):
+            add(m.start(1), m.end(1), KIND_BIRTH, PRIVACY)
+        for kind, ground, pattern in PATTERNS:
+            for m in pattern.finditer(text):
+                add(m.start(), m.end(), kind, ground)
+        if self.use_deduce:
+            for annotation in _deduce().deidentify(text).annotations:
+                start, end, tag = annotation.start_char, annotation.end_char, annotation.tag
+                if tag in DEDUCE_CERTAIN:
+                    add(start, end, *DEDUCE_CERTAIN[tag])
+                elif tag in DEDUCE_FLAGGED or (tag == "locatie" and any(c.isdigit() for c in annotation.text)):
+                    if annotation.text.strip().lower() in self.organisations:
+                        continue
+                    add(start, end, KIND_UNSURE if tag != "locatie" else KIND_ADDRESS, PRIVACY, tag != "locatie")
+        return merge(found, text)
+
+
+def merge(findings: list[Finding], text: str) -> list[Finding]:
+    """Overlapping findings become one: the widest span, certain over flagged, the stricter ground."""
+    result: list[Finding] = []
+    for finding in sorted(findings, key=lambda f: (f.start, -f.end)):
+        if result and finding.start < result[-1].end:
+            last = result[-1]
+            end = max(last.end, finding.end)
+            ground = BSN if BSN in (last.ground, finding.ground) else last.ground
+            kind = last.kind if not last.flagged else finding.kind
+            flagged = last.flagged and finding.flagged
+            result[-1] = Finding(last.start, end, text[last.start : end], kind, ground, flagged)
+        else:
+            result.append(finding)
+    return result
