@@ -266,7 +266,8 @@ def case_get(*, user, pk) -> Case | None:
         pk = int(pk)
     except (TypeError, ValueError):
         return None
-    return _base(user).filter(pk=pk).first()
+    # The case page names the director's organisation: joined here rather than read on its own.
+    return _base(user).select_related("director__organisation").filter(pk=pk).first()
 
 
 def case_identity(*, user, case: Case) -> CaseIdentity | None:
@@ -282,6 +283,27 @@ def case_network_links(*, user, case: Case) -> list[tuple[NetworkLink, Case]]:
     outgoing = NetworkLink.objects.filter(case=case, other__in=visible).select_related("other")
     incoming = NetworkLink.objects.filter(other=case, case__in=visible).select_related("case")
     return [(link, link.other) for link in outgoing] + [(link, link.case) for link in incoming]
+
+
+@dataclass(slots=True)
+class ContactRow:
+    date: dt.date
+    kind: str
+    by: str  # full name, or the username
+    note: str
+
+
+def contact_rows(*, case: Case) -> list[ContactRow]:
+    """The case's contacts, newest first, as the detail page shows them: plain values. Some
+    fifty contacts per case, each a model instance with its user and rendered cell by cell,
+    were the largest part of the case page's time (issue 17)."""
+    rows = Contact.objects.filter(case=case).values_list(
+        "date", "kind", "by__first_name", "by__last_name", "by__username", "note"
+    )
+    return [
+        ContactRow(date, kind, f"{first} {last}".strip() or username, note)
+        for date, kind, first, last, username, note in rows
+    ]
 
 
 @dataclass
@@ -310,7 +332,7 @@ def case_file(*, user, case: Case) -> CaseFile:
         case=case,
         transitions=list(case.transitions.select_related("by", "decision__meeting")),
         assignments=list(case.assignments.select_related("director__user", "assigned_by")),
-        contacts=list(Contact.objects.filter(case=case).select_related("by")),
+        contacts=contact_rows(case=case),
         interventions=list(case.interventions.select_related("type", "partner")),
         scores=scores,
         latest_scores=list(latest.values()),

@@ -15,7 +15,7 @@ from django.utils.translation import ngettext
 
 from ipgar.dates import short_date
 
-from ..models import Case
+from ..models import Case, Contact
 
 register = template.Library()
 
@@ -130,6 +130,21 @@ def case_list_rows(cases):
     """One table row per case of a page of the case list, in the columns of cases/list.html."""
     # Every value in the rows goes through escape() or int() above.
     return mark_safe("".join(_case_list_rows(cases)))  # noqa: S308
+
+
+@register.simple_tag
+def contact_rows(contacts):
+    """The rows of the case page's contacts table (cases/detail.html)."""
+    labels = _Labels()
+    kinds = {value: escape(label) for value, label in Contact.Kind.choices}
+    cell = '<td class="ams-table__cell">'
+    rows = (
+        f'<tr class="ams-table__row">{cell}{labels.date(c.date)}</td>{cell}{kinds.get(c.kind, escape(c.kind))}</td>'
+        f"{cell}{escape(c.by)}</td>{cell}{escape(c.note or '—')}</td></tr>"
+        for c in contacts
+    )
+    # Every value in the rows goes through escape() above.
+    return mark_safe("".join(rows))  # noqa: S308
 
 
 @register.simple_tag
