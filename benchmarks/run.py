@@ -74,7 +74,9 @@ def main() -> int:
     base = _server_url()
     results = {}
     for scale, cases in SCALES.items():
-        url = _database_url_for(base, f"ipgar_bench_{scale.lower()}")
+        # BENCH_DATABASE_PREFIX keeps the datasets of engineers sharing one server apart.
+        prefix = os.environ.get("BENCH_DATABASE_PREFIX", "ipgar_bench")
+        url = _database_url_for(base, f"{prefix}_{scale.lower()}")
         command = [sys.executable, "-m", "benchmarks.measure", "--scale", scale, "--cases", str(cases)]
         if scale == "L":
             command.append("--throughput")
@@ -141,7 +143,7 @@ def _write_markdown(summary: dict) -> None:
         f" generated at L: {json.dumps(large['generated'] or 'reused')}).",
         "Server time is measured in-process through the full middleware stack (Django test client,"
         f" production settings, 2FA-verified session), median and p95 over {os.environ.get('BENCH_REQUESTS', '30')}"
-        " requests after warm-up.",
+        " requests after warm-up, the pages taking turns request by request.",
         "",
         "| page | median L (ms) | p95 L (ms) | ratio to minimal (L, median) | ratio (L, p95) | median S (ms)"
         " | L/S | queries S | queries L | target |",
