@@ -280,9 +280,13 @@ def case_identity(*, user, case: Case) -> CaseIdentity | None:
 def case_network_links(*, user, case: Case) -> list[tuple[NetworkLink, Case]]:
     """Links of the case to other cases the user may also see (DESIGN §4): (link, other case)."""
     visible = Case.objects.visible_to(user).values("pk")
-    outgoing = NetworkLink.objects.filter(case=case, other__in=visible).select_related("other")
-    incoming = NetworkLink.objects.filter(other=case, case__in=visible).select_related("case")
-    return [(link, link.other) for link in outgoing] + [(link, link.case) for link in incoming]
+    # One query for both directions (issue 17); outgoing links first, as before.
+    links = NetworkLink.objects.filter(
+        Q(case=case, other__in=visible) | Q(other=case, case__in=visible)
+    ).select_related("case", "other")
+    outgoing = [(link, link.other) for link in links if link.case_id == case.pk]
+    incoming = [(link, link.case) for link in links if link.case_id != case.pk]
+    return outgoing + incoming
 
 
 @dataclass(slots=True)
