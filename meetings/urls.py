@@ -6,6 +6,7 @@ app_name = "meetings"
 
 urlpatterns = [
     path("", views.meeting_list, name="list"),
+    path("export.csv", views.meeting_list_csv, name="list_csv"),
     path("new/", views.meeting_create, name="create"),
     path("calendar.ics", views.calendar, name="calendar"),
     path("bodies/", views.body_list, name="bodies"),

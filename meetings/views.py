@@ -13,6 +13,8 @@ from django.views.decorators.http import require_POST
 
 from cases.models import Case
 from ipgar import access_log
+from ipgar.csv_export import csv_response
+from ipgar.dates import short_date
 from ipgar.forms import run_service
 
 from . import exports, forms, grounds, permissions, publication, selectors, services
@@ -77,6 +79,18 @@ def meeting_list(request):
             "can_manage": permissions.can_manage(request.user),
         },
     )
+
+
+def meeting_list_csv(request):
+    """The filtered meetings list as a CSV for Dutch Excel (issue 15): date, body, minutes status."""
+    _require_meeting_user(request)
+    filterset = MeetingFilter(request.GET or None, queryset=selectors.meeting_list(user=request.user))
+    rows = [
+        [short_date(m.date), m.body.name, m.minutes.get_status_display() if hasattr(m, "minutes") else ""]
+        for m in filterset.qs.select_related("body", "minutes")
+    ]
+    access_log.record(request, record_type="meetings.meeting", action=access_log.Action.EXPORT, section="list")
+    return csv_response(filename="overleggen.csv", header=[_("date"), _("body"), _("minutes")], rows=rows)
 
 
 def meeting_detail(request, pk: int):

@@ -341,6 +341,7 @@ POLICY: dict[str, Row] = {
     # meetings
     # Roles without meetings get an empty list/feed (no data shown); 404 is preferred, reported.
     "meetings:list": Row(expect=only(PT, DIR, PTOR, PARTNER)),
+    "meetings:list_csv": Row(expect=only(PT, DIR, PTOR, PARTNER)),
     "meetings:create": page(PT),
     "meetings:calendar": Row(expect=only(PT, DIR, PTOR, PARTNER)),
     "meetings:bodies": page(PT),

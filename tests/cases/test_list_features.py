@@ -113,3 +113,18 @@ def test_meetings_list_filters_by_body(client):
     assert pto_r in shown and team not in shown
     response = client.get(reverse("meetings:list"), {"date_from": "gisteren"})
     assert response.status_code == 200 and "niet begrepen" in response.content.decode()
+
+
+def test_meetings_list_exports_what_it_shows(client):
+    from tests.meetings.factories import meeting
+
+    pt = ProgrammeUserFactory()
+    pto_r = meeting(kind=MeetingBody.Kind.PTO_R, date=dt.date(2026, 3, 9), by=pt)
+    meeting(kind=MeetingBody.Kind.TEAM, date=dt.date(2026, 3, 10), by=pt)
+    client.force_login(pt)
+    response = client.get(reverse("meetings:list_csv"), {"body": pto_r.body_id})
+    content = b"".join(response.streaming_content).decode()
+    rows = list(csv.reader(io.StringIO(content.removeprefix("\ufeff")), delimiter=";"))
+    assert content.startswith("\ufeff")
+    assert rows[0] == ["datum", "overleg", "verslag"]
+    assert rows[1:] == [["9 mrt. 2026", pto_r.body.name, "concept"]]
