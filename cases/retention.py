@@ -26,8 +26,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from ipgar.models import RetentionLogEntry
-from ipgar.retention import empty_text
+from ipgar.models import RetentionLogEntry, User
+from ipgar.retention import empty_text, mention_pattern, person_terms, remove_mentions, surname_alone_is_distinctive
 
 from . import hooks
 from .models import (
@@ -183,6 +183,8 @@ def retention_apply_case(*, case_id: int, now: dt.datetime | None = None) -> Ret
 
     identity = CaseIdentity.objects.filter(case_id=case.pk)
     history = CaseIdentity.history.model.objects.filter(case_id=case.pk)
+    # Read before emptying: every version of the identity, to find mentions elsewhere (below).
+    pattern = _mention_pattern(case)
     values = identity.values(*IDENTITY_FIELDS).first() or {}
     removed["identity"] = sum(1 for value in values.values() if value not in ("", None))
     # The row stays (pages expect one) but holds nothing; its history goes entirely.
@@ -196,6 +198,11 @@ def retention_apply_case(*, case_id: int, now: dt.datetime | None = None) -> Ret
     # Each app empties its own free text about the case (only an app writes its models): the
     # apps above cases register how in their AppConfig.ready() (cases.hooks).
     removed.update(hooks.empty_case(case=case))
+    # Then the person's name, BSN, date of birth and address wherever free text names them,
+    # in every app's rows and history rows (caseload-review summaries, general minutes,
+    # staff notes ...): one UPDATE per free-text column, logged per column, never the value.
+    if pattern:
+        removed.update(remove_mentions(pattern, exclude=(CaseIdentity, CaseIdentity.history.model)))
 
     Case.objects.filter(pk=case.pk).update(anonymised_at=now)
     entry = RetentionLogEntry.objects.create(
@@ -211,6 +218,38 @@ def retention_apply_case(*, case_id: int, now: dt.datetime | None = None) -> Ret
         "retention applied: case=%s rule=%s closed_on=%s removed=%s", case.code, due.rule, case.closed_on, removed
     )
     return entry
+
+
+MENTION_FIELDS = ("first_name", "last_name", "date_of_birth", "bsn", "address", "postcode")
+
+
+def _mention_pattern(case: Case) -> str:
+    """The pattern of everything that identifies the case's person, over every identity version.
+
+    The surname alone is used only when it is distinctive (`ipgar.retention.surname_alone_is_
+    distinctive`): here, no subject of a case not yet emptied and no user carries it too.
+    """
+    versions = {
+        tuple(row)
+        for qs in (
+            CaseIdentity.objects.filter(case_id=case.pk),
+            CaseIdentity.history.model.objects.filter(case_id=case.pk),
+        )
+        for row in qs.values_list(*MENTION_FIELDS)
+    }
+    terms = []
+    for values in versions:
+        identity = dict(zip(MENTION_FIELDS, values, strict=True))
+        last = (identity["last_name"] or "").strip()
+        others = bool(last) and (
+            CaseIdentity.objects.filter(last_name__iexact=last, case__anonymised_at__isnull=True)
+            .exclude(case_id=case.pk)
+            .exists()
+            or User.objects.filter(last_name__iexact=last).exists()
+        )
+        alone = bool(last) and surname_alone_is_distinctive(last, carried_by_others=others)
+        terms += person_terms(identity, surname_alone=alone)
+    return mention_pattern(terms) if terms else ""
 
 
 def retention_apply(*, now: dt.datetime | None = None) -> list[RetentionLogEntry]:

@@ -392,9 +392,10 @@ def _display(field_obj, value, lookups) -> str:
     return str(value)
 
 
-def case_history(*, user, case: Case) -> list[HistoryEntry]:
+def case_history(*, user, case: Case, identity: bool = False) -> list[HistoryEntry]:
     """Readable diffs of the case's simple-history records, newest first: field label, old → new,
-    who, when. Identity and information picture only for who may see them (DESIGN §5).
+    who, when. Identity and information picture only for who may see them (DESIGN §5), the
+    identity's changes only when asked for (`identity`, the page's "show" link).
     The caller has checked that the user may see the case (FIELD-NOTES 8)."""
     from django.utils.translation import gettext as _
 
@@ -406,7 +407,7 @@ def case_history(*, user, case: Case) -> list[HistoryEntry]:
         (_("Life-domain score"), LifeDomainScore, LifeDomainScore.history.filter(case_id=case.pk), set()),
         (_("Plan goal"), PlanGoal, PlanGoal.history.filter(case_id=case.pk), set()),
     ]
-    if identity_allowed:
+    if identity_allowed and identity:
         sources.append((_("Identity"), CaseIdentity, CaseIdentity.history.filter(case_id=case.pk), set()))
     rows_by_source = []
     wanted: dict = {}

@@ -271,11 +271,17 @@ def case_detail(request, pk):
 
 def case_history(request, pk):
     case = _visible_case(request, pk)
-    entries = selectors.case_history(user=request.user, case=case)
-    access_log.viewed(request, case, section="history")
-    if permissions.can_view_identity(request.user, case):
-        access_log.viewed(request, case, section="identity")
-    return render(request, "cases/history.html", {"case": case, "entries": entries})
+    # The identity's changes only on request (one click), and then that read is the page's one
+    # log row: it used to add an identity row to the history row on every view (issue 18).
+    may_see_identity = permissions.can_view_identity(request.user, case)
+    show_identity = may_see_identity and request.GET.get("identity") == "show"
+    entries = selectors.case_history(user=request.user, case=case, identity=show_identity)
+    access_log.viewed(request, case, section="identity_history" if show_identity else "history")
+    return render(
+        request,
+        "cases/history.html",
+        {"case": case, "entries": entries, "may_see_identity": may_see_identity, "identity_shown": show_identity},
+    )
 
 
 @require_http_methods(["GET", "POST"])

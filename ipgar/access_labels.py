@@ -23,6 +23,7 @@ WHAT = {
     (CASE, ""): pgettext_lazy("access log", "case %(code)s"),
     (CASE, "identity"): pgettext_lazy("access log", "identity of %(code)s"),
     (CASE, "history"): pgettext_lazy("access log", "history of %(code)s"),
+    (CASE, "identity_history"): pgettext_lazy("access log", "history of %(code)s with the identity's changes"),
     (CASE, "change"): pgettext_lazy("access log", "changing case %(code)s"),
     (CASE, "status"): pgettext_lazy("access log", "status change of %(code)s"),
     (CASE, "intervention"): pgettext_lazy("access log", "an intervention of %(code)s"),

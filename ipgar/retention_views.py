@@ -7,7 +7,7 @@ from django import forms
 from django.apps import apps
 from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -127,7 +127,24 @@ def retention_log(request):
 
 
 def _removed_label(names: dict, key: str, count: int) -> str:
-    """ "minuteentry_history", 3 -> "minute entry, earlier versions: 3" (the log stores model names)."""
+    """ "minuteentry_history", 3 -> "minute entry, earlier versions: 3" (the log stores model names).
+
+    "mentions:pool.absence.note", 1 -> "name, BSN, date of birth or address in absence (note): 1
+    rows": mentions of the person outside the case's own records (ipgar.retention.remove_mentions).
+    """
+    if key.startswith("mentions:"):
+        label, field = key.removeprefix("mentions:"), ""
+        try:
+            app_model, field_name = label.rsplit(".", 1)
+            model = apps.get_model(app_model)
+            label, field = str(model._meta.verbose_name), str(model._meta.get_field(field_name).verbose_name)
+        except (LookupError, ValueError, FieldDoesNotExist):  # a model or field removed since
+            pass
+        return _("name, BSN, date of birth or address in %(record)s (%(field)s): %(count)s rows") % {
+            "record": label,
+            "field": field,
+            "count": count,
+        }
     history = key.endswith("_history")
     base = key.removesuffix("_history")
     label = str(names.get(base, base))

@@ -19,7 +19,7 @@ from cases.models import (
 from ipgar import roles
 from ipgar.models import Organisation, RetentionLogEntry
 from meetings.models import ActionItem, AgendaItem, Decision, MinuteEntry, Minutes, MinutesAmendment, Redaction
-from pool.models import CaseloadReview, CaseloadReviewItem, Instruction
+from pool.models import Absence, CaseloadReview, CaseloadReviewItem, Instruction, ThreeWayConversation
 from tests.cases.factories import (
     CaseFactory,
     ContactFactory,
@@ -264,3 +264,141 @@ def test_interrupted_retention_resumes_without_half_emptied_cases_or_lost_log(se
     assert [e.case_code for e in retention.retention_apply()] == [second.code]
     assert sorted(RetentionLogEntry.objects.values_list("case_code", flat=True)) == sorted([first.code, second.code])
     assert _tables_holding(KEPT) == {}
+
+
+# --- mentions of the person outside the case's own records ------------------------------------
+
+FIRST, LAST = "Xandor", "Geheimhouder"
+DOB = dt.date(1990, 3, 12)
+ADDRESS, POSTCODE = "Zwanenburgwal 77", "1011 JZ"
+# What must be gone from every table afterwards, in the forms the texts below write them.
+IDENTIFYING = (LAST, BSN, "12-03-1990", "12 maart 1990", "1990-03-12", "12/3/90", "1234.56.782", ADDRESS, "1011JZ")
+
+
+def _plant_mentions(case: Case) -> dict:
+    """Name, BSN, date of birth and address in free text that is not tied to `case`: returns the rows."""
+    CaseIdentity.objects.filter(case=case).update(
+        first_name=FIRST, last_name=LAST, bsn=BSN, date_of_birth=DOB, address=ADDRESS, postcode=POSTCODE
+    )
+    pt = ProgrammeUserFactory(first_name="Pieter", last_name="Programma")
+    director = DirectorFactory(user__first_name="Dirk", user__last_name="Regisseur")
+    review = CaseloadReview.objects.create(
+        director=director, held_on=case.reported_on, held_by=pt, summary=f"Besproken: {FIRST} {LAST} (BSN {BSN})."
+    )
+    meeting = MeetingFactory(date=case.reported_on)
+    general = AgendaItem.objects.create(meeting=meeting, title="Rondvraag", description=f"Vraag over {LAST}")
+    entry = MinuteEntry.objects.create(
+        agenda_item=general, text=f"Geboren 12-03-1990 ({LAST}), woont {ADDRESS}.", created_by=pt
+    )
+    entry.text = f"Geboren 12 maart 1990, {FIRST} {LAST}, woont {ADDRESS}, 1011JZ; {LAST}s broer niet."
+    entry.save()
+    minutes, _ = Minutes.objects.get_or_create(meeting=meeting)
+    minutes.adoption_changes = f"Naam {LAST.upper()} gecorrigeerd, geboortedatum 1990-03-12"
+    minutes.save()
+    three_way = ThreeWayConversation.objects.create(
+        director=director,
+        held_on=case.reported_on,
+        line_manager_name="Manager moederorganisatie",
+        oov_participant=pt,
+        notes=f"Zaak {LAST} (12/3/90) kostte veel tijd; BSN 1234.56.782.",
+        recorded_by=pt,
+    )
+    absence = Absence.objects.create(
+        director=director,
+        kind=Absence.Kind.OTHER,
+        starts_on=case.reported_on,
+        ends_on=case.reported_on,
+        note=f"Rechtszaak {FIRST} {LAST}",
+        registered_by=pt,
+    )
+    return {"review": review, "entry": entry, "minutes": minutes, "three_way": three_way, "absence": absence}
+
+
+def test_mentions_outside_the_case_go_everywhere_history_included_and_are_logged_per_column(settings):
+    settings.IPGAR_RETENTION_YEARS = 5
+    old = _closed(6)
+    rows = _plant_mentions(old)
+    # A near miss that is not the person: a longer word and another number stay.
+    untouched = MinuteEntry.objects.create(
+        agenda_item=rows["entry"].agenda_item,
+        text="Geheimhouderschap besproken; dossier 1234567829 en 12-03-19901.",
+        created_by=rows["entry"].created_by,
+    )
+    before = {term: _tables_holding(term) for term in IDENTIFYING}
+    for table in (
+        "pool_caseloadreview",
+        "meetings_minuteentry",
+        "meetings_historicalminuteentry",
+        "meetings_historicalminutes",
+        "pool_threewayconversation",
+        "pool_absence",
+        "meetings_agendaitem",
+    ):
+        assert table in before[LAST], table
+
+    [entry] = retention.retention_apply()
+
+    # Only the near miss still holds these strings (inside longer words and numbers).
+    near_miss = {"meetings_minuteentry": 1, "meetings_historicalminuteentry": 1}
+    for term in IDENTIFYING:
+        assert _tables_holding(term) == (near_miss if term in (LAST, BSN, "12-03-1990") else {}), term
+    for row in rows.values():
+        row.refresh_from_db()
+    assert rows["review"].summary == "Besproken: [verwijderd] (BSN [verwijderd])."
+    # The possessive goes with the name ("Geheimhouders broer").
+    assert (
+        rows["entry"].text
+        == "Geboren [verwijderd], [verwijderd], woont [verwijderd], [verwijderd]; [verwijderd] broer niet."
+    )
+    assert rows["minutes"].adoption_changes == "Naam [verwijderd] gecorrigeerd, geboortedatum [verwijderd]"
+    assert rows["three_way"].notes == "Zaak [verwijderd] ([verwijderd]) kostte veel tijd; BSN [verwijderd]."
+    assert rows["absence"].note == "Rechtszaak [verwijderd]"
+    untouched.refresh_from_db()
+    assert untouched.text == "Geheimhouderschap besproken; dossier 1234567829 en 12-03-19901."
+    # The log says which column and how many rows, never what was there.
+    mentions = {k: v for k, v in entry.removed.items() if k.startswith("mentions:")}
+    assert mentions == {
+        "mentions:pool.caseloadreview.summary": 1,
+        "mentions:meetings.agendaitem.description": 1,
+        "mentions:meetings.minuteentry.text": 1,
+        "mentions:meetings.historicalminuteentry.text": 2,
+        "mentions:meetings.minutes.adoption_changes": 1,
+        "mentions:meetings.historicalminutes.adoption_changes": 1,
+        "mentions:pool.threewayconversation.notes": 1,
+        "mentions:pool.absence.note": 1,
+    }
+    assert LAST not in str(entry.removed) and BSN not in str(entry.removed)
+
+
+@pytest.mark.parametrize(
+    ("last_name", "user_with_same_surname", "expected"),
+    [
+        # Distinctive: the surname alone goes too.
+        ("Zeldzaamheid", False, "[verwijderd] kwam; later belde meneer [verwijderd] nog."),
+        # A common word (visser = fisherman): only the full name goes.
+        ("Visser", False, "[verwijderd] kwam; later belde meneer Visser nog."),
+        # A user carries the surname: their texts would lose it, so only the full name goes.
+        ("Zeldzaamheid", True, "[verwijderd] kwam; later belde meneer Zeldzaamheid nog."),
+    ],
+)
+def test_the_surname_alone_goes_only_when_distinctive(settings, last_name, user_with_same_surname, expected):
+    settings.IPGAR_RETENTION_YEARS = 5
+    old = _closed(6)
+    CaseIdentity.objects.filter(case=old).update(first_name="Anna", last_name=last_name)
+    if user_with_same_surname:
+        ProgrammeUserFactory(first_name="Karel", last_name=last_name)
+    director = DirectorFactory(user__first_name="Dirk", user__last_name="Regisseur")
+    absence = Absence.objects.create(
+        director=director,
+        kind=Absence.Kind.OTHER,
+        starts_on=old.reported_on,
+        ends_on=old.reported_on,
+        note=f"Anna {last_name} kwam; later belde meneer {last_name} nog.",
+        registered_by=director.user,
+    )
+
+    [entry] = retention.retention_apply()
+
+    absence.refresh_from_db()
+    assert absence.note == expected
+    assert entry.removed["mentions:pool.absence.note"] == 1

@@ -243,16 +243,39 @@ def test_history_shows_readable_diffs_with_who_and_identity_only_for_who_may(cli
     client.force_login(director)
     content = client.get(_url("history", case)).content.decode()
     assert "Aangehouden" in content and director.get_full_name() in content
-    assert "Diemen" in content
+    # The identity's changes on request (one click), like the case page's identity.
+    assert "Diemen" not in content and 'href="?identity=show"' in content
+    assert "Diemen" in client.get(_url("history", case), {"identity": "show"}).content.decode()
     # An explicit (view-only) grant sees the case history but not the identity's.
     from cases import permissions
 
     viewer = DirectorFactory().user
     permissions.grant_case_access(user=viewer, case=case, kind="explicit", reason="agenda", by=director)
     client.force_login(viewer)
-    response = client.get(_url("history", case))
+    response = client.get(_url("history", case), {"identity": "show"})
     assert response.status_code == 200
     assert "Aangehouden" in response.content.decode() and "Diemen" not in response.content.decode()
+    assert 'href="?identity=show"' not in response.content.decode()
+
+
+def test_history_writes_one_log_row_per_view(client, case):
+    """One row per view (issue 18): "history of R-..." or, when asked for, "identity history of R-..."."""
+    director = case.director.user
+    services.identity_update(case=case, by=director, city="Diemen")
+    client.force_login(director)
+    rows = AccessLogEntry.objects.filter(record_id=str(case.pk), outcome="allowed").order_by("id")
+    assert client.get(_url("history", case)).status_code == 200
+    assert list(rows.values_list("section", flat=True)) == ["history"]
+    assert client.get(_url("history", case), {"identity": "show"}).status_code == 200
+    assert list(rows.values_list("section", flat=True)) == ["history", "identity_history"]
+    # Who may not see the identity asks for it in vain: still one row, the plain history.
+    from cases import permissions
+
+    viewer = DirectorFactory().user
+    permissions.grant_case_access(user=viewer, case=case, kind="explicit", reason="agenda", by=director)
+    client.force_login(viewer)
+    assert client.get(_url("history", case), {"identity": "show"}).status_code == 200
+    assert list(rows.filter(user=viewer).values_list("section", flat=True)) == ["history"]
 
 
 # --- query counts ----------------------------------------------------------------------------
