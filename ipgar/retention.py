@@ -208,13 +208,27 @@ def mention_pattern(terms) -> str:
     return f"{_BEFORE}(?:{'|'.join(unique)}){_AFTER}"
 
 
+def _guarded_tables(cursor) -> set[str]:
+    """Tables with a trigger of our own on UPDATE (pgtrigger's Protect on Woo releases, say).
+
+    Such a trigger refuses the change, and one refusal would roll back the whole case.
+    """
+    cursor.execute(
+        "SELECT DISTINCT c.relname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid "
+        "JOIN pg_namespace n ON n.oid = c.relnamespace "
+        "WHERE NOT t.tgisinternal AND t.tgtype & 16 <> 0 AND n.nspname = current_schema()"
+    )
+    return {row[0] for row in cursor.fetchall()}
+
+
 def free_text_columns(*, exclude=()):
     """(model, field) for every free-text column of every model in the app registry.
 
     CharField and TextField (and their subclasses), history models included; not primary
-    keys, unique codes or fields of a unique key, fields with choices, passwords, SKIPPED_MODELS, the append-only logs
-    (the database refuses changes there; they hold codes, not free text about persons) or
-    the models in `exclude`.
+    keys, unique codes or fields of a unique key, fields with choices, passwords, SKIPPED_MODELS,
+    tables the database guards against UPDATE (the append-only logs, released Woo versions:
+    the trigger would refuse and roll the case back; see docs/retention.md for what they hold)
+    or the models in `exclude`.
     """
     from django.apps import apps
     from django.db import connection, models
@@ -222,7 +236,7 @@ def free_text_columns(*, exclude=()):
     from . import append_only
 
     with connection.cursor() as cursor:
-        protected = set(append_only.protected_tables(cursor))
+        protected = set(append_only.protected_tables(cursor)) | _guarded_tables(cursor)
     excluded = {m._meta.label_lower for m in exclude}
     columns = []
     for model in apps.get_models(include_auto_created=True):

@@ -402,3 +402,46 @@ def test_the_surname_alone_goes_only_when_distinctive(settings, last_name, user_
     absence.refresh_from_db()
     assert absence.note == expected
     assert entry.removed["mentions:pool.absence.note"] == 1
+
+
+def test_guarded_tables_are_left_alone_and_do_not_stop_retention(settings):
+    """The append-only logs refuse UPDATE: a name a reviewer typed there must not roll the case back."""
+    from ipgar.models import AccessLogReview
+
+    settings.IPGAR_RETENTION_YEARS = 5
+    old = _closed(6)
+    CaseIdentity.objects.filter(case=old).update(first_name=FIRST, last_name=LAST)
+    reviewer = ProgrammeUserFactory(first_name="Fenna", last_name="Gegevens")
+    AccessLogReview.objects.create(
+        kind=AccessLogReview.Kind.PERIOD, note=f"Inzage {LAST} nagelopen", reviewed_by=reviewer
+    )
+    CaseloadReview.objects.create(
+        director=DirectorFactory(), held_on=old.reported_on, held_by=reviewer, summary=f"{FIRST} {LAST} besproken"
+    )
+    # A released Woo version is immutable too (pgtrigger Protect on UPDATE).
+    from meetings.models import WooPublication, WooRelease
+
+    meeting = MeetingFactory(date=old.reported_on)
+    publication = WooPublication.objects.create(
+        meeting=meeting, html="<p>Openbaar</p>", pdf=b"%PDF", xml=b"<x/>", sha256="0" * 64, prepared_by=reviewer
+    )
+    WooRelease.objects.create(
+        meeting=meeting,
+        version=1,
+        publication=publication,
+        pdf=b"%PDF",
+        xml=b"<x/>",
+        pdf_sha256="1" * 64,
+        xml_sha256="2" * 64,
+        sha256="3" * 64,
+        reason=f"Correctie: naam {LAST} stond erin",
+        prepared_by=reviewer,
+        approved_by=reviewer,
+        approved_at=timezone.now(),
+    )
+
+    [entry] = retention.retention_apply()
+
+    assert entry.removed["mentions:pool.caseloadreview.summary"] == 1
+    # Left as they were (docs/retention.md says what these may hold).
+    assert _tables_holding(LAST) == {"ipgar_accesslogreview": 1, "meetings_woorelease": 1}
