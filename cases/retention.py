@@ -27,7 +27,15 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from ipgar.models import RetentionLogEntry, User
-from ipgar.retention import empty_text, mention_pattern, person_terms, remove_mentions, surname_alone_is_distinctive
+from ipgar.retention import (
+    anchor_pattern,
+    empty_text,
+    mention_pattern,
+    person_anchors,
+    person_terms,
+    remove_mentions,
+    surname_alone_is_distinctive,
+)
 
 from . import hooks
 from .models import (
@@ -184,7 +192,7 @@ def retention_apply_case(*, case_id: int, now: dt.datetime | None = None) -> Ret
     identity = CaseIdentity.objects.filter(case_id=case.pk)
     history = CaseIdentity.history.model.objects.filter(case_id=case.pk)
     # Read before emptying: every version of the identity, to find mentions elsewhere (below).
-    pattern = _mention_pattern(case)
+    pattern, anchors = _mention_pattern(case)
     values = identity.values(*IDENTITY_FIELDS).first() or {}
     removed["identity"] = sum(1 for value in values.values() if value not in ("", None))
     # The row stays (pages expect one) but holds nothing; its history goes entirely.
@@ -202,7 +210,7 @@ def retention_apply_case(*, case_id: int, now: dt.datetime | None = None) -> Ret
     # in every app's rows and history rows (caseload-review summaries, general minutes,
     # staff notes ...): one UPDATE per free-text column, logged per column, never the value.
     if pattern:
-        removed.update(remove_mentions(pattern, exclude=(CaseIdentity, CaseIdentity.history.model)))
+        removed.update(remove_mentions(pattern, anchors=anchors, exclude=(CaseIdentity, CaseIdentity.history.model)))
 
     Case.objects.filter(pk=case.pk).update(anonymised_at=now)
     entry = RetentionLogEntry.objects.create(
@@ -223,7 +231,7 @@ def retention_apply_case(*, case_id: int, now: dt.datetime | None = None) -> Ret
 MENTION_FIELDS = ("first_name", "last_name", "date_of_birth", "bsn", "address", "postcode")
 
 
-def _mention_pattern(case: Case) -> str:
+def _mention_pattern(case: Case) -> tuple[str, str]:
     """The pattern of everything that identifies the case's person, over every identity version.
 
     The surname alone is used only when it is distinctive (`ipgar.retention.surname_alone_is_
@@ -237,7 +245,7 @@ def _mention_pattern(case: Case) -> str:
         )
         for row in qs.values_list(*MENTION_FIELDS)
     }
-    terms = []
+    terms, anchors = [], []
     for values in versions:
         identity = dict(zip(MENTION_FIELDS, values, strict=True))
         last = (identity["last_name"] or "").strip()
@@ -249,7 +257,8 @@ def _mention_pattern(case: Case) -> str:
         )
         alone = bool(last) and surname_alone_is_distinctive(last, carried_by_others=others)
         terms += person_terms(identity, surname_alone=alone)
-    return mention_pattern(terms) if terms else ""
+        anchors += person_anchors(identity, surname_alone=alone)
+    return (mention_pattern(terms), anchor_pattern(anchors)) if terms else ("", "")
 
 
 def retention_apply(*, now: dt.datetime | None = None) -> list[RetentionLogEntry]:

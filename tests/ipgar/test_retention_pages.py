@@ -154,3 +154,14 @@ def test_retention_page_runs_a_constant_number_of_queries(client, fg, settings, 
         response = client.get(reverse("ipgar:retention"))
     assert len(response.context["forecast"]) == 2 * cases
     assert len(response.context["open_holds"]) == cases
+
+
+def test_retention_log_names_the_column_and_row_count_of_mentions_never_the_value(client, fg, settings):
+    from tests.access.test_retention_complete import LAST, _plant_mentions
+
+    settings.IPGAR_RETENTION_YEARS = 5
+    _plant_mentions(_closed(6))
+    retention.retention_apply()
+    html = client.get(reverse("ipgar:retention_log")).content.decode()
+    assert "naam, BSN, geboortedatum of adres in caseloadbespreking (samenvatting): 1 rijen" in html
+    assert LAST not in html
