@@ -154,7 +154,7 @@ def test_case_records_cannot_be_changed_through_the_admin(client, other_case):
     client.force_login(user)
     case = other_case[Case]
     response = client.post(f"/admin/cases/case/{case.pk}/change/", {"legal_hold": "on", "is_detained": "on"})
-    assert response.status_code == 403
+    assert response.status_code == 404
     case.refresh_from_db()
     assert not case.legal_hold
     assert not case.is_detained
