@@ -9,12 +9,14 @@ from django.contrib.auth.models import Permission
 from ipgar import demo
 from meetings import services
 from meetings.models import MeetingBody, Minutes, WooRelease
+from meetings.redaction import _deduce
 from tests.ipgar.factories import UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 
 def test_secretary_prepares_and_flags_the_coordinator_approves_and_it_downloads(page, live_server, browser_login, axe):
+    _deduce()  # load the detector's lookup structures before the first page (10-20 s, once a process)
     users = demo.seed()
     pt = users["pt"]
     coordinator = UserFactory(username="woo-coordinator", role="programme_team")
