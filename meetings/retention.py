@@ -10,7 +10,7 @@ from django.db.models import Q
 
 from ipgar.retention import empty_text
 
-from .models import ActionItem, AgendaItem, Decision, MinuteEntry, MinutesAmendment, Redaction
+from .models import ActionItem, AgendaItem, Decision, MinuteEntry, MinutesAmendment, Redaction, WooMark
 
 
 def retention_empty_case(*, case) -> dict[str, int]:
@@ -28,4 +28,19 @@ def retention_empty_case(*, case) -> dict[str, int]:
     redactions, _ = Redaction.objects.filter(entry__agenda_item__case_id=case_id).delete()
     if redactions:
         removed["redaction"] = redactions
+    # Woo marks keep a copy of the passage they judge: they go with the text (issue 13).
+    T = WooMark.Target
+    items = AgendaItem.objects.filter(case_id=case_id).values("pk")
+    actions = ActionItem.objects.filter(agenda_item__case_id=case_id).values("pk")
+    marks, _ = WooMark.objects.filter(
+        Q(target__in=(T.ITEM_TITLE, T.ITEM_DESCRIPTION), target_id__in=items)
+        | Q(target=T.ENTRY, target_id__in=MinuteEntry.objects.filter(agenda_item__case_id=case_id).values("pk"))
+        | Q(target=T.DECISION, target_id__in=Decision.objects.filter(case_id=case_id).values("pk"))
+        | Q(target__in=(T.ACTION_SUBJECT, T.ACTION_DESCRIPTION), target_id__in=actions)
+        | Q(
+            target=T.AMENDMENT, target_id__in=MinutesAmendment.objects.filter(agenda_item__case_id=case_id).values("pk")
+        )
+    ).delete()
+    if marks:
+        removed["woomark"] = marks
     return removed

@@ -429,3 +429,21 @@ def test_attendance_by_organisation_with_people_as_an_option():
     assert "Aanwezig: OOV, Politie</p>" in html.replace("Openbare Orde en Veiligheid", "OOV") or "Aanwezig:" in html
     assert str(pt) not in html.split("<h2>")[0]
     assert str(pt) in exports.minutes_html(view, people=True).split("<h2>")[0]
+
+
+def test_retention_removes_the_woo_marks_on_a_case_s_texts():
+    from meetings.retention import retention_empty_case
+
+    pt = ProgrammeUserFactory()
+    case = CaseFactory(active=True)
+    m = meeting(kind=K.PTO_R, date=dt.date(2020, 3, 9), by=pt)
+    item = services.agenda_item_add(meeting=m, title="", case=case, by=pt)
+    entry = services.entry_add(agenda_item=item, kind="note", text="Zoltan Brinkhorst is besproken.", by=pt)
+    kept = services.entry_add(agenda_item=m.agenda_items.get(order=1), kind="note", text="Algemeen deel.", by=pt)
+    services.woo_mark(
+        meeting=m, target=T.ENTRY, target_id=entry.pk, passage="Zoltan Brinkhorst", ground="5.1.2.e", by=pt
+    )
+    services.woo_mark(meeting=m, target=T.ENTRY, target_id=kept.pk, passage="Algemeen", ground="5.2", by=pt)
+    removed = retention_empty_case(case=case)
+    assert removed["woomark"] == 1
+    assert list(WooMark.objects.values_list("passage", flat=True)) == ["Algemeen"]
