@@ -80,6 +80,11 @@ def _time_pages(pages: dict) -> dict:
     return result
 
 
+def _time_page(client: Client, path: str) -> dict:
+    """Median and p95 of one page on its own (the access-log stage uses it)."""
+    return _time_pages({"page": (client, path)})["page"]
+
+
 def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
