@@ -70,6 +70,14 @@ def _caseload_rows(cases):
     no_contact_yet = escape(_("no contact yet"))
     never_scored = escape(_("never scored"))
     acute = ' class="ipgar-score--acute"'
+    domain_labels = {}
+
+    def domain(item) -> str:
+        # Some ten domains, named once per table rather than once per score.
+        if item.pk not in domain_labels:
+            domain_labels[item.pk] = escape(item)
+        return domain_labels[item.pk]
+
     cell = '<td class="ams-table__cell">'
     for case in cases:
         contact = labels.date(case.last_contact_on) if case.last_contact_on else no_contact_yet
@@ -83,12 +91,12 @@ def _caseload_rows(cases):
         scores = ""
         if case.latest_scores:
             items = "".join(
-                f"<li>{escape(score.domain)}: <span{acute if score.score <= 2 else ''}>{int(score.score)}</span></li>"
+                f"<li>{domain(score.domain)}: <span{acute if score.score <= 2 else ''}>{int(score.score)}</span></li>"
                 for score in case.latest_scores
             )
             scores = f'<ul class="ipgar-domains">{items}</ul>'
         if case.never_scored:
-            names = escape(", ".join(str(domain) for domain in case.never_scored))
+            names = ", ".join(domain(item) for item in case.never_scored)
             scores += f'<p class="ams-paragraph ams-paragraph--small ipgar-score--never">{never_scored}: {names}</p>'
         yield (
             '<tr class="ams-table__row">'
