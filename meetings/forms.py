@@ -1,7 +1,6 @@
 """Forms of the meetings pages: input only; the rules are in meetings.services."""
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from cases.models import Case, OutflowReason
@@ -40,16 +39,6 @@ class MeetingForm(forms.Form):
     chair = forms.ModelChoiceField(label=_("chair"), queryset=_people(), required=False)
     secretary = forms.ModelChoiceField(label=_("secretary"), queryset=_people(), required=False)
     has_closed_part = forms.BooleanField(label=_("has a closed part"), required=False)
-
-    def clean_date(self):
-        from .services import check_date
-
-        value = self.cleaned_data["date"]
-        try:
-            check_date(value)
-        except ValidationError as error:
-            raise ValidationError(error.message_dict["date"]) from None
-        return value
 
 
 class PlanForm(forms.Form):

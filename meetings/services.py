@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from cases import permissions as case_permissions
 from cases import services as case_services
 from cases.models import CaseAccessGrant
-from ipgar import roles
+from ipgar import date_window, roles
 from ipgar.dates import long_date
 from pool import services as pool_services
 
@@ -39,33 +39,12 @@ from .models import (
 )
 
 CLOSING_ORDER = 1000  # "Any other business and closing" stays last whatever is added
-EARLIEST_DATE = dt.date(1900, 1, 1)
-YEARS_AHEAD = 5
-
-
-def latest_date() -> dt.date:
-    """Today + 5 years: no meeting, deadline or plan lies further ahead (pen test, issue 19)."""
-    today = timezone.localdate()
-    try:
-        return today.replace(year=today.year + YEARS_AHEAD)
-    except ValueError:  # 29 February
-        return today.replace(year=today.year + YEARS_AHEAD, day=28)
 
 
 def check_date(value: dt.date | None, *, field: str = "date") -> None:
-    """Refuse a date outside 1900 .. today + 5 years with a field error (dates then never
-    overflow in date arithmetic, the calendar feed or the exports)."""
-    if value is None:
-        return
-    first, last = EARLIEST_DATE, latest_date()
-    if not first <= value <= last:
-        raise ValidationError(
-            {
-                field: _("Give a date between %(first)s and %(last)s.")
-                % {"first": first.strftime("%d-%m-%Y"), "last": last.strftime("%d-%m-%Y")}
-            },
-            code="date_range",
-        )
+    """Refuse a date outside 1900 .. today + 5 years with a field error (pen test 19): the shared
+    window of ipgar.date_window, so dates never overflow in arithmetic, the calendar or exports."""
+    date_window.check_dates(**{field: value})
 
 
 def _require_secretary(by, meeting: Meeting | None = None) -> None:
