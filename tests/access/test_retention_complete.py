@@ -445,3 +445,27 @@ def test_guarded_tables_are_left_alone_and_do_not_stop_retention(settings):
     assert entry.removed["mentions:pool.caseloadreview.summary"] == 1
     # Left as they were (docs/retention.md says what these may hold).
     assert _tables_holding(LAST) == {"ipgar_accesslogreview": 1, "meetings_woorelease": 1}
+
+
+def test_an_interrupted_sweep_leaves_the_case_and_the_mentions_untouched(settings, monkeypatch):
+    settings.IPGAR_RETENTION_YEARS = 5
+    old = _closed(6)
+    rows = _plant_mentions(old)
+    real = retention.remove_mentions
+
+    def crash_after_sweeping(*args, **kwargs):
+        real(*args, **kwargs)  # every column updated, then the worker is lost before the log
+        raise RuntimeError("worker lost")
+
+    monkeypatch.setattr(retention, "remove_mentions", crash_after_sweeping)
+    with pytest.raises(RuntimeError, match="worker lost"):
+        retention.retention_apply()
+
+    rows["absence"].refresh_from_db()
+    assert rows["absence"].note == f"Rechtszaak {FIRST} {LAST}"
+    assert CaseIdentity.objects.get(case=old).last_name == LAST
+    assert not RetentionLogEntry.objects.exists()
+    monkeypatch.setattr(retention, "remove_mentions", real)
+    [entry] = retention.retention_apply()
+    assert entry.removed["mentions:pool.absence.note"] == 1
+    assert _tables_holding(LAST) == {}
