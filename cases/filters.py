@@ -8,11 +8,12 @@ column is a form error that the view reports, never a 500.
 import re
 
 import django_filters
-from django.db.models import F, Q
+from django.db.models import Q
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from ipgar import roles
+from ipgar.sorting import NullsLastOrderingFilter, sort_filterset
 
 from .models import Area, Case, Ideology, RiskCategory
 
@@ -32,6 +33,20 @@ SORT_LABELS = {
     "director__user__last_name": _("case director"),
     "last_contact_on": _("last contact"),
 }
+# The caseload page's sortable columns; its own cases first, then the substitute's, by code.
+CASELOAD_SORT_FIELDS = (
+    ("code", "code"),
+    ("status", "status"),
+    ("last_contact_on", "last_contact"),
+    ("alert_count", "alerts"),
+)
+CASELOAD_SORT_LABELS = {
+    "code": _("code"),
+    "status": _("status"),
+    "last_contact_on": _("last contact"),
+    "alert_count": _("open alerts"),
+}
+CaseloadSort = sort_filterset(CASELOAD_SORT_FIELDS, CASELOAD_SORT_LABELS, then=("via_substitute", "code"))
 ALERT_CHOICES = [
     ("any", _("any alert")),
     ("no_contact", _("no contact")),
@@ -50,21 +65,6 @@ def _director_choices():
     return [(pk, f"{first} {last}".strip() or username) for pk, first, last, username in rows]
 
 
-class NullsLastOrderingFilter(django_filters.OrderingFilter):
-    """Sorts with empty values last either way (a case without contact after the others), and
-    the newest report as the tie-breaker so pages are stable."""
-
-    def get_ordering_value(self, param):
-        descending = param.startswith("-")
-        field = F(self.param_map[param.lstrip("-")])
-        return field.desc(nulls_last=True) if descending else field.asc(nulls_last=True)
-
-    def filter(self, qs, value):
-        if value in ([], (), {}, "", None):
-            return qs
-        return qs.order_by(*[self.get_ordering_value(param) for param in value], "-reported_on", "-id")
-
-
 class CaseFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("search"), method="search")
     status = django_filters.ChoiceFilter(label=_("status"), choices=Case.Status.choices, empty_label=_("all"))
@@ -79,7 +79,9 @@ class CaseFilter(django_filters.FilterSet):
     alert = django_filters.ChoiceFilter(
         label=_("alert"), choices=ALERT_CHOICES, method="filter_alert", empty_label=_("all")
     )
-    sort = NullsLastOrderingFilter(label=_("sort by"), fields=SORT_FIELDS, field_labels=SORT_LABELS)
+    sort = NullsLastOrderingFilter(
+        label=_("sort by"), fields=SORT_FIELDS, field_labels=SORT_LABELS, then=("-reported_on", "-id")
+    )
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)

@@ -116,14 +116,16 @@ CASELOAD_ROW_FIELDS = tuple(
 )
 
 
-def caseload_rows(*, user, running: bool = True) -> list[CaseloadRow]:
+def caseload_rows(*, user, running: bool = True, queryset=None) -> list[CaseloadRow]:
     """`caseload` as plain rows (one query), with each case's running interventions (one more
     query, when asked and there are cases). A model instance per case, per director, user, area
     and per running intervention with its type and partner was most of the caseload's time at
-    national scale (issue 17); the rows carry only what is shown."""
+    national scale (issue 17); the rows carry only what is shown. `queryset`: the caseload
+    sorted otherwise (the caseload page's column headers)."""
     from ipgar.reference import reference_name
 
-    rows = [CaseloadRow(**values) for values in caseload(user=user).prefetch_related(None).values(*CASELOAD_ROW_FIELDS)]
+    queryset = caseload(user=user) if queryset is None else queryset
+    rows = [CaseloadRow(**values) for values in queryset.prefetch_related(None).values(*CASELOAD_ROW_FIELDS)]
     if running and rows:
         by_case = {row.pk: row for row in rows}
         interventions = (

@@ -16,9 +16,10 @@ from ipgar import access_log, roles
 from ipgar.csv_export import csv_response
 from ipgar.dates import short_date
 from ipgar.forms import add_service_errors, run_service
+from ipgar.sorting import sort_columns, sorted_list
 
 from . import permissions, selectors, services, workflow
-from .filters import SORT_FIELDS, SORT_LABELS, CaseFilter
+from .filters import CASELOAD_SORT_FIELDS, CASELOAD_SORT_LABELS, SORT_FIELDS, SORT_LABELS, CaseFilter, CaseloadSort
 from .forms import (
     CaseEditForm,
     CaseRegisterForm,
@@ -129,9 +130,6 @@ def case_list(request):
     access_log.record(request, record_type="cases.case", record_id="list", action=access_log.Action.LIST)
     query = request.GET.copy()
     query.pop("page", None)
-    sort_query = request.GET.copy()
-    sort_query.pop("page", None)
-    sort_query.pop("sort", None)
     return render(
         request,
         "cases/list.html",
@@ -139,27 +137,10 @@ def case_list(request):
             "form": filterset.form,
             "page": page,
             "query": query.urlencode(),
-            "columns": _sort_columns(request.GET.get("sort", ""), sort_query.urlencode()),
+            "columns": list(sort_columns(request, SORT_FIELDS, SORT_LABELS).values()),
             "can_register": permissions.can_register_case(request.user),
         },
     )
-
-
-def _sort_columns(current: str, base_query: str) -> list[dict]:
-    """Header cells of the sortable columns: the link that sorts by it (again: the other way) and aria-sort."""
-    columns = []
-    for field, param in SORT_FIELDS:
-        ascending, descending = current == param, current == f"-{param}"
-        target = f"-{param}" if ascending else param
-        columns.append(
-            {
-                "param": param,
-                "label": SORT_LABELS[field],
-                "url": "?" + "&".join(part for part in (base_query, f"sort={target}") if part),
-                "aria_sort": "ascending" if ascending else "descending" if descending else "none",
-            }
-        )
-    return columns
 
 
 CSV_HEADER = [
@@ -204,7 +185,8 @@ def caseload(request):
     if not roles.is_director(request.user):
         access_log.denied(request, record_type="cases.case", record_id="caseload")
         raise Http404
-    cases = selectors.caseload_rows(user=request.user)
+    ordered = sorted_list(request, selectors.caseload(user=request.user), CaseloadSort)
+    cases = selectors.caseload_rows(user=request.user, queryset=ordered)
     scores = selectors.latest_scores_by_case(case.pk for case in cases)
     domains = list(LifeDomain.objects.in_use()) if cases else []
     for case in cases:
@@ -212,7 +194,8 @@ def caseload(request):
         scored = {score.domain.pk for score in case.latest_scores}
         case.never_scored = [domain for domain in domains if domain.pk not in scored]
     access_log.record(request, record_type="cases.case", record_id="caseload", action=access_log.Action.LIST)
-    return render(request, "cases/caseload.html", {"cases": cases})
+    columns = sort_columns(request, CASELOAD_SORT_FIELDS, CASELOAD_SORT_LABELS)
+    return render(request, "cases/caseload.html", {"cases": cases, "columns": columns})
 
 
 # --- registration --------------------------------------------------------------------------

@@ -1,0 +1,77 @@
+"""The caseload, the pool overview and the meetings list sort by their column headers, with
+the case list's mechanism (ipgar.sorting): constant queries, aria-sort on the sorted header, an
+unknown column answered by the list with a message (issue 15)."""
+
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+from django.utils import translation
+
+from tests.cases.factories import CaseFactory, ContactFactory, DirectorFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def dutch():
+    with translation.override("nl"):
+        yield
+
+
+# --- the director's caseload -----------------------------------------------------------------
+
+
+@pytest.fixture
+def caseload(db):
+    director = DirectorFactory()
+    ContactFactory(case=CaseFactory(active=True, director=director, code="R-2026-003"), date=dt.date(2026, 11, 1))
+    CaseFactory(static=True, director=director, code="R-2026-001")
+    ContactFactory(case=CaseFactory(active=True, director=director, code="R-2026-002"), date=dt.date(2026, 10, 1))
+    return director
+
+
+def _caseload_codes(response):
+    return [case.code for case in response.context["cases"]]
+
+
+def test_caseload_sorts_by_code_status_and_last_contact(client, caseload):
+    client.force_login(caseload.user)
+    url = reverse("cases:caseload")
+    assert _caseload_codes(client.get(url)) == ["R-2026-001", "R-2026-002", "R-2026-003"]
+    assert _caseload_codes(client.get(url, {"sort": "-code"})) == ["R-2026-003", "R-2026-002", "R-2026-001"]
+    # Active before static; equal status by code.
+    assert _caseload_codes(client.get(url, {"sort": "status"})) == ["R-2026-002", "R-2026-003", "R-2026-001"]
+    # No contact yet comes last either way.
+    assert _caseload_codes(client.get(url, {"sort": "last_contact"})) == ["R-2026-002", "R-2026-003", "R-2026-001"]
+    assert _caseload_codes(client.get(url, {"sort": "-last_contact"})) == ["R-2026-003", "R-2026-002", "R-2026-001"]
+
+
+def test_caseload_sorted_header_says_so_in_dutch(client, caseload):
+    client.force_login(caseload.user)
+    html = client.get(reverse("cases:caseload"), {"sort": "-last_contact"}).content.decode()
+    assert 'aria-sort="descending"><a class="ams-link" href="?sort=last_contact">Laatste contact</a></th>' in html
+    assert 'aria-sort="none"><a class="ams-link" href="?sort=code">Code</a></th>' in html
+    assert 'aria-sort="none"><a class="ams-link" href="?sort=alerts">Open signalen</a></th>' in html
+
+
+def test_caseload_unknown_sort_column_answers_the_list_with_a_message(client, caseload):
+    client.force_login(caseload.user)
+    response = client.get(reverse("cases:caseload"), {"sort": "identity__bsn"})
+    assert response.status_code == 200
+    assert _caseload_codes(response) == ["R-2026-001", "R-2026-002", "R-2026-003"]
+    assert "De sorteervolgorde is niet begrepen" in response.content.decode()
+
+
+@pytest.mark.parametrize("n", [1, 20])
+def test_sorted_caseload_runs_the_same_queries_at_1_and_20_cases(client, django_assert_num_queries, n):
+    director = DirectorFactory()
+    for i in range(n):
+        ContactFactory(case=CaseFactory(active=True, director=director, code=f"R-2025-{i:03d}"))
+    client.force_login(director.user)
+    client.get(reverse("cases:caseload"))  # warm the session
+    # Session, user, roles, the rows, running interventions, scores, life domains, the log entry
+    # (+ savepoints): the same at 1 and 20 cases, sorted or not.
+    for sort in ("-alerts", "last_contact", "status"):
+        with django_assert_num_queries(12):
+            assert client.get(reverse("cases:caseload"), {"sort": sort}).status_code == 200
