@@ -1,6 +1,6 @@
 """Demo cases (issue 3): 53 included cases 2019-2026 consistent with the pool memo (seed 004).
 
-Before the handover of the police cases (pool/demo_after_cases.py) the open caseloads are the
+Before the handover of the police cases (pool.demo.seed_after_cases) the open caseloads are the
 memo's "Casussen in regie" column: r-oov-1 8, r-oov-2 9, r-oov-3 5, r-amstelland 3, r-om 7,
 r-rn 7, r-wpi 2, r-ggd 2, plus 7 on the two former police directors; 3 cases have flowed out
 (2 police, 1 OOV). Every inclusion, static and outflow is a PTO-R decision carried out by
@@ -11,16 +11,11 @@ Names are obviously fictitious.
 import datetime as dt
 import math
 import random
-from decimal import Decimal
 
-from django.contrib.auth.models import Group
-from django.db.models import Max
+from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
-from ipgar import roles
 from ipgar.models import Organisation, User
-from meetings.models import Decision, Meeting, MeetingBody
-from pool.models import Director
 
 from . import services
 from .models import (
@@ -33,8 +28,10 @@ from .models import (
     Intervention,
     InterventionType,
     LifeDomain,
+    LifeDomainScore,
     NetworkLink,
     OutflowReason,
+    PlanGoal,
     ReportSource,
     RiskCategory,
 )
@@ -65,7 +62,6 @@ OPEN = {
     "r-politie-2": 3,
 }
 CLOSED = ["r-politie-1", "r-politie-2", "r-oov-1"]
-FORMER_POLICE = [("r-politie-1", "Kees", "de Proef"), ("r-politie-2", "Anja", "Voorbeeld")]
 
 # The intervention types of each home organisation ("own organisation" interventions).
 OWN_TYPES = {
@@ -112,11 +108,11 @@ def _at(day: dt.date) -> dt.datetime:
 
 
 class _Seeder:
-    def __init__(self, stdout=None):
+    def __init__(self, stdout=None, *, pto_r_decision):
         self.rng = random.Random(SEED)
         self.stdout = stdout
         self.pt = User.objects.get(username="pt")
-        self.pto_r = MeetingBody.objects.get(kind=MeetingBody.Kind.PTO_R)
+        self.pto_r_decision = pto_r_decision
         self.ref = {
             "source": list(ReportSource.objects.in_use()),
             "risk": list(RiskCategory.objects.in_use()),
@@ -137,23 +133,11 @@ class _Seeder:
         CaseTransition.objects.filter(pk=last.pk).update(at=_at(day))
 
     def decide(self, case: Case, *, on: dt.date, kind: str, text: str, director=None, outflow_reason=None) -> Case:
-        meeting, _ = Meeting.objects.get_or_create(
-            body=self.pto_r,
-            date=on,
-            defaults={"place": "Stadhuis, Amstel 1", "start_time": dt.time(10, 0), "secretary": self.pt},
+        # A PTO-R decision is the meetings app's to record (seed_demo passes its step in).
+        self.pto_r_decision(
+            case=case, on=on, kind=kind, text=text, director=director, outflow_reason=outflow_reason, by=self.pt
         )
-        number = (meeting.decisions.aggregate(n=Max("number"))["n"] or 0) + 1
-        decision = Decision.objects.create(
-            meeting=meeting,
-            number=number,
-            kind=kind,
-            text=text,
-            case=case,
-            director=director,
-            outflow_reason=outflow_reason,
-            created_by=self.pt,
-        )
-        case = services.case_apply_decision(decision=decision, by=self.pt)
+        case = Case.objects.get(pk=case.pk)
         self._stamp_last_transition(case, on)
         return case
 
@@ -287,38 +271,10 @@ class _Seeder:
 
     # --- the whole set -------------------------------------------------------------------
 
-    def directors(self) -> dict[str, Director]:
-        group = Group.objects.get(name=roles.DIRECTOR)
-        for username, first, last in FORMER_POLICE:
-            user, created = User.objects.get_or_create(
-                username=username,
-                defaults={
-                    "first_name": first,
-                    "last_name": last,
-                    "email": f"{username}@example.amsterdam.nl",
-                    "organisation": self.ref["org"]["politie"],
-                    "function_title": "Casusregisseur (politie, tot 30-06-2020)",
-                    "is_demo": True,
-                    # Active while the demo history is written (grants need an active user);
-                    # `seed` deactivates them afterwards: they left the pool on 30-06-2020.
-                    "is_active": True,
-                },
-            )
-            if created:
-                user.set_unusable_password()
-                user.save(update_fields=["password"])
-                user.groups.add(group)
-            Director.objects.get_or_create(
-                user=user,
-                defaults={
-                    "organisation": self.ref["org"]["politie"],
-                    "fte": Decimal("1.0"),
-                    "line_manager_name": "Manager politie",
-                    "active_from": dt.date(2019, 1, 1),
-                    "active_until": POLICE_LEFT,
-                },
-            )
-        return {d.user.username: d for d in Director.objects.select_related("user", "organisation")}
+    def directors(self) -> dict:
+        # The pool's step made them (pool.demo); the director model is reached through the FK.
+        director_model = Case._meta.get_field("director").related_model
+        return {d.user.username: d for d in director_model.objects.select_related("user", "organisation")}
 
     def included_specs(self) -> list[dict]:
         """One spec per included case: director, inclusion meeting, lead time, fate."""
@@ -375,7 +331,7 @@ class _Seeder:
             case = self.decide(
                 case,
                 on=inclusion,
-                kind=Decision.Kind.INCLUSION,
+                kind="inclusion",
                 director=director,
                 text=f"De casus {case.code} wordt in regie genomen; regisseur {name}.",
             )
@@ -404,7 +360,7 @@ class _Seeder:
                     case = self.decide(
                         case,
                         on=dt.date(2020, 5, 11),
-                        kind=Decision.Kind.CLOSE,
+                        kind="close",
                         outflow_reason=reason,
                         text=f"De casus {case.code} stroomt uit wegens langdurige detentie.",
                     )
@@ -412,13 +368,13 @@ class _Seeder:
                     case = self.decide(
                         case,
                         on=dt.date(2020, 5, 11),
-                        kind=Decision.Kind.OUTFLOW,
+                        kind="outflow",
                         text=f"De casus {case.code} gaat naar nazorg in het stadsdeel.",
                     )
                     case = self.decide(
                         case,
                         on=dt.date(2020, 6, 8),
-                        kind=Decision.Kind.CLOSE,
+                        kind="close",
                         outflow_reason=reason,
                         text=f"De nazorg van {case.code} is afgerond; de casus stroomt uit.",
                     )
@@ -437,7 +393,7 @@ class _Seeder:
                     case = self.decide(
                         case,
                         on=on,
-                        kind=Decision.Kind.STATIC,
+                        kind="static",
                         text=f"De casus {case.code} wordt statisch: geen handelingsperspectief, geen risico.",
                     )
             elif fate in ("detained", "abroad"):
@@ -500,7 +456,7 @@ class _Seeder:
                 self.decide(
                     case,
                     on=decided_on,
-                    kind=Decision.Kind.NOT_INCLUDED,
+                    kind="not_included",
                     text=f"De casus {case.code} wordt niet in de aanpak opgenomen; signaal terug naar de melder.",
                 )
 
@@ -520,13 +476,31 @@ class _Seeder:
                 made += 1
 
 
-def seed(*, stdout=None) -> None:
-    """Create the demo cases once; a second run changes nothing."""
-    seeder = _Seeder(stdout=stdout)
-    seeder.directors()
+def seed(*, pto_r_decision, stdout=None) -> None:
+    """Create the demo cases once; a second run changes nothing.
+
+    `pto_r_decision(*, case, on, kind, text, director, outflow_reason, by)` records a PTO-R
+    decision that carries the case's transition: the meetings app's services, passed in by
+    seed_demo (cases never imports meetings).
+    """
     if Case.objects.exists():
         return
-    seeder.run()
-    User.objects.filter(username__in=[username for username, *_ in FORMER_POLICE]).update(is_active=False)
+    _Seeder(stdout=stdout, pto_r_decision=pto_r_decision).run()
     if stdout is not None:
         stdout.write(f"cases: {Case.objects.count()} cases")
+
+
+def date_plan_goals(*, stdout=None) -> int:
+    """Date each demo plan goal on the day its domain was first scored, not on the day the demo ran.
+
+    `cases.services.plan_goal_set` stamps a goal with today's date, so the demo history (dated
+    2019-2026) had every goal "set" on the day `seed_demo` ran, after every quarter the monitor
+    shows, and registration completeness read 0.0 % everywhere (issue 14). The goals were set
+    with the scores in the demo story; this puts them back on that day. Demo data only.
+    """
+    first_score = (
+        LifeDomainScore.objects.filter(case=OuterRef("case"), domain=OuterRef("domain"))
+        .order_by("scored_on")
+        .values("scored_on")[:1]
+    )
+    return PlanGoal.objects.filter(created_on__gt=Subquery(first_score)).update(created_on=Subquery(first_score))

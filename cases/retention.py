@@ -34,6 +34,7 @@ from ipgar.retention import (
     person_anchors,
     person_terms,
     remove_mentions,
+    retention_log_append,
     surname_alone_is_distinctive,
 )
 
@@ -213,7 +214,7 @@ def retention_apply_case(*, case_id: int, now: dt.datetime | None = None) -> Ret
         removed.update(remove_mentions(pattern, anchors=anchors, exclude=(CaseIdentity, CaseIdentity.history.model)))
 
     Case.objects.filter(pk=case.pk).update(anonymised_at=now)
-    entry = RetentionLogEntry.objects.create(
+    entry = retention_log_append(
         case_id=case.pk,
         case_code=case.code,
         closed_on=case.closed_on,

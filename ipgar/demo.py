@@ -26,25 +26,54 @@ ACCOUNTS = [
 ]
 
 
+def demo_account(
+    *,
+    username: str,
+    first: str,
+    last: str,
+    role: str | None,
+    organisation: str,
+    function: str,
+    can_log_in: bool = True,
+    is_public_official: bool = False,
+) -> User:
+    """One fictitious account (the accounts' service for every app's demo step): made once, a
+    second call returns it unchanged. `can_log_in=False`: no password (people who left, or who
+    only appear in minutes); `role=None`: in no group."""
+    user, created = User.objects.get_or_create(
+        username=username,
+        defaults={
+            "first_name": first,
+            "last_name": last,
+            "email": f"{username}@example.amsterdam.nl",
+            "organisation": Organisation.objects.get(code=organisation),
+            "function_title": function,
+            "is_demo": True,
+            "is_staff": role == roles.ADMINISTRATOR,
+            "is_public_official": is_public_official,
+        },
+    )
+    if created:
+        if can_log_in:
+            user.set_password(DEMO_PASSWORD)
+        else:
+            user.set_unusable_password()
+        user.save(update_fields=["password"])
+        if role is not None:
+            user.groups.add(Group.objects.get(name=role))
+    return user
+
+
+def deactivate_accounts(*, usernames) -> int:
+    """People who have left: their accounts stay (history names them) but cannot act."""
+    return User.objects.filter(username__in=usernames, is_active=True).update(is_active=False)
+
+
 def seed(*, stdout=None) -> dict[str, User]:
     """Create the demo accounts once; a second run changes nothing."""
-    users = {}
-    for username, first, last, role, organisation, function in ACCOUNTS:
-        user, created = User.objects.get_or_create(
-            username=username,
-            defaults={
-                "first_name": first,
-                "last_name": last,
-                "email": f"{username}@example.amsterdam.nl",
-                "organisation": Organisation.objects.get(code=organisation),
-                "function_title": function,
-                "is_demo": True,
-                "is_staff": role == roles.ADMINISTRATOR,
-            },
+    return {
+        username: demo_account(
+            username=username, first=first, last=last, role=role, organisation=organisation, function=function
         )
-        if created:
-            user.set_password(DEMO_PASSWORD)
-            user.save(update_fields=["password"])
-            user.groups.add(Group.objects.get(name=role))
-        users[username] = user
-    return users
+        for username, first, last, role, organisation, function in ACCOUNTS
+    }

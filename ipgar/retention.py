@@ -316,3 +316,12 @@ def remove_mentions(pattern: str, *, anchors: str = "", exclude=()) -> dict[str,
             if cursor.rowcount:
                 removed[f"mentions:{model._meta.label_lower}.{field.name}"] = cursor.rowcount
     return removed
+
+
+def retention_log_append(*, case_id: int, case_code: str, closed_on, rule: str, due_on, removed: dict) -> Model:
+    """Append one entry to the retention log (ipgar's model; append-only in the database)."""
+    from .models import RetentionLogEntry
+
+    return RetentionLogEntry.objects.create(
+        case_id=case_id, case_code=case_code, closed_on=closed_on, rule=rule, due_on=due_on, removed=removed
+    )

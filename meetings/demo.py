@@ -10,6 +10,7 @@ import datetime as dt
 from django.db import transaction
 from django.utils import timezone
 
+from ipgar.demo import demo_account
 from ipgar.models import Organisation, User
 
 from . import services
@@ -59,22 +60,17 @@ def _people() -> dict[str, User]:
         for u in User.objects.filter(username__in=[*DIRECTORS, "pt", "ptor-politie", "do-partner", "sd-west"])
     }
     for username, first, last, org, function, official in PEOPLE:
-        user, created = User.objects.get_or_create(
+        # Attendees in the minutes only: in no role, they never log in.
+        people[username] = demo_account(
             username=username,
-            defaults={
-                "first_name": first,
-                "last_name": last,
-                "email": f"{username}@example.amsterdam.nl",
-                "organisation": Organisation.objects.get(code=org),
-                "function_title": function,
-                "is_public_official": official,
-                "is_demo": True,
-            },
+            first=first,
+            last=last,
+            role=None,
+            organisation=org,
+            function=function,
+            can_log_in=False,
+            is_public_official=official,
         )
-        if created:
-            user.set_unusable_password()  # attendees in the minutes only; they never log in
-            user.save(update_fields=["password"])
-        people[username] = user
     return people
 
 

@@ -19,7 +19,7 @@ COMPOSITION = {
     "ipgar.management.commands.seed_demo",
 }
 # Demo seed steps run by seed_demo in order; they set up a story across apps.
-DEMO = {"cases.demo", "cases.access.demo", "pool.demo", "pool.demo_after_cases", "meetings.demo", "monitor.demo"}
+DEMO: set[str] = set()  # demo steps follow the layers too; seed_demo composes them
 
 
 def _modules():
@@ -95,3 +95,54 @@ def test_nothing_imports_the_composition_modules():
 def test_the_walk_sees_function_level_imports():
     tree = ast.parse("def f():\n    from pool.services import x\n")
     assert _imported_apps(tree) == {"pool"}
+
+
+# --- only an app's own code writes its models (docs/decisions.md D8) -----------------------------
+
+WRITES = {"create", "get_or_create", "update_or_create", "bulk_create", "bulk_update", "update", "delete", "save"}
+
+
+def _foreign_models(tree, app: str) -> dict[str, str]:
+    """Names this module imports from another project app's models: name -> that app."""
+    names = {}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            parts = node.module.split(".")
+            if parts[0] in LAYERS and parts[0] != app and parts[-1] == "models":
+                for alias in node.names:
+                    names[alias.asname or alias.name] = parts[0]
+    return names
+
+
+def _receiver_root(node):
+    """`Model.objects.filter(...).update` -> (Model, manager name)."""
+    while isinstance(node, ast.Attribute | ast.Call | ast.Subscript):
+        if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.attr in {"objects", "history"}:
+            return node.value.id
+        node = node.func if isinstance(node, ast.Call) else node.value
+    return None
+
+
+def _cross_app_writes():
+    found = []
+    for name, tree in _modules():
+        if name in COMPOSITION:
+            continue
+        app = name.split(".")[0]
+        foreign = _foreign_models(tree, app)
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in WRITES:
+                model = _receiver_root(node.func.value)
+                if model in foreign:
+                    found.append(f"{name}:{node.lineno} writes {foreign[model]}.{model}")
+    return found
+
+
+def test_no_model_of_another_app_is_written_outside_its_services():
+    assert _cross_app_writes() == []
+
+
+def test_the_write_check_sees_chained_writes():
+    tree = ast.parse("from pool.models import Director\nDirector.objects.filter(pk=1).update(fte=1)\n")
+    assert _receiver_root(tree.body[1].value.func.value) == "Director"
+    assert _foreign_models(tree, "cases") == {"Director": "pool"}
