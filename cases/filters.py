@@ -91,7 +91,7 @@ class CaseFilter(django_filters.FilterSet):
         for field in self.form.fields.values():
             field.label = capfirst(field.label)
 
-    def search(self, qs, name, value):
+    def search(self, qs, _name, value):
         value = value.strip()
         if not value:
             return qs
@@ -107,7 +107,7 @@ class CaseFilter(django_filters.FilterSet):
             by_name &= Q(identity__first_name__icontains=word) | Q(identity__last_name__icontains=word)
         return qs.filter(by_code | by_name)
 
-    def filter_alert(self, qs, name, value):
+    def filter_alert(self, qs, _name, value):
         if value == "any":
             return qs.filter(alert_count__gt=0)
         return qs.filter(**{f"alert_{value}": True})

@@ -147,7 +147,7 @@ class InterventionForm(CaseForm):
     status = forms.ChoiceField(label=_("status"), choices=Intervention.Status.choices)
     outcome = forms.CharField(label=_("outcome"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
-    def __init__(self, *args, current_type=None, **kwargs):
+    def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         # Archived types are offered too, so choosing one gets the service's clear message.
         self.fields["type"].queryset = InterventionType.objects.all()

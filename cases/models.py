@@ -164,10 +164,10 @@ class CaseQuerySet(models.QuerySet):
             on_caseload
             & ~Q(status=Case.Status.STATIC)
             & Q(is_detained=False, is_abroad=False)
-            & Q(**{"contact_since__lt": contact_cutoff})
+            & Q(contact_since__lt=contact_cutoff)
         )
         no_intervention = (
-            on_caseload & Q(has_running_intervention=False) & Q(**{"intervention_since__lt": intervention_cutoff})
+            on_caseload & Q(has_running_intervention=False) & Q(intervention_since__lt=intervention_cutoff)
         )
         pending = Q(status__in=Case.PENDING_STATUSES, reported_on__lt=pending_cutoff)
         qs = qs.alias(

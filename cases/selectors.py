@@ -348,7 +348,7 @@ def case_file(*, user, case: Case) -> CaseFile:
     )
 
 
-def intervention_get(*, user, case: Case, pk) -> Intervention | None:
+def intervention_get(*, user, case: Case, pk) -> Intervention | None:  # noqa: ARG001 - selectors take the reader
     return case.interventions.filter(pk=pk).select_related("type", "partner").first() if str(pk).isdigit() else None
 
 

@@ -42,7 +42,7 @@ PAGE_SIZE = 25
 
 def _next_step(case: Case) -> str:
     """What happens next to a case in this status (for the confirmation after a save)."""
-    S = Case.Status
+    S = Case.Status  # noqa: N806 - the status enum, short as everywhere in cases
     steps = {
         S.REPORTED: _("assessment"),
         S.ASSESSMENT: _("IVG-R advice or a preventive talk"),
@@ -443,7 +443,7 @@ def intervention_edit(request, pk, intervention_pk):
         access_log.not_possible(request, record_type="cases.case", record_id=pk, section="intervention")
         raise Http404
     initial = {f: getattr(intervention, f) for f in services.INTERVENTION_FIELDS}
-    form = InterventionForm(request.POST or None, initial=initial, current_type=intervention.type)
+    form = InterventionForm(request.POST or None, initial=initial)
     if (
         request.method == "POST"
         and form.is_valid()

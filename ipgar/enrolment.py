@@ -93,7 +93,7 @@ def link_use(request) -> bool:
 @admin.action(
     description=gettext_lazy("Issue a one-time link to set up two-factor authentication"), permissions=["change"]
 )
-def issue_links_action(modeladmin, request, queryset):
+def issue_links_action(_modeladmin, request, queryset):
     """User admin action: one link per selected user, shown once to the administrator."""
     from .admin import holds_more_than_the_administrator_may_grant
 

@@ -131,7 +131,7 @@ def intervention_partner(user) -> dict:
     return {"registered_cases": len(partner_case_list(user=user)), "ending_registrations": list(ending)}
 
 
-def privacy_officer(user) -> dict:
+def privacy_officer(_user) -> dict:
     from .models import AccessLogEntry
 
     since = timezone.now() - dt.timedelta(days=7)

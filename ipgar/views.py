@@ -24,7 +24,7 @@ from .home import home_context
 @login_not_required
 @require_GET
 @never_cache
-def healthz(request):
+def healthz(_request):
     """200 when the database (and Redis, when configured) answer; 503 otherwise."""
     checks = {}
     try:

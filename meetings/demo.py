@@ -76,26 +76,18 @@ def _people() -> dict[str, User]:
 
 def _woo_coordinator() -> User:
     """A second programme-team member with the right to approve Woo releases (four eyes)."""
-    from django.contrib.auth.models import Group, Permission
+    from django.contrib.auth.models import Permission
 
     from ipgar import roles
-    from ipgar.demo import DEMO_PASSWORD
 
-    user, created = User.objects.get_or_create(
+    user = demo_account(
         username="pt-woo",
-        defaults={
-            "first_name": "Jasper",
-            "last_name": "Meulenbelt",
-            "email": "pt-woo@example.amsterdam.nl",
-            "organisation": Organisation.objects.get(code="oov"),
-            "function_title": "Woo-coördinator programmateam",
-            "is_demo": True,
-        },
+        first="Jasper",
+        last="Meulenbelt",
+        role=roles.PROGRAMME_TEAM,
+        organisation="oov",
+        function="Woo-coördinator programmateam",
     )
-    if created:
-        user.set_password(DEMO_PASSWORD)
-        user.save(update_fields=["password"])
-    user.groups.add(Group.objects.get(name=roles.PROGRAMME_TEAM))
     user.user_permissions.add(Permission.objects.get(codename="approve_woo_release"))
     return user
 

@@ -32,7 +32,7 @@ def _pdf(html: str) -> bytes:
 
 
 def attendance_lists(view: MeetingView) -> dict:
-    A = Invitation.Attendance
+    A = Invitation.Attendance  # noqa: N806 - the attendance enum, short in a long condition
     groups = {"present": [], "absent": [], "guests": [], "by_email": []}
     for invitation in view.invitations:
         if invitation.attendance == A.PRESENT:
@@ -102,7 +102,7 @@ def minutes_docx(view: MeetingView, *, people: bool = False) -> bytes:
     return html_to_docx(minutes_html(view, people=people), title=minutes_title(view))
 
 
-def html_to_docx(html: str, *, title: str) -> bytes:
+def html_to_docx(html: str, *, title: str) -> bytes:  # noqa: C901 - one walk over the HTML tree (listed in the final note)
     """Headings, paragraphs (bold runs kept), bullet lists and tables of our print HTML."""
     from docx import Document
     from lxml import html as lxml_html

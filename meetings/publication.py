@@ -236,7 +236,7 @@ def build(view: MeetingView, *, internal: bool = False, detector: Detector | Non
     """The publication of this (secretary's) view of the minutes; `internal` names who redacted."""
     redactor = _Redactor(view, internal=internal, detector=detector)
     log = redactor.log
-    A = Invitation.Attendance
+    A = Invitation.Attendance  # noqa: N806 - the attendance enum, short in a long condition
     where = _("attendance")
     present = _by_organisation(redactor, [i for i in view.invitations if i.attendance == A.PRESENT], where)
     absent = _by_organisation(

@@ -208,7 +208,7 @@ class Detector:
         }
         self.use_deduce = use_deduce
 
-    def find(self, text: str) -> list[Finding]:
+    def find(self, text: str) -> list[Finding]:  # noqa: C901 - one pass per kind of finding (listed in the final note)
         """Findings in `text`, not overlapping, in order; flagged ones are uncertain."""
         if not text:
             return []

@@ -650,7 +650,7 @@ def _field_error(field: str, message, code: str) -> ValidationError:
 
 def woo_text(*, meeting: Meeting, target: str, target_id: int) -> str:
     """The current text a mark points at; ValidationError when it is not of this meeting."""
-    T = WooMark.Target
+    T = WooMark.Target  # noqa: N806 - the target enum, short in a long condition
     lookups = {
         T.ENTRY: (MinuteEntry, "text", "agenda_item__meeting"),
         T.DECISION: (Decision, "text", "meeting"),

@@ -198,7 +198,7 @@ def agenda_item_add(request, pk: int):
     return _meeting_form(
         request,
         pk,
-        form_factory=lambda m, data: forms.AgendaItemForm(data, user=request.user),
+        form_factory=lambda _m, data: forms.AgendaItemForm(data, user=request.user),
         call=lambda m, data: services.agenda_item_add(meeting=m, by=request.user, **data),
         title=_("Add an agenda item"),
         success=_("The item has been added to the agenda."),
@@ -209,7 +209,7 @@ def invitation_add(request, pk: int):
     return _meeting_form(
         request,
         pk,
-        form_factory=lambda m, data: forms.InvitationForm(data),
+        form_factory=lambda _m, data: forms.InvitationForm(data),
         call=lambda m, data: services.invitation_save(meeting=m, by=request.user, **data),
         title=_("Attendance"),
         success=_("The attendance has been recorded."),
@@ -225,7 +225,7 @@ def entry_add(request, pk: int):
         request,
         pk,
         form_factory=factory,
-        call=lambda m, data: services.entry_add(by=request.user, **data),
+        call=lambda _m, data: services.entry_add(by=request.user, **data),
         title=_("Add to the minutes"),
         success=_("Added to the minutes."),
     )
@@ -273,9 +273,7 @@ def amend(request, pk: int):
         request,
         pk,
         form_factory=lambda m, data: forms.AmendForm(data, meeting=m),
-        call=lambda m, data: services.minutes_amend(
-            minutes=Minutes.objects.get_or_create(meeting=m)[0], by=request.user, **data
-        ),
+        call=lambda m, data: services.minutes_amend(minutes=m.minutes, by=request.user, **data),
         title=_("Record an amendment"),
         success=_("The amendment has been recorded."),
     )
@@ -297,7 +295,7 @@ def action_done(request, pk: int, action_pk: int):
 def circulate(request, pk: int):
     meeting = _managed_meeting_or_404(request, pk)
     try:
-        services.minutes_circulate(minutes=Minutes.objects.get_or_create(meeting=meeting)[0], by=request.user)
+        services.minutes_circulate(minutes=meeting.minutes, by=request.user)
         messages.success(request, _("The draft minutes have been circulated."))
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))

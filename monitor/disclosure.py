@@ -332,34 +332,41 @@ def audit(releases: list[Release], *, threshold: int) -> AuditResult:
     return result
 
 
-def _candidates(system: _System, release: Release, start: int) -> list[str]:
-    """Shown cells of the current release that take part in the failing cell's relations,
-    through relations of hidden cells; smallest non-zero first, zeros last."""
-    others_fixed = set()
-    for other in system.releases:
-        if other is not release:
-            for key in other.shown:
-                others_fixed.add(system.var_of(key, other.values[key]))
+def _fixed_by_other_releases(system: _System, release: Release) -> set:
+    """Variables shown by the other releases (earlier versions, the other variant)."""
+    return {
+        system.var_of(key, other.values[key])
+        for other in system.releases
+        if other is not release
+        for key in other.shown
+    }
+
+
+def _rows_with(system: _System) -> dict:
     rows_with = defaultdict(list)
     for i, row in enumerate(system.rows):
         for v in row:
             rows_with[v].append(i)
+    return rows_with
+
+
+def _candidates(system: _System, release: Release, start: int) -> list[str]:
+    """Shown cells of the current release that take part in the failing cell's relations,
+    through relations of hidden cells; smallest non-zero first, zeros last."""
+    others_fixed = _fixed_by_other_releases(system, release)
+    rows_with = _rows_with(system)
     own = {system.var_of(k, v): k for k, v in release.values.items()}
     if start in system.fixed:  # the failing cell itself is shown by this release
         return [own[start]] if start in own and start not in others_fixed else []
     frontier, visited, found = [start], {start}, set()
     while frontier:
         var = frontier.pop()
-        for i in rows_with[var]:
-            for v in system.rows[i]:
-                if v in visited:
-                    continue
-                visited.add(v)
-                if v in system.fixed:
-                    if v in own and v not in others_fixed:
-                        found.add(own[v])
-                else:
-                    frontier.append(v)
+        for v in (v for i in rows_with[var] for v in system.rows[i] if v not in visited):
+            visited.add(v)
+            if v not in system.fixed:
+                frontier.append(v)
+            elif v in own and v not in others_fixed:
+                found.add(own[v])
     return sorted(found, key=lambda k: (release.values[k] == 0, release.values[k], k))
 
 

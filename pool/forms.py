@@ -154,7 +154,7 @@ class AbsenceForm(CaseRowsMixin, forms.Form):
         help_text=_("Or choose a substitute per case below; a choice per case wins."),
     )
 
-    def __init__(self, *args, director: Director, cases, **kwargs):
+    def __init__(self, *args, cases, **kwargs):
         super().__init__(*args, **kwargs)
         # The absent director is offered too, so choosing them gives the form error, not a silent gap.
         choices = director_choices()

@@ -39,7 +39,7 @@ class AddMonths(Func):
         super().__init__(expression, **extra)
         self.months = int(months)
 
-    def as_sql(self, compiler, connection, **extra_context):
+    def as_sql(self, compiler, _connection, **extra_context):
         sql, params = compiler.compile(self.source_expressions[0])
         return f"(({sql}) + make_interval(months => {self.months}))::date", params
 

@@ -264,6 +264,24 @@ def absence_register(
     `substitute` takes every case on the caseload, `per_case` overrides it case by case.
     """
     per_case = {case: sub for case, sub in (per_case or {}).items() if sub is not None}
+    caseload = _check_absence(
+        director=director, starts_on=starts_on, ends_on=ends_on, substitute=substitute, per_case=per_case
+    )
+    absence = Absence(director=director, kind=kind, starts_on=starts_on, ends_on=ends_on, note=note, registered_by=by)
+    absence.full_clean()
+    absence.save()
+    assignment: dict[Director, list[Case]] = defaultdict(list)
+    for case in caseload:
+        sub = per_case.get(case, substitute)
+        if sub is not None:
+            assignment[sub].append(case)
+    for sub, cases in assignment.items():
+        _substitute(absence=absence, substitute=sub, cases=cases, by=by)
+    return absence
+
+
+def _check_absence(*, director: Director, starts_on, ends_on, substitute, per_case: dict) -> list[Case]:
+    """The rules of an absence; returns the absent director's caseload."""
     date_window.check_dates(starts_on=starts_on, ends_on=ends_on)
     if ends_on < starts_on:
         raise ValidationError({"ends_on": _("The absence cannot end before it starts.")})
@@ -271,10 +289,11 @@ def absence_register(
         raise ValidationError({"starts_on": _("%(name)s is already absent in this period.") % {"name": director}})
     caseload = list(selectors.director_caseload(director=director))
     on_caseload = {case.pk for case in caseload}
-    errors = []
-    for case in per_case:
-        if case.pk not in on_caseload:
-            errors.append(_("%(code)s is not on the caseload of %(name)s.") % {"code": case.code, "name": director})
+    errors = [
+        _("%(code)s is not on the caseload of %(name)s.") % {"code": case.code, "name": director}
+        for case in per_case
+        if case.pk not in on_caseload
+    ]
     if errors:
         raise ValidationError(errors)
     for field, sub in [("substitute", substitute)] + [(None, sub) for sub in set(per_case.values())]:
@@ -285,39 +304,35 @@ def absence_register(
         if _absent_during(director=sub, starts_on=starts_on, ends_on=ends_on).exists():
             message = _("%(name)s is absent during this period too.") % {"name": sub}
             raise ValidationError({field: message} if field else message)
-    absence = Absence(director=director, kind=kind, starts_on=starts_on, ends_on=ends_on, note=note, registered_by=by)
-    absence.full_clean()
-    absence.save()
-    valid_from, valid_until = day_bounds(starts_on=starts_on, ends_on=ends_on)
-    assignment: dict[Director, list[Case]] = defaultdict(list)
-    for case in caseload:
-        sub = per_case.get(case, substitute)
-        if sub is not None:
-            assignment[sub].append(case)
-    for sub, cases in assignment.items():
-        substitution = Substitution.objects.create(absence=absence, substitute=sub)
-        # An explicit list even for "all": the caseload can change during the absence.
-        substitution.cases.set(cases)
-        reason = _("Substitute for %(name)s (%(kind)s) %(start)s–%(end)s") % {
-            "name": director,
-            "kind": absence.get_kind_display(),
-            "start": long_date(starts_on),
-            "end": long_date(ends_on),
-        }
-        grants = [
-            case_permissions.grant_case_access(
-                user=sub.user,
-                case=case,
-                kind=CaseAccessGrant.Kind.SUBSTITUTE,
-                reason=reason,
-                by=by,
-                valid_from=valid_from,
-                valid_until=valid_until,
-            )
-            for case in cases
-        ]
-        substitution.grants.set(grants)
-    return absence
+    return caseload
+
+
+def _substitute(*, absence: Absence, substitute: Director, cases: list[Case], by) -> Substitution:
+    """One substitute's share of an absence: the cases (an explicit list even for "all": the
+    caseload can change during the absence) and a grant per case for the absence period."""
+    substitution = Substitution.objects.create(absence=absence, substitute=substitute)
+    substitution.cases.set(cases)
+    valid_from, valid_until = day_bounds(starts_on=absence.starts_on, ends_on=absence.ends_on)
+    reason = _("Substitute for %(name)s (%(kind)s) %(start)s–%(end)s") % {
+        "name": absence.director,
+        "kind": absence.get_kind_display(),
+        "start": long_date(absence.starts_on),
+        "end": long_date(absence.ends_on),
+    }
+    grants = [
+        case_permissions.grant_case_access(
+            user=substitute.user,
+            case=case,
+            kind=CaseAccessGrant.Kind.SUBSTITUTE,
+            reason=reason,
+            by=by,
+            valid_from=valid_from,
+            valid_until=valid_until,
+        )
+        for case in cases
+    ]
+    substitution.grants.set(grants)
+    return substitution
 
 
 def substitutes_follow_assignment(*, case: Case, director: Director, by, on: dt.date) -> list[CaseAccessGrant]:

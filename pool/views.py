@@ -218,7 +218,7 @@ def handover(request, pk: int):
 def absence_new(request, pk: int):
     director = _director_or_404(request, pk)
     cases = list(selectors.director_caseload(director=director))
-    form = forms.AbsenceForm(request.POST or None, director=director, cases=cases)
+    form = forms.AbsenceForm(request.POST or None, cases=cases)
     if request.method == "POST" and run_service(
         form,
         lambda data: services.absence_register(
