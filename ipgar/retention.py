@@ -202,7 +202,7 @@ def person_terms(identity: dict, *, surname_alone: bool) -> list[str]:
     return terms
 
 
-def person_anchors(identity: dict, *, surname_alone: bool) -> list[str]:
+def person_anchors(identity: dict, *, surname_alone: bool) -> list[str]:  # noqa: ARG001 - the same keywords as person_terms
     """Plain strings at least one of which every match of `person_terms` contains.
 
     A cheap first test (`col ~* 'geheimhouder|123|90|...'`) before the full pattern: on a

@@ -29,7 +29,7 @@ def retention_empty_case(*, case) -> dict[str, int]:
     if redactions:
         removed["redaction"] = redactions
     # Woo marks keep a copy of the passage they judge: they go with the text (issue 13).
-    T = WooMark.Target
+    T = WooMark.Target  # noqa: N806 - the target enum, short in a long condition
     items = AgendaItem.objects.filter(case_id=case_id).values("pk")
     actions = ActionItem.objects.filter(agenda_item__case_id=case_id).values("pk")
     marks, _ = WooMark.objects.filter(
