@@ -120,8 +120,13 @@ def director_figures(*, on: dt.date | None = None) -> models.QuerySet:
 
 
 def pool_overview(*, on: dt.date | None = None) -> models.QuerySet:
-    """The pool now: directors in the pool, and former ones who still hold cases."""
-    return director_figures(on=on).filter(Q(in_pool=True) | Q(active_cases__gt=0))
+    """The pool now: directors in the pool, and former ones who still hold cases. `places_free`
+    sorts by free places (computed in SQL only when sorted by: it repeats the caseload counts)."""
+    return (
+        director_figures(on=on)
+        .filter(Q(in_pool=True) | Q(active_cases__gt=0))
+        .alias(places_free=F("max_cases") - F("active_cases") - F("assigned_pending"))
+    )
 
 
 def reviews_due(*, on: dt.date | None = None, within_days: int = 0) -> models.QuerySet:

@@ -13,6 +13,7 @@ from ipgar import access_log
 from ipgar.csv_export import csv_response
 from ipgar.forms import run_service
 from ipgar.home_cache import programme_figures_changed
+from ipgar.sorting import sort_columns, sort_filterset, sorted_list
 
 from . import forms, permissions, selectors, services
 from .models import Instruction
@@ -26,6 +27,23 @@ CSV_COLUMNS = [
     gettext_lazy("active cases"),
     gettext_lazy("over capacity"),
 ]
+
+# The pool overview's sortable columns (issue 15); by default by username.
+OVERVIEW_SORT_FIELDS = (
+    ("user__last_name", "director"),
+    ("organisation__name", "organisation"),
+    ("active_cases", "caseload"),
+    ("max_cases", "capacity"),
+    ("places_free", "free_places"),
+)
+OVERVIEW_SORT_LABELS = {
+    "user__last_name": gettext_lazy("Director"),
+    "organisation__name": gettext_lazy("Organisation"),
+    "active_cases": gettext_lazy("cases"),
+    "max_cases": gettext_lazy("maximum"),
+    "places_free": gettext_lazy("free places"),
+}
+OverviewSort = sort_filterset(OVERVIEW_SORT_FIELDS, OVERVIEW_SORT_LABELS, then=("user__username",))
 
 
 def _refuse(request, *, record_type: str, record_id="", section: str = ""):
@@ -49,12 +67,24 @@ def _director_or_404(request, pk: int):
 def overview(request):
     if not permissions.can_view_pool(request.user):
         _refuse(request, record_type="pool", section="overview")
-    directors = list(selectors.pool_overview())
+    directors = list(sorted_list(request, selectors.pool_overview(), OverviewSort))
     access_log.record(request, record_type="pool.director", action=access_log.Action.LIST, section="overview")
+    columns = sort_columns(request, OVERVIEW_SORT_FIELDS, OVERVIEW_SORT_LABELS)
+    # "Cases / maximum" sorts three ways (cases, maximum, free places): one header, one aria-sort.
+    load_sort = next(
+        (columns[p]["aria_sort"] for p in ("caseload", "capacity", "free_places") if columns[p]["aria_sort"] != "none"),
+        "none",
+    )
     return render(
         request,
         "pool/overview.html",
-        {"directors": directors, "today": timezone.localdate(), "awaiting": selectors.cases_awaiting_director()[:50]},
+        {
+            "directors": directors,
+            "today": timezone.localdate(),
+            "awaiting": selectors.cases_awaiting_director()[:50],
+            "columns": columns,
+            "load_sort": load_sort,
+        },
     )
 
 

@@ -3,12 +3,13 @@ the case list's mechanism (ipgar.sorting): constant queries, aria-sort on the so
 unknown column answered by the list with a message (issue 15)."""
 
 import datetime as dt
+from decimal import Decimal
 
 import pytest
 from django.urls import reverse
 from django.utils import translation
 
-from tests.cases.factories import CaseFactory, ContactFactory, DirectorFactory
+from tests.cases.factories import CaseFactory, ContactFactory, DirectorFactory, ProgrammeUserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -75,3 +76,75 @@ def test_sorted_caseload_runs_the_same_queries_at_1_and_20_cases(client, django_
     for sort in ("-alerts", "last_contact", "status"):
         with django_assert_num_queries(12):
             assert client.get(reverse("cases:caseload"), {"sort": sort}).status_code == 200
+
+
+# --- the pool overview -------------------------------------------------------------------------
+
+
+@pytest.fixture
+def pool(db):
+    from tests.pool.factories import caseload, organisation
+
+    bakker = DirectorFactory(user__last_name="Bakker", organisation=organisation("oov"), fte=Decimal("1.0"))
+    aalders = DirectorFactory(user__last_name="Aalders", organisation=organisation("om"), fte=Decimal("0.5"))
+    claassen = DirectorFactory(user__last_name="Claassen", organisation=organisation("politie"), capacity_override=2)
+    caseload(bakker, 3)  # 3 / 12, 9 free
+    caseload(aalders, 1)  # 1 / 6, 5 free
+    caseload(claassen, 2)  # 2 / 2, none free
+
+
+def _names(response):
+    return [director.user.last_name for director in response.context["directors"]]
+
+
+@pytest.mark.parametrize(
+    ("sort", "expected"),
+    [
+        ("director", ["Aalders", "Bakker", "Claassen"]),
+        ("-director", ["Claassen", "Bakker", "Aalders"]),
+        ("organisation", ["Bakker", "Aalders", "Claassen"]),  # OOV, Openbaar Ministerie, Politie
+        ("caseload", ["Aalders", "Claassen", "Bakker"]),
+        ("capacity", ["Claassen", "Aalders", "Bakker"]),
+        ("-free_places", ["Bakker", "Aalders", "Claassen"]),
+        ("free_places", ["Claassen", "Aalders", "Bakker"]),
+    ],
+)
+def test_pool_overview_sorts_by_director_organisation_caseload_capacity_and_free_places(client, pool, sort, expected):
+    client.force_login(ProgrammeUserFactory())
+    assert _names(client.get(reverse("pool:overview"), {"sort": sort})) == expected
+
+
+def test_pool_overview_sorted_headers_say_so_in_dutch(client, pool):
+    client.force_login(ProgrammeUserFactory())
+    html = client.get(reverse("pool:overview"), {"sort": "organisation"}).content.decode()
+    assert 'aria-sort="ascending"><a class="ams-link" href="?sort=-organisation">Organisatie</a></th>' in html
+    assert 'aria-sort="none"><a class="ams-link" href="?sort=director">Regisseur</a></th>' in html
+    html = client.get(reverse("pool:overview"), {"sort": "-free_places"}).content.decode()
+    assert 'aria-sort="descending">Casussen / maximum<br>' in html
+    assert '<a class="ams-link" href="?sort=free_places">vrije plaatsen</a>' in html
+    assert '<a class="ams-link" href="?sort=caseload">casussen</a>' in html
+
+
+def test_pool_overview_unknown_sort_column_answers_the_list_with_a_message(client, pool):
+    client.force_login(ProgrammeUserFactory())
+    response = client.get(reverse("pool:overview"), {"sort": "user__password"})
+    assert response.status_code == 200
+    assert len(response.context["directors"]) == 3
+    assert "De sorteervolgorde is niet begrepen" in response.content.decode()
+
+
+@pytest.mark.parametrize("n", [1, 12])
+def test_sorted_pool_overview_runs_the_same_queries_at_1_and_12_directors(client, django_assert_num_queries, n):
+    from tests.pool.factories import caseload
+
+    for i in range(n):
+        caseload(DirectorFactory(fte=Decimal("0.5")), 1 + i % 3)
+    client.force_login(ProgrammeUserFactory())
+    client.get(reverse("pool:overview"))  # warm the session
+    # Session, user, groups, directors, absences, areas, awaiting cases, access log (+ savepoints),
+    # as unsorted.
+    for sort in ("-free_places", "organisation", "caseload"):
+        with django_assert_num_queries(12):
+            response = client.get(reverse("pool:overview"), {"sort": sort})
+        assert response.status_code == 200
+        assert len(response.context["directors"]) == n
