@@ -1,4 +1,4 @@
-"""The access log at national scale (issue 17): `python -m benchmarks.access_log` (run by make bench).
+"""The access log at national scale: `python -m benchmarks.access_log` (run by make bench).
 
 Builds (once; BENCH_FRESH=1 rebuilds) a database `ipgar_bench_log` whose access log holds
 BENCH_LOG_ROWS rows (default 50,000,000; e.g. BENCH_LOG_ROWS=1000000 for a quick run),

@@ -1,4 +1,4 @@
-"""The access-log stage of `make bench` (issue 17): its own databases, then the results.
+"""The access-log stage of `make bench`: its own databases, then the results.
 
 `python -m benchmarks.access_log_run` runs it alone (BENCH_LOG_ROWS sets the size of a new
 log; the database `ipgar_bench_log` is kept between runs unless BENCH_FRESH=1),
@@ -103,7 +103,7 @@ def _statement_cost(empty_url: str, full_url: str, *, count: int = 3000) -> dict
 def markdown(summary: dict) -> str:
     lines = [
         START,
-        "## The access log at scale (issue 17)",
+        "## The access log at scale",
         "",
         f"`benchmarks/access_log.py`: {summary['rows']:,} rows generated with COPY (five years, 14 roles, Zipf-like"
         " skew over people and 20,000 cases, office hours, growing use, ~1% refusals"

@@ -1,4 +1,4 @@
-"""Synthetic data at national scale, written with bulk inserts (issue 8).
+"""Synthetic data at national scale, written with bulk inserts.
 
 `generate(cases=N)` fills an empty, migrated database: N cases over ten years, 50 contacts,
 8 interventions and 10 life-domain scores per case (with their history rows), N/100

@@ -231,7 +231,7 @@ def _throughput(paths: dict, cookie: str) -> dict:
 
 
 def monitor_freeze(*, year: int, quarter: int, by) -> dict:
-    """Freezing one quarter's monitor as the programme team does (issue 14): gross figures,
+    """Freezing one quarter's monitor as the programme team does: gross figures,
     net suppression and the disclosure audit (linear programs over the release and every
     earlier released net monitor), both snapshots written. The previous quarter is frozen
     first, untimed, so the audit also checks differencing against a predecessor."""
@@ -271,7 +271,7 @@ def _role_user(role: str, username: str):
 
 
 def bench_pages(*, programme, director, own_case, meeting) -> dict:
-    """name -> (client, path): every main page of issue 17, each read by the role that works on it."""
+    """name -> (client, path): every main page, each read by the role that works on it."""
     from cases.models import Case, PartnerRegistration
     from ipgar import roles
     from ipgar.models import User

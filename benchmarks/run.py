@@ -101,7 +101,7 @@ def main() -> int:
     ratios_p95 = {
         name: round(page["p95_ms"] / minimal_p95, 2) for name, page in large["pages"].items() if name != "minimal"
     }
-    # Cost growth (issue 17): a page whose time grows with the data is a defect, even under its bound.
+    # Cost growth: a page whose time grows with the data is a defect, even under its bound.
     growth = {
         name: round(page["median_ms"] / small["pages"][name]["median_ms"], 2)
         for name, page in large["pages"].items()
@@ -124,7 +124,7 @@ def main() -> int:
     }
     (ROOT / "benchmarks" / "results.json").write_text(json.dumps(summary, indent=2) + "\n")
     _write_markdown(summary)
-    # The access log at scale (issue 17): its own databases, merged into both files.
+    # The access log at scale: its own databases, merged into both files.
     from benchmarks import access_log_run
 
     print("[access log] generating (first run) and measuring …", flush=True)

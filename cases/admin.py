@@ -56,7 +56,7 @@ class InterventionTypeAdmin(ReferenceDataAdmin):
 
 
 class CaseDataAdmin(admin.ModelAdmin):
-    """Case records in the admin: need-to-know, read-only, every read logged (pen test 19).
+    """Case records in the admin: need-to-know, read-only, every read logged.
 
     Rows come only from `Case.objects.visible_to(user)`, whatever model permissions a staff
     user holds; any object outside it answers 404 on every view (change, history, history
@@ -178,7 +178,7 @@ class CaseAdmin(CaseHistoryAdmin):
 
 
 # The identity (name, date of birth, BSN, address) is not in the admin at all: it is read on
-# the case's identity page, by whom may, and every read is logged (pen test 19).
+# the case's identity page, by whom may, and every read is logged.
 
 
 @admin.register(Contact)

@@ -1,4 +1,4 @@
-"""Demo cases (issue 3): 53 included cases 2019-2026 consistent with the pool memo (seed 004).
+"""Demo cases: 53 included cases 2019-2026 consistent with the pool memo (docs/domain.md source S4).
 
 Before the handover of the police cases (pool.demo.seed_after_cases) the open caseloads are the
 memo's "Casussen in regie" column: r-oov-1 8, r-oov-2 9, r-oov-3 5, r-amstelland 3, r-om 7,
@@ -208,7 +208,7 @@ class _Seeder:
                 ),
                 note=rng.choice(["Huisbezoek.", "Telefonisch contact.", "Overleg met partner.", "Gesprek op kantoor."]),
             )
-        # Interventions: mostly from the director's own organisation (seed 003).
+        # Interventions: mostly from the director's own organisation (docs/domain.md source S3).
         partners = [code for code in OWN_TYPES if code not in (own_org, "amstelveen")]
         n_interventions = rng.randint(1, 4)
         for i in range(n_interventions):
@@ -294,7 +294,7 @@ class _Seeder:
                 months = _months(dt.date(2019, 9, 1), dt.date(2019, 12, 31))
             spec["included_on"] = rng.choice(months)
             # Reports from 2019 on (32 weeks before September 2019 is January 2019).
-            # Lead time report → inclusion: 1-32 weeks around an 8-week average (seed 003).
+            # Lead time report → inclusion: 1-32 weeks around an 8-week average (docs/domain.md source S3).
             spec["lead_weeks"] = max(1, min(32, round(rng.lognormvariate(math.log(7), 0.6))))
             area_codes = AMSTELLAND_AREAS if spec["director"] == "r-amstelland" else AMSTERDAM_AREAS
             spec["area"] = rng.choice(area_codes)
@@ -495,7 +495,7 @@ def date_plan_goals(*, stdout=None) -> int:
 
     `cases.services.plan_goal_set` stamps a goal with today's date, so the demo history (dated
     2019-2026) had every goal "set" on the day `seed_demo` ran, after every quarter the monitor
-    shows, and registration completeness read 0.0 % everywhere (issue 14). The goals were set
+    shows, and registration completeness read 0.0 % everywhere. The goals were set
     with the scores in the demo story; this puts them back on that day. Demo data only.
     """
     first_score = (

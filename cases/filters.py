@@ -1,4 +1,4 @@
-"""The case list's filters, search and sort (issue 15), with django-filter.
+"""The case list's filters, search and sort, with django-filter.
 
 Everyone allowed on the list searches by case code; the programme team also by name or BSN
 (an identity lookup, which the view logs). Sorting is by a fixed set of columns: an unknown

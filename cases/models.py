@@ -106,11 +106,11 @@ class CaseQuerySet(models.QuerySet):
         if not getattr(user, "is_authenticated", False):
             return self.none()
         # A partner has nothing to do on a case that has left the approach, even if a
-        # registration was somehow left running (pen test 19).
+        # registration was somehow left running.
         return self.filter(permitted(user, "view_need_to_know"), status__in=Case.PARTNER_STATUSES)
 
     def with_alerts(self, *, today=None) -> "CaseQuerySet":
-        """Annotate the three alerts of issue 3 in SQL, one place for pages, monitor and tasks.
+        """Annotate the three alerts (docs/monitor.md) in SQL, one place for pages, monitor and tasks.
 
         Adds `last_contact_on`, `last_intervention_on` (latest start or end), `alert_no_contact`,
         `alert_no_intervention`, `alert_pending_report` (booleans); `alert_count` filters (alias;
@@ -127,8 +127,8 @@ class CaseQuerySet(models.QuerySet):
         intervention_cutoff = today - dt.timedelta(days=settings.IPGAR_NO_INTERVENTION_DAYS)
         pending_cutoff = today - dt.timedelta(days=settings.IPGAR_PENDING_REPORT_DAYS)
         # ORDER BY … LIMIT 1 walks the (case, -date) index backwards: one index entry per case
-        # instead of aggregating every contact (issue 8).
-        # Only a real contact counts: an attempt without contact is recorded but leaves the alert (issue 15).
+        # instead of aggregating every contact.
+        # Only a real contact counts: an attempt without contact is recorded but leaves the alert.
         last_contact = (
             Contact.objects.filter(case=OuterRef("pk"), date__lte=today)
             .exclude(kind=Contact.Kind.ATTEMPT)
@@ -143,12 +143,12 @@ class CaseQuerySet(models.QuerySet):
             .values("last")
         )
         # A LIMIT 1 scalar subquery, not EXISTS: PostgreSQL would turn EXISTS into a hashed scan of
-        # every running intervention in the country before a page of 25 rows (issue 8).
+        # every running intervention in the country before a page of 25 rows.
         running = Intervention.objects.filter(case=OuterRef("pk"), status=Intervention.Status.RUNNING).values("pk")[:1]
         on_caseload = Q(status__in=Case.CASELOAD_STATUSES)
         # Only what pages show is selected; the intermediate values are aliases, used inside the
         # flags. Every selected reference re-inlines its subqueries, and each costs planning and
-        # execution time on every list page (issue 8).
+        # execution time on every list page.
         qs = self.annotate(
             last_contact_on=models.Subquery(last_contact, output_field=models.DateField()),
             last_intervention_on=models.Subquery(last_intervention, output_field=models.DateField()),
@@ -253,7 +253,7 @@ class Case(models.Model):
     information_picture = models.TextField(_("information picture"), blank=True)
     legal_hold = models.BooleanField(_("legal hold (no retention clean-up)"), default=False)
     anonymised_at = models.DateTimeField(_("anonymised at"), null=True, blank=True)
-    # Optimistic locking: a save based on an older version is refused (issue 3).
+    # Optimistic locking: a save based on an older version is refused.
     version = models.PositiveIntegerField(_("version"), default=1)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
@@ -294,7 +294,7 @@ class Case(models.Model):
 
 
 class CaseIdentity(models.Model):
-    """Who the case is about. Apart from the case and more restricted (DESIGN §4)."""
+    """Who the case is about. Apart from the case and more restricted (docs/domain.md)."""
 
     case = models.OneToOneField(Case, on_delete=models.CASCADE, primary_key=True, related_name="identity")
     first_name = models.CharField(_("first name"), max_length=100, blank=True)
@@ -477,7 +477,7 @@ class PlanGoal(models.Model):
 
 
 class NetworkLink(models.Model):
-    """A link between two cases; shown only to those who may see both (DESIGN §4)."""
+    """A link between two cases; shown only to those who may see both (docs/domain.md)."""
 
     class Kind(models.TextChoices):
         SAME_NETWORK = "same_network", _("same network")
@@ -590,7 +590,7 @@ class CaseAccessGrant(models.Model):
 
 
 class PartnerRegistration(models.Model):
-    """The covenant form: an intervention partner registered on a case (seed 001)."""
+    """The covenant form: an intervention partner registered on a case (docs/domain.md source S1)."""
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="partner_registrations")
     organisation = models.ForeignKey("ipgar.Organisation", verbose_name=_("organisation"), on_delete=models.PROTECT)
@@ -614,7 +614,7 @@ class PartnerRegistration(models.Model):
         return f"{self.person} → {self.case}"
 
 
-# Direct foreign-key permission tables (FIELD-NOTES 2): real joins, no text casts.
+# Direct foreign-key permission tables (docs/decisions.md D1): real joins, no text casts.
 class CaseUserObjectPermission(UserObjectPermissionBase):
     content_object = models.ForeignKey(Case, on_delete=models.CASCADE)
 
@@ -626,7 +626,7 @@ class CaseGroupObjectPermission(GroupObjectPermissionBase):
 class LegalHold(models.Model):
     """The privacy officer's hold on a case: while it is open, retention leaves the case alone.
 
-    Rows are never deleted: a lifted hold keeps who set and lifted it, when and why (issue 18).
+    Rows are never deleted: a lifted hold keeps who set and lifted it, when and why.
     `Case.legal_hold` mirrors "has an open hold" for retention's query; only
     `cases.retention.legal_hold_set` / `legal_hold_lift` write either.
     """

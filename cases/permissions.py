@@ -263,7 +263,7 @@ def expire_grants(*, now: dt.datetime | None = None) -> int:
     due = CaseAccessGrant.objects.filter(revoked_at__isnull=True, valid_until__lte=now)
     count = 0
     for pk in due.order_by("pk").values_list("pk", flat=True):
-        # One unreadable row (a date from before the date window, pen test 19) must not stop
+        # One unreadable row (a date from before the date window) must not stop
         # the sweep for every other case: it is ended in SQL, without loading it, and reported.
         try:
             count += end_grant(pk=pk, now=now)

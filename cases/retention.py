@@ -8,7 +8,7 @@ Two terms:
 
 What stays is pseudonymous (code, status, dates, area, categories, counts), so the monitor's
 figures still add up. Free text about the case in every app goes too (`pool.retention`,
-`meetings.retention`), and so do the simple-history copies of all of it (FIELD-NOTES 8).
+`meetings.retention`), and so do the simple-history copies of all of it (docs/decisions.md D5).
 A case on legal hold is left alone. Each case is one transaction, its log entry included: an
 interrupted run leaves every case either untouched or finished, and the next run resumes.
 """

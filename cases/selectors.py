@@ -1,7 +1,7 @@
 """Permission-filtered reads of cases. Pages, the monitor and tasks share these.
 
 Every selector starts from `Case.objects.visible_to(user)`; alerts come from
-`CaseQuerySet.with_alerts()` (one SQL definition of the three alerts of issue 3).
+`CaseQuerySet.with_alerts()` (one SQL definition of the three alerts, docs/monitor.md).
 """
 
 import datetime as dt
@@ -39,7 +39,7 @@ def _base(user):
 
 def case_list(*, user, filters: dict | None = None):
     """Cases the user may see, with alerts, filtered by status, director, ideology, risk category,
-    area, alert kind and a search on the code (issue 3). Used by /cases/ and the monitor."""
+    area, alert kind and a search on the code. Used by /cases/ and the monitor."""
     filters = filters or {}
     qs = _base(user)
     if value := filters.get("status"):
@@ -120,7 +120,7 @@ def caseload_rows(*, user, running: bool = True, queryset=None) -> list[Caseload
     """`caseload` as plain rows (one query), with each case's running interventions (one more
     query, when asked and there are cases). A model instance per case, per director, user, area
     and per running intervention with its type and partner was most of the caseload's time at
-    national scale (issue 17); the rows carry only what is shown. `queryset`: the caseload
+    national scale; the rows carry only what is shown. `queryset`: the caseload
     sorted otherwise (the caseload page's column headers)."""
     from ipgar.reference import reference_name
 
@@ -189,7 +189,7 @@ CASE_LIST_VALUES = (
 def case_list_values(cases):
     """The case list's queryset (filtered and sorted) read as plain values: a page of model
     instances with five related ones each, rendered through the template, was most of the
-    list's time at national scale (issue 17). Turn a page of them into rows with `case_list_rows`."""
+    list's time at national scale. Turn a page of them into rows with `case_list_rows`."""
     return cases.values(*CASE_LIST_VALUES)
 
 
@@ -237,7 +237,7 @@ def latest_scores_by_case(case_ids) -> dict[int, list[DomainScore]]:
     """The latest ZRM score per life domain of each case, in domain order (one query).
 
     Plain values rather than model rows: a caseload of fifty cases has some five hundred
-    latest scores, and building a model instance for each was most of the page's time (issue 8).
+    latest scores, and building a model instance for each was most of the page's time.
     """
     rows = (
         LifeDomainScore.objects.filter(case_id__in=list(case_ids))
@@ -273,16 +273,16 @@ def case_get(*, user, pk) -> Case | None:
 
 
 def case_identity(*, user, case: Case) -> CaseIdentity | None:
-    """The identity, only for who may see it (DESIGN §5); None otherwise or when absent."""
+    """The identity, only for who may see it (docs/access.md); None otherwise or when absent."""
     if not permissions.can_view_identity(user, case):
         return None
     return CaseIdentity.objects.filter(case=case).first()
 
 
 def case_network_links(*, user, case: Case) -> list[tuple[NetworkLink, Case]]:
-    """Links of the case to other cases the user may also see (DESIGN §4): (link, other case)."""
+    """Links of the case to other cases the user may also see (docs/domain.md): (link, other case)."""
     visible = Case.objects.visible_to(user).values("pk")
-    # One query for both directions (issue 17); outgoing links first, as before.
+    # One query for both directions; outgoing links first, as before.
     links = NetworkLink.objects.filter(
         Q(case=case, other__in=visible) | Q(other=case, case__in=visible)
     ).select_related("case", "other")
@@ -302,7 +302,7 @@ class ContactRow:
 def contact_rows(*, case: Case) -> list[ContactRow]:
     """The case's contacts, newest first, as the detail page shows them: plain values. Some
     fifty contacts per case, each a model instance with its user and rendered cell by cell,
-    were the largest part of the case page's time (issue 17)."""
+    were the largest part of the case page's time."""
     rows = Contact.objects.filter(case=case).values_list(
         "date", "kind", "by__first_name", "by__last_name", "by__username", "note"
     )
@@ -396,9 +396,9 @@ def _display(field_obj, value, lookups) -> str:
 
 def case_history(*, user, case: Case, identity: bool = False) -> list[HistoryEntry]:
     """Readable diffs of the case's simple-history records, newest first: field label, old → new,
-    who, when. Identity and information picture only for who may see them (DESIGN §5), the
+    who, when. Identity and information picture only for who may see them (docs/access.md), the
     identity's changes only when asked for (`identity`, the page's "show" link).
-    The caller has checked that the user may see the case (FIELD-NOTES 8)."""
+    The caller has checked that the user may see the case (docs/decisions.md D5)."""
     from django.utils.translation import gettext as _
 
     identity_allowed = permissions.can_view_identity(user, case)

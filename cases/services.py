@@ -31,7 +31,7 @@ S = Case.Status
 
 
 def _save_with_history(case: Case, *, by, reason: str) -> None:
-    case._history_user = by  # simple-history: explicit user outside requests (FIELD-NOTES 9)
+    case._history_user = by  # simple-history: explicit user outside requests (docs/decisions.md D5)
     case._change_reason = reason[:100]
     case.version += 1
     case.full_clean()
@@ -40,7 +40,7 @@ def _save_with_history(case: Case, *, by, reason: str) -> None:
 
 @transaction.atomic
 def case_transition(*, case: Case, to: str, by, reason: str, decision=None) -> Case:
-    """Move a case along the lifecycle; refuses what DESIGN §3 does not allow."""
+    """Move a case along the lifecycle; refuses what docs/domain.md does not allow."""
     if not reason or not reason.strip():
         raise ValidationError(_("Give a reason for this change of status."), code="reason_required")
     case = Case.objects.select_for_update().get(pk=case.pk)
@@ -125,7 +125,7 @@ def case_apply_decision(*, decision, by) -> Case:
         for grant in case.access_grants.filter(revoked_at__isnull=True):
             permissions.revoke_case_access(grant=grant, by=by)
     if to not in Case.PARTNER_STATUSES:
-        # Intervention partners' registrations end with the case too (pen test 19).
+        # Intervention partners' registrations end with the case too.
         access_services.partner_registrations_end_with_case(case=case, by=by)
     decision.applied_at = timezone.now()
     decision.save(update_fields=["applied_at"])
@@ -164,7 +164,7 @@ def _require(allowed: bool) -> None:
 
 
 def _not_in_future(value, field: str) -> None:
-    date_window.check_dates(**{field: value})  # not before 1900 either (pen test 19)
+    date_window.check_dates(**{field: value})  # not before 1900 either
     if value is not None and value > timezone.localdate():
         raise ValidationError({field: _("This date lies in the future.")}, code="future_date")
 
@@ -269,7 +269,7 @@ def case_advise(*, case: Case, by, reason: str) -> Case:
 
 
 def case_preventive_talk(*, case: Case, by, reason: str) -> Case:
-    """A preventive talk instead of inclusion (the in-between option of DESIGN §3)."""
+    """A preventive talk instead of inclusion (the in-between option of docs/domain.md)."""
     return _programme_step(case=case, to=S.PREVENTIVE_TALK, by=by, reason=reason)
 
 
@@ -307,7 +307,7 @@ def _locked(case: Case, version: int) -> Case:
 
 @transaction.atomic
 def case_update(*, case: Case, by, version: int, reason: str = "", **changes) -> Case:
-    """Change the case's own fields; refused when `version` is not the stored one (issue 3)."""
+    """Change the case's own fields; refused when `version` is not the stored one."""
     _require(permissions.can_change(by, case))
     unknown = set(changes) - set(CASE_EDIT_FIELDS)
     if unknown:
@@ -338,7 +338,7 @@ def information_picture_update(*, case: Case, by, version: int, text: str) -> Ca
 
 @transaction.atomic
 def identity_update(*, case: Case, by, **fields) -> CaseIdentity:
-    """Change who the case is about; only who may see the identity (DESIGN §5)."""
+    """Change who the case is about; only who may see the identity (docs/access.md)."""
     _require(permissions.can_view_identity(by, case))
     unknown = set(fields) - set(IDENTITY_FIELDS)
     if unknown:

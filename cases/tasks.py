@@ -1,4 +1,4 @@
-"""Periodic work on cases (DESIGN §8): thin tasks around services, idempotent and safe to retry."""
+"""Periodic work on cases (docs/decisions.md D11): thin tasks around services, idempotent and safe to retry."""
 
 from celery import shared_task
 from django.db import OperationalError

@@ -255,7 +255,7 @@ def case_detail(request, pk):
 def case_history(request, pk):
     case = _visible_case(request, pk)
     # The identity's changes only on request (one click), and then that read is the page's one
-    # log row: it used to add an identity row to the history row on every view (issue 18).
+    # log row: it used to add an identity row to the history row on every view.
     may_see_identity = permissions.can_view_identity(request.user, case)
     show_identity = may_see_identity and request.GET.get("identity") == "show"
     entries = selectors.case_history(user=request.user, case=case, identity=show_identity)

@@ -1,4 +1,4 @@
-"""The case lifecycle as data (DESIGN §3), checked by every transition service."""
+"""The case lifecycle as data (docs/domain.md), checked by every transition service."""
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
@@ -17,7 +17,7 @@ ALLOWED: dict[str, set[str]] = {
     S.AFTERCARE: {S.CLOSED},
 }
 
-# Inclusion, outflow and static are the PTO-R's alone (DESIGN §3, seed 003). Direct
+# Inclusion, outflow and static are the PTO-R's alone (docs/domain.md, docs/domain.md source S3). Direct
 # closure from active or static covers outflow without aftercare (deceased, long detention).
 PTO_R_ONLY: set[tuple[str, str]] = {
     (S.ADVISED, S.ACTIVE),

@@ -1,4 +1,4 @@
-"""The access log in words for the person who reviews it (issue 18).
+"""The access log in words for the person who reviews it.
 
 "Identiteit van R-2020-003 ingezien" instead of `cases.caseidentity 8 (identity)`; roles by
 their Dutch names. The log stores codes and ids (append-only, no personal data); these
@@ -63,7 +63,7 @@ LISTS = {
     (CASE, "caseload"): pgettext_lazy("access log", "own caseload"),
     (CASE, "new"): pgettext_lazy("access log", "registering a report"),
 }
-# Reads through the admin (pen test 19): section "admin:<model>" or "admin:<model>:history".
+# Reads through the admin: section "admin:<model>" or "admin:<model>:history".
 IN_ADMIN = pgettext_lazy("access log", "%(record)s of %(code)s in the administration")
 HISTORY_IN_ADMIN = pgettext_lazy("access log", "history of %(record)s of %(code)s in the administration")
 ROW_IN_ADMIN = pgettext_lazy("access log", "%(record)s %(code)s in the administration")

@@ -1,4 +1,4 @@
-"""Writing the access log: the one place that records who read which record (FIELD-NOTES 16)."""
+"""Writing the access log: the one place that records who read which record (docs/decisions.md D3)."""
 
 from django.http import HttpRequest
 
@@ -108,7 +108,7 @@ def not_possible(request: HttpRequest, *, record_type: str, record_id: object, s
 
     The user may read the record, but the action cannot be done now: the programme team opens
     the assignment of a report that is not yet advised, a summary of a case not on that
-    agenda. The privacy officer's "denied" filter and signals leave these out (issue 18).
+    agenda. The privacy officer's "denied" filter and signals leave these out.
     """
     return record(
         request,

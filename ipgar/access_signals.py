@@ -1,4 +1,4 @@
-"""Signals of unusual reading in the access log, for the privacy officer to look into (issue 18).
+"""Signals of unusual reading in the access log, for the privacy officer to look into.
 
 - many refusals by one user on one day (need-to-know denials only, not "not possible");
 - reads (or attempts) of an absent director's cases by the substitute after the absence

@@ -1,6 +1,6 @@
 """Admin for users, roles, organisations and the logs.
 
-An administrator (not a superuser) manages users within limits (pen test 19): the roles it may
+An administrator (not a superuser) manages users within limits: the roles it may
 grant exclude the programme team, the administrator and the privacy officer; superuser status,
 staff status and single permissions are not on its form; accounts that hold any of those are
 read-only to it (no password reset, no edit); roles (groups) it reads but does not edit. Every
@@ -236,7 +236,7 @@ admin.site.unregister(Group)
 
 @admin.register(Group)
 class RoleAdmin(DjangoGroupAdmin):
-    """Roles: read by the administrator, edited only by a superuser (pen test 19, issue 18)."""
+    """Roles: read by the administrator, edited only by a superuser (docs/access.md)."""
 
     form = RoleForm
     list_display = ("role_name",)
@@ -315,7 +315,7 @@ class RoleChangeLogEntryAdmin(admin.ModelAdmin):
 
 @admin.register(Organisation)
 class OrganisationAdmin(ReferenceListAdmin):
-    """Organisations: archived, not deleted, when anything refers to them (DESIGN §3)."""
+    """Organisations: archived, not deleted, when anything refers to them (docs/domain.md)."""
 
     list_display = ("name", "code", "kind", "archived")
     list_filter = ("kind", "archived")

@@ -10,7 +10,7 @@ from simple_history.admin import SimpleHistoryAdmin
 class NoRevertHistoryAdmin(SimpleHistoryAdmin):
     """simple-history's pages, read-only: a version can be read, never posted back as a "revert".
 
-    A revert would write the model around the services and their rules (pen test 19).
+    A revert would write the model around the services and their rules.
     """
 
     def revert_disabled(self, request, obj=None):
@@ -44,7 +44,7 @@ def uses_of(obj) -> list[tuple[type, int]]:
 class ReferenceListAdmin(admin.ModelAdmin):
     """A reference list: archived and restored, deleted only when nothing refers to the entry.
 
-    Old records keep their meaning, so an entry in use is never deleted (DESIGN §3): the delete
+    Old records keep their meaning, so an entry in use is never deleted (docs/domain.md): the delete
     page says so, with counts but without naming the records (they may be case data).
     """
 

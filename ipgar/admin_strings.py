@@ -1,4 +1,4 @@
-"""Admin strings that no Dutch catalogue we install carries (issue 18: the admin in Dutch).
+"""Admin strings that no Dutch catalogue we install carries (the admin is in Dutch).
 
 Django 5.2's own Dutch catalogue lacks a few newer admin strings, and django-simple-history
 has no Dutch at all. Listed here so that `makemessages` puts them in the project catalogue

@@ -12,7 +12,7 @@ class IpgarConfig(AppConfig):
 
         # Every app's post_migrate, not only ipgar's: ipgar's comes before the permissions of
         # cases, pool and meetings exist, so a fresh install left the administrator without
-        # them (issue 18). The last app's signal leaves the role complete.
+        # them. The last app's signal leaves the role complete.
         post_migrate.connect(_sync_administrator_permissions, dispatch_uid="ipgar_sync_administrator_permissions")
         # Groups are the roles (ipgar.roles); the admin calls them so, by their names for people.
         Group._meta.verbose_name = _("role")
@@ -29,7 +29,7 @@ def _group_label(group) -> str:
 
 
 # Administrators manage users, organisations and the reference lists in the admin, and read the
-# roles (DESIGN §5); not case content, and not the roles' rights: only a superuser edits a role.
+# roles (docs/access.md); not case content, and not the roles' rights: only a superuser edits a role.
 # Reference lists are deleted only when unused (the admins refuse otherwise); users never are.
 ADMINISTRATOR_PERMISSIONS = {
     "ipgar": {

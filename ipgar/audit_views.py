@@ -31,7 +31,7 @@ class AccessLogFilterForm(forms.Form):
     date_from = forms.DateField(label=_("From"), required=False, widget=_date_input())
     date_until = forms.DateField(label=_("Until"), required=False, widget=_date_input())
     denied_only = forms.BooleanField(label=_("Denied only"), required=False)
-    # The reviewer's own reading of the log floods the top; hidden unless asked for (issue 18).
+    # The reviewer's own reading of the log floods the top; hidden unless asked for.
     include_mine = forms.BooleanField(label=_("Also show my own reads"), required=False)
 
     def clean(self):
@@ -74,7 +74,7 @@ def access_log_filtered(*, data, user=None) -> tuple[AccessLogFilterForm, "Query
 
 class CappedPaginator(Paginator):
     """Counts at most CAP entries: an exact COUNT(*) over tens of millions of rows takes
-    seconds (issue 17). Beyond the first CAP entries the filters narrow the log down."""
+    seconds. Beyond the first CAP entries the filters narrow the log down."""
 
     CAP = 10_000
 
@@ -141,7 +141,7 @@ def access_log_csv(request):
         ]
 
     def rows():
-        # In Dutch and in local time, as on the screen (issue 18); the stored codes stay for filtering.
+        # In Dutch and in local time, as on the screen; the stored codes stay for filtering.
         with translation.override("nl"):
             for batch in _batches(entries):
                 for entry in access_labels.annotate(batch):
@@ -170,7 +170,7 @@ def _batches(entries, size: int = 2000):
         chunk = entries.order_by("-at", "-id")
         if last is not None:
             # A row comparison, not (at < x OR at = x AND id < y): PostgreSQL then walks the
-            # (at DESC, id DESC) index from where the last chunk stopped, in every month (issue 17).
+            # (at DESC, id DESC) index from where the last chunk stopped, in every month.
             chunk = chunk.extra(
                 where=["(ipgar_accesslogentry.at, ipgar_accesslogentry.id) < (%s, %s)"], params=[last.at, last.id]
             )
@@ -218,7 +218,7 @@ def access_log_person(request):
         cases = list(Case.objects.filter(code__iexact=request.GET["case"].strip()))
     entries = []
     if cases is not None:
-        # The lookup is itself a read of the person's file (FIELD-NOTES 16): one row per case, or one
+        # The lookup is itself a read of the person's file (docs/decisions.md D3): one row per case, or one
         # row saying a search found nothing (never the BSN that was typed).
         if cases:
             audit.viewed_many(request, cases, section="access_log_person", action=AccessLogEntry.Action.SEARCH)
@@ -322,5 +322,5 @@ def access_log_review(request):
 
 
 def access_log_module_record(request, *, action):
-    # Reading the log is itself logged (FIELD-NOTES 27).
+    # Reading the log is itself logged (docs/decisions.md D3).
     audit.record(request, record_type="ipgar.accesslogentry", record_id="*", action=action, section="access_log")

@@ -1,4 +1,4 @@
-"""CSV files that Dutch Excel opens in columns (issue 15).
+"""CSV files that Dutch Excel opens in columns.
 
 Dutch Excel splits on semicolons and needs a byte-order mark to read UTF-8; a cell that
 starts like a formula is prefixed with an apostrophe so a spreadsheet shows it as text

@@ -1,4 +1,4 @@
-"""The one place where dates get their written form (issue 15).
+"""The one place where dates get their written form.
 
 Tables and compact places use the short form, "29 nov. 2026"; running text uses the long
 form, "29 november 2026". Templates use the `short_date`, `long_date` and `short_datetime`

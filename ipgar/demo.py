@@ -1,4 +1,4 @@
-"""Demo accounts (issue 2). Fictitious people; password `ipgar-demo`; refused outside demo mode."""
+"""Demo accounts. Fictitious people; password `ipgar-demo`; refused outside demo mode."""
 
 from django.contrib.auth.models import Group
 

@@ -1,6 +1,6 @@
 """A project-local PostgreSQL under var/ for machines without a database server.
 
-Used only when DATABASE_URL is unset (DESIGN §9). The server keeps running after the
+Used only when DATABASE_URL is unset (docs/decisions.md). The server keeps running after the
 process that started it exits, so later commands reuse it; `make stop-db` stops it.
 """
 

@@ -1,4 +1,4 @@
-"""One-time links for setting up two-factor authentication (pen test 19).
+"""One-time links for setting up two-factor authentication.
 
 An administrator issues a link for one user (user admin action or `manage.py
 issue_enrolment_link`). The user logs in with their password and opens the link; only then,

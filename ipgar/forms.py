@@ -6,7 +6,7 @@ tied to their input (aria-describedby), inputs carry the design-system classes.
 Every date and date-time field of every form (yours too, model forms and the admin
 included) accepts only 1900-01-01 .. today + 5 years: `ipgar.date_window.bound_every_date_field`, run at
 start-up (`ipgar/__init__.py`), gives Django's DateField and DateTimeField the validator of `ipgar.date_window`.
-A date outside that is a field error instead of an overflow somewhere later (pen test 19).
+A date outside that is a field error instead of an overflow somewhere later.
 Services that take dates from elsewhere call `ipgar.date_window.check_dates`.
 """
 
@@ -55,7 +55,7 @@ class AccessibleBoundField(BoundField):
 
 def _render_select(context) -> str:
     """The HTML of Django's select.html, built directly: a filter with hundreds of directors
-    otherwise renders one template per option, the slowest part of a list page (issue 8)."""
+    otherwise renders one template per option, the slowest part of a list page."""
     widget = context["widget"]
     parts = [f'<select name="{conditional_escape(widget["name"])}"{flatatt(widget["attrs"])}>']
     for group_name, options, _index in widget["optgroups"]:
@@ -91,7 +91,7 @@ def _attrs(attrs) -> str:
 def _render_multiple_input(context) -> str:
     """The HTML of Django's radio.html and checkbox_select.html (multiple_input.html with an
     input_option.html per option), built directly: the assignment assistant lists every
-    director of the pool as a radio button, one template include per option (issue 17)."""
+    director of the pool as a radio button, one template include per option."""
     widget = context["widget"]
     parts = ["<div"]
     if widget_id := widget["attrs"].get("id"):

@@ -1,4 +1,4 @@
-"""What each role sees first (issue 2): a few figures and the next steps, from the apps' selectors.
+"""What each role sees first: a few figures and the next steps, from the apps' selectors.
 
 One function per role; each runs a fixed number of queries whatever the amount of data.
 """
@@ -32,7 +32,7 @@ def _programme_figures() -> dict:
         "status_counts": [(value, by_status.get(value, 0)) for value, _label in Case.Status.choices],
         "alerts": alerts,
         "awaiting_director": cases_awaiting_director().count(),
-        # Overdue reviews are named as overdue, not as "due within two weeks" (issue 15).
+        # Overdue reviews are named as overdue, not as "due within two weeks".
         "reviews_overdue": reviews_due(within_days=-1).count(),
         "reviews_due": reviews_due(within_days=14).filter(review_overdue=False).count(),
         "computed_at": timezone.localtime(),
@@ -44,14 +44,14 @@ def programme_team(user) -> dict:
     from meetings.selectors import my_meetings
 
     # The same for the whole programme team and costly at national scale (a pass over every
-    # open case): computed at most once a minute (issue 8).
+    # open case): computed at most once a minute.
     figures = cache.get_or_set(PROGRAMME_FIGURES_KEY, _programme_figures, 60)
     labels = dict(Case.Status.choices)
     counts = dict(figures["status_counts"])
     return {
         **figures,
         "status_counts": [(labels[value], count) for value, count in figures["status_counts"]],
-        # The work queue (issue 15): each item one click from where it is done.
+        # The work queue: each item one click from where it is done.
         "to_assess": counts.get(Case.Status.REPORTED, 0),
         "to_advise": counts.get(Case.Status.ASSESSMENT, 0),
         "next_pto_r": _next_pto_r(user),
@@ -83,7 +83,7 @@ def director(user) -> dict:
 
     # The caseload read once, as plain rows: the figures are counted from it, and the cases
     # needing action are its rows with an open alert. A separate aggregate and a LIMIT 20 query
-    # cost two plans over the permission condition; the LIMIT one took 0.6 s at national scale (issue 17).
+    # cost two plans over the permission condition; the LIMIT one took 0.6 s at national scale.
     rows = caseload_rows(user=user, running=False)
     alerting = [row for row in rows if row.open_alert_count]
     figures = {

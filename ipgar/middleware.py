@@ -125,7 +125,7 @@ SUBMISSION_FIELD = "_submission"
 
 
 class SubmitOnceMiddleware:
-    """A double click or a resent form does not save twice (issue 15).
+    """A double click or a resent form does not save twice.
 
     A POST form carries a one-time token (`{% submission_token %}`). The first request with a
     token claims it atomically in the cache; a second one with the same token waits for the

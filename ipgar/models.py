@@ -41,7 +41,7 @@ class User(AbstractUser):
     )
     phone = models.CharField(_("phone"), max_length=40, blank=True)
     function_title = models.CharField(_("function"), max_length=120, blank=True)
-    # Public officials stay named in Woo publications (DESIGN §6).
+    # Public officials stay named in Woo publications (docs/meetings.md).
     is_public_official = models.BooleanField(_("public official"), default=False)
     # Created by seed_demo; refused at login outside demo mode.
     is_demo = models.BooleanField(_("demo account"), default=False)
@@ -69,7 +69,7 @@ class AccessLogEntry(models.Model):
         ALLOWED = "allowed", _("allowed")
         DENIED = "denied", _("denied")
         # Refused for the state of things, not for need-to-know: the programme team may read
-        # the case but it cannot be assigned yet, is not on that agenda, and so on (issue 18).
+        # the case but it cannot be assigned yet, is not on that agenda, and so on.
         NOT_POSSIBLE = "impossible", _("not possible")
 
     # Partitioned by month on `at` (ipgar.0009): BRIN and (at, id) indexes below, no plain btree.
@@ -107,13 +107,13 @@ class AccessLogEntry(models.Model):
 
 
 class RetentionLogEntry(models.Model):
-    """What the retention task removed from one case (issue 4). Append-only, like the access log (ipgar.append_only)."""
+    """What the retention task removed from one case. Append-only, like the access log (ipgar.append_only)."""
 
     at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
     case_id = models.BigIntegerField(_("case id"))
     case_code = models.CharField(_("case code"), max_length=20)
     closed_on = models.DateField(_("outflow on"), null=True)
-    # Which term applied ("included" or "report") and the day it fell due (issue 18).
+    # Which term applied ("included" or "report") and the day it fell due.
     rule = models.CharField(_("term"), max_length=20, blank=True)
     due_on = models.DateField(_("due on"), null=True)
     # {"identity": 7, "information_picture": 3, ...}: fields emptied, history rows included.
@@ -169,7 +169,7 @@ class AccessLogReview(models.Model):
 
 
 class RoleChangeLogEntry(models.Model):
-    """Who changed whose role or rights, and why (pen test 19). Append-only, like the access log.
+    """Who changed whose role or rights, and why. Append-only, like the access log.
 
     `changes` holds what changed: {"roles_added": [...], "roles_removed": [...],
     "permissions_added": [...], "permissions_removed": [...], "is_staff": [old, new], ...}.
@@ -200,7 +200,7 @@ class EnrolmentLink(models.Model):
     """A one-time link, issued by an administrator, through which a user sets up TOTP.
 
     Outside demo mode this is the only way to a first authenticator: knowing a new user's
-    password is not enough to own their second factor (pen test 19). Only a SHA-256 of the
+    password is not enough to own their second factor. Only a SHA-256 of the
     token is kept; the token itself is shown once, to the administrator who issues it.
     """
 

@@ -1,4 +1,4 @@
-"""Reference data is data, not code (DESIGN §3): the shared shape of every catalogue."""
+"""Reference data is data, not code (docs/domain.md): the shared shape of every catalogue."""
 
 from django.db import models
 from django.utils.translation import get_language

@@ -1,9 +1,9 @@
-"""Emptying free text for retention (issue 18): the one helper each app's retention uses.
+"""Emptying free text for retention: the one helper each app's retention uses.
 
 Every app that holds free text about a case's person has a `retention.py` with
 `retention_empty_case(*, case) -> dict[str, int]`, registered with `cases.hooks.on_case_emptied`
 in its AppConfig.ready(); `cases.retention` calls them all inside its per-case transaction.
-Free text goes from the rows *and* from their simple-history copies (FIELD-NOTES 8):
+Free text goes from the rows *and* from their simple-history copies (docs/decisions.md D5):
 a history row keeps every earlier version of the text.
 """
 
@@ -50,7 +50,7 @@ def _count_values(rows, fields: tuple[str, ...]) -> int:
     return total
 
 
-# --- mentions of the person anywhere (issue 18) ------------------------------------------------
+# --- mentions of the person anywhere ------------------------------------------------
 #
 # A case's own records are emptied above, record by record. Free text elsewhere can still name
 # the person: a caseload review's summary, minutes under a general agenda item, adoption

@@ -1,4 +1,4 @@
-"""The privacy officer's retention pages: legal holds, the forecast and the retention log (issue 18).
+"""The privacy officer's retention pages: legal holds, the forecast and the retention log.
 
 Metadata only: case codes, statuses, dates and terms, never case content.
 """

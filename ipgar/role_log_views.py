@@ -1,4 +1,4 @@
-"""The role-change log for the privacy officer (pen test 19): who changed whose role or rights, why."""
+"""The role-change log for the privacy officer: who changed whose role or rights, why."""
 
 from django.core.paginator import Paginator
 from django.http import Http404

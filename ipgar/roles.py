@@ -1,4 +1,4 @@
-"""Roles are Django groups (DESIGN §5). One place for their names and for asking them."""
+"""Roles are Django groups (docs/access.md). One place for their names and for asking them."""
 
 from django.utils.translation import gettext_lazy as _
 
@@ -21,7 +21,7 @@ ROLES = {
 }
 
 # Roles only a superuser may grant: whoever holds them reads every case, reviews the access
-# log or hands out rights (pen test 19). The administrator grants the others.
+# log or hands out rights. The administrator grants the others.
 SUPERUSER_ONLY = frozenset({PROGRAMME_TEAM, ADMINISTRATOR, PRIVACY_OFFICER})
 
 

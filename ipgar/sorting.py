@@ -1,4 +1,4 @@
-"""Sorting a list by a column header (issue 15), shared by every sortable list.
+"""Sorting a list by a column header, shared by every sortable list.
 
 A list declares its sortable columns once, as (query expression, URL parameter) pairs and
 their labels. `NullsLastOrderingFilter` (django-filter) validates `?sort=`: an unknown column

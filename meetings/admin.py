@@ -1,4 +1,4 @@
-"""Meeting bodies in the admin (issue 18): name, rhythm, member organisations and people.
+"""Meeting bodies in the admin: name, rhythm, member organisations and people.
 
 Meetings, minutes and decisions are kept on the meeting pages (meetings.services and their
 rules), not here. Membership lets someone read a body's meetings only when their role takes

@@ -1,5 +1,5 @@
 # ruff: noqa: E501  (demo prose from the seed minutes reads better unbroken)
-"""Demo meetings (issue 6): the three seed meetings rebuilt with fictitious names, minutes for the
+"""Demo meetings: the three seed meetings rebuilt with fictitious names, minutes for the
 PTO-R meetings that cases.demo made for its decisions, and a year of team meetings.
 
 Every person here is fictitious. Runs after cases.demo; a second run changes nothing.
@@ -31,7 +31,7 @@ PEOPLE = [
     ("demo-id-gast", "Merel", "Schouten", "id", "Informatiedienst", False),
     ("demo-nctv", "Bart", "Hoekstra", "nctv", "NCTV", False),
     ("demo-pt-analist", "Sophie", "Koster", "oov", "Analist programmateam", False),
-    # The directors' meeting of 28 October 2019 (seed 002).
+    # The directors' meeting of 28 October 2019 (docs/domain.md source S2).
     ("demo-do-acvz", "Gerard", "Lammers", "oov", "Voorzitter AcVZ", False),
     ("demo-do-oov", "Willem", "Haverkamp", "oov", "Directeur OOV", True),
     ("demo-do-politie", "Erik", "Postma", "politie", "Lid Directeurenoverleg", False),
@@ -42,7 +42,7 @@ PEOPLE = [
     ("demo-do-ggd", "Jacob", "Wolters", "ggd", "Directeur GGD", True),
     ("demo-do-3ro", "Paul", "Kramer", "oov", "namens 3Ro", False),
     ("demo-do-secretaris", "Linda", "Groen", "oov", "Secretaris Directeurenoverleg", False),
-    # District project leaders at the team meeting of 15 June 2021 (seed 001); sd-west is Naima Ouali.
+    # District project leaders at the team meeting of 15 June 2021 (docs/domain.md source S1); sd-west is Naima Ouali.
     ("demo-sd-centrum", "Tessa", "Smeets", "stadsdeel-centrum", "Gebiedsprojectleider Centrum", False),
     ("demo-sd-nieuw-west", "Hamza", "Yilmaz", "stadsdeel-nieuw-west", "Gebiedsprojectleider Nieuw-West", False),
     ("demo-sd-noord", "Roos", "Prins", "stadsdeel-noord", "Gebiedsprojectleider Noord", False),
@@ -132,7 +132,7 @@ def _attend(meeting, p, *, by, present=(), absent=(), by_email=(), guests=(), ad
             services.invitation_save(
                 meeting=meeting, user=user, attendance=attendance, admitted_to_closed_part=username in admitted, by=by
             )
-        else:  # an organisation code: attendance per organisation, as seed 000 records it
+        else:  # an organisation code: attendance per organisation, as docs/domain.md source S0 records it
             services.invitation_save(
                 meeting=meeting, organisation=Organisation.objects.get(code=username), attendance=attendance, by=by
             )
@@ -332,7 +332,7 @@ def _team_2021(p, pt) -> Meeting:
             "demo-sd-noord",
             "demo-sd-zuidoost",
             "demo-sd-zuid",
-            "stadsdeel-west",  # sd-west is an intervention partner: recorded by organisation (issue 19)
+            "stadsdeel-west",  # sd-west is an intervention partner: recorded by organisation
             "demo-oov-af",
         ],
     )
@@ -447,7 +447,7 @@ def _directors_2019(p, pt) -> Meeting:
         dt.date(2019, 10, 28),
         by=pt,
         start_time=dt.time(16, 0),
-        end_time=dt.time(16, 30),  # seed 002: 16.00 - 16.30 uur
+        end_time=dt.time(16, 30),  # docs/domain.md source S2: 16.00 - 16.30 uur
         place="Actiecentrum Veiligheid en Zorg, Wibautstraat 6",
         chair=p["demo-do-acvz"],
         secretary=pt,

@@ -1,4 +1,4 @@
-"""DiWoo metadata 0.9.8 for a Woo release (FIELD-NOTES 23, issue 13).
+"""DiWoo metadata 0.9.8 for a Woo release (docs/decisions.md D14).
 
 The XML names the publisher (Amsterdam's TOOI code), the official title, the information
 category, the document kind and the action (adoption, "vaststelling") with its time. It holds

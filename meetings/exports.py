@@ -1,6 +1,6 @@
 """Minutes as PDF and DOCX in the layout of the seed minutes, and the Woo publication as PDF.
 
-PDFs are tagged PDF/UA-1 with language and title (FIELD-NOTES 26).
+PDFs are tagged PDF/UA-1 with language and title (docs/decisions.md D15).
 """
 
 import io
@@ -47,7 +47,7 @@ def attendance_lists(view: MeetingView) -> dict:
 
 
 def organisations(invitations) -> list[str]:
-    """Attendance as seed 000 writes it: "Aanwezig: OOV, Politie, GGD" (each organisation once)."""
+    """Attendance as docs/domain.md source S0 writes it: "Aanwezig: OOV, Politie, GGD" (each organisation once)."""
     names = []
     for invitation in invitations:
         name = invitation.organisation.name if invitation.organisation_id else str(invitation.user)
@@ -98,7 +98,7 @@ def woo_pdf(publication: Publication) -> bytes:
 
 def minutes_docx(view: MeetingView, *, people: bool = False) -> bytes:
     """The same minutes as a Word document: built from the very HTML the PDF is printed from,
-    so the two hold the same content in the same order (issue 13)."""
+    so the two hold the same content in the same order."""
     return html_to_docx(minutes_html(view, people=people), title=minutes_title(view))
 
 

@@ -1,4 +1,4 @@
-"""Filters of the meetings list (issue 15): by body and period, with django-filter."""
+"""Filters of the meetings list: by body and period, with django-filter."""
 
 import django_filters
 from django.forms import DateInput

@@ -128,7 +128,7 @@ class DecisionForm(_MeetingItemsForm):
 
 
 def _inclusion_proposals(meeting) -> str:
-    """The assistant's proposal for each advised case on the agenda (issue 15), as help text."""
+    """The assistant's proposal for each advised case on the agenda, as help text."""
     from pool.selectors import director_proposals
 
     parts = []

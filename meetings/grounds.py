@@ -1,6 +1,6 @@
-"""Woo redaction grounds (FIELD-NOTES 21): fixed codes, never free text.
+"""Woo redaction grounds (docs/decisions.md D14): fixed codes, never free text.
 
-The seeds use 5.1.2.e, 5.1.2.d, 5.1.2.h, 5.1.2.i and 5.1.1.c; seed 000 also shows "4.1.4",
+The seeds use 5.1.2.e, 5.1.2.d, 5.1.2.h, 5.1.2.i and 5.1.1.c; docs/domain.md source S0 also shows "4.1.4",
 which is not a ground of the Woo: it is kept so such minutes can be rebuilt, but every use
 is flagged for a human to check.
 """

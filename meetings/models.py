@@ -1,4 +1,4 @@
-"""Meeting bodies, meetings, agendas and decisions (DESIGN §6).
+"""Meeting bodies, meetings, agendas and decisions (docs/meetings.md).
 
 The cases app depends on Decision: inclusion, outflow and static are made from a PTO-R
 decision and from nothing else.
@@ -201,7 +201,7 @@ class Decision(models.Model):
         return self.case_id == case.pk and self.meeting.body.kind == MeetingBody.Kind.PTO_R
 
 
-# --- minutes (issue 6) -------------------------------------------------------------------
+# --- minutes -------------------------------------------------------------------
 # Everything below is additive to the core models above, which cases.services relies on.
 
 
@@ -369,7 +369,7 @@ class Redaction(models.Model):
         return f"{self.entry_id} {self.start}-{self.end} {self.ground}"
 
 
-# --- Woo publication (issue 13) ----------------------------------------------------------------
+# --- Woo publication ----------------------------------------------------------------
 
 
 class WooMark(models.Model):

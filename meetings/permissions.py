@@ -1,4 +1,4 @@
-"""Who may read and keep which meetings (DESIGN §5 and §6, issue 6). One place; tested as a matrix.
+"""Who may read and keep which meetings (docs/access.md, docs/meetings.md). One place; tested as a matrix.
 
 Reading a meeting: the programme team always; otherwise an invitation to the meeting, or
 membership of the body when the body is one the user's role takes part in (directors: team
@@ -6,10 +6,10 @@ meeting, ITAT-R(+), IVG-R, intervision; PTO-R members: PTO-R; partners: director
 and steering group). Closed parts: the programme team and those admitted on their
 invitation. Case items: only who may see the case (cases.permissions.can_view).
 
-Invitations (pen test, issue 19): an invitation lets someone read a meeting only when one of
+Invitations (pen test): an invitation lets someone read a meeting only when one of
 their roles may attend that body's kind (ATTENDS_BY_ROLE). The invitation service refuses the
 others with a form error, so an intervention partner, privacy officer or administrator is
-never invited: DESIGN §5 gives them no meetings. A district project leader who joins a team
+never invited: docs/access.md gives them no meetings. A district project leader who joins a team
 meeting is recorded by organisation. People without any role (attendees recorded by name who
 never log in) may be recorded; their invitation grants nothing.
 """
@@ -31,7 +31,7 @@ BODY_KINDS_BY_ROLE = {
 
 
 # Who may be invited to (and so read) a meeting of which kind: the reading kinds above, plus
-# the PTO-R for directors, who present their cases there as guests (seed 000).
+# the PTO-R for directors, who present their cases there as guests (docs/domain.md source S0).
 ATTENDS_BY_ROLE = {
     roles.PROGRAMME_TEAM: set(K.values),
     roles.DIRECTOR: {*BODY_KINDS_BY_ROLE[roles.DIRECTOR], K.PTO_R},
@@ -118,7 +118,7 @@ def can_view_case_item(user, item: AgendaItem) -> bool:
 
 
 def can_view_case_summary(user, meeting: Meeting, case) -> bool:
-    """PTO-R summary (issue 4): a PTO-R member invited to (or member of) this PTO-R meeting's body,
+    """PTO-R summary: a PTO-R member invited to (or member of) this PTO-R meeting's body,
     and the case is on its agenda; the programme team too."""
     if not _authenticated(user) or meeting.body.kind != K.PTO_R:
         return False

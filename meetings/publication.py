@@ -1,4 +1,4 @@
-"""The Woo publication of a meeting's minutes (DESIGN §6, FIELD-NOTES 21-22, issue 13).
+"""The Woo publication of a meeting's minutes (docs/meetings.md, docs/decisions.md D14-22).
 
 Built from the secretary's full view of the minutes. Every text (item titles and
 descriptions, entries, decisions, actions, the forward agenda, attendance remarks, the
@@ -212,7 +212,7 @@ class _Redactor:
 
 
 def _by_organisation(redactor: _Redactor, invitations, where: str) -> list:
-    """Attendance as seed 000 writes it: organisations; a person without one is withheld
+    """Attendance as docs/domain.md source S0 writes it: organisations; a person without one is withheld
     unless a public official."""
     groups, seen = [], set()
     for invitation in invitations:
@@ -286,7 +286,7 @@ def build(view: MeetingView, *, internal: bool = False, detector: Detector | Non
     actions = []
     for action in view.actions:
         where = _("action list")
-        # Judged by its own item, whichever meeting it was agreed at (pen test, issue 19).
+        # Judged by its own item, whichever meeting it was agreed at (pen test).
         ground = withheld_ground(action.agenda_item)
         if ground:
             log.append(LogRow(where, _("action on a withheld item"), ground, _("automatic")))

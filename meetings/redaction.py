@@ -1,4 +1,4 @@
-"""Finding personal details in the texts of minutes before a Woo release (issue 13).
+"""Finding personal details in the texts of minutes before a Woo release.
 
 Three layers, every finding with its Woo ground:
 
@@ -138,7 +138,7 @@ def _users_fingerprint() -> str:
 
 def _user_names() -> tuple[frozenset, frozenset, frozenset]:
     """(names to redact, official full names to keep, e-mail addresses), built once per state of
-    the users table (issue 17: some five thousand users at national scale); exact, so a new or
+    the users table (some five thousand users at national scale); exact, so a new or
     renamed person counts from the next build on."""
     from ipgar.models import User
 

@@ -1,4 +1,4 @@
-"""Retention of what meetings wrote about a case (issue 18), called by `cases.retention`.
+"""Retention of what meetings wrote about a case, called by `cases.retention`.
 
 The agenda item keeps the case code as its title (the minutes stay readable as a record of
 what was discussed); its description, the minute entries, decisions, actions and amendments
@@ -28,7 +28,7 @@ def retention_empty_case(*, case) -> dict[str, int]:
     redactions, _ = Redaction.objects.filter(entry__agenda_item__case_id=case_id).delete()
     if redactions:
         removed["redaction"] = redactions
-    # Woo marks keep a copy of the passage they judge: they go with the text (issue 13).
+    # Woo marks keep a copy of the passage they judge: they go with the text.
     T = WooMark.Target  # noqa: N806 - the target enum, short in a long condition
     items = AgendaItem.objects.filter(case_id=case_id).values("pk")
     actions = ActionItem.objects.filter(agenda_item__case_id=case_id).values("pk")

@@ -1,4 +1,4 @@
-"""Permission-filtered reads of meetings and minutes (issue 6). Views and exports share them.
+"""Permission-filtered reads of meetings and minutes. Views and exports share them.
 
 A meeting page runs a fixed number of queries whatever the number of items: the case items
 the reader may see are decided with one query over Case.objects.visible_to (the same rule
@@ -127,7 +127,7 @@ class ItemView:
     number: int
     hidden: str = ""  # "", "closed" or "case"
     summary_allowed: bool = False
-    case_code: str = ""  # a PTO-R member reads the code and decisions of a case item (DESIGN §5, issue 15)
+    case_code: str = ""  # a PTO-R member reads the code and decisions of a case item (docs/access.md)
     entries: list = field(default_factory=list)
     decisions: list = field(default_factory=list)
     actions: list = field(default_factory=list)
@@ -152,7 +152,7 @@ class MeetingView:
 
 def _judge_actions(actions: list, *, visible_cases: set, admitted_meetings: set) -> None:
     """Mark each action hidden ("closed", "case") by its own item and that item's meeting, not by
-    the meeting it is carried over to (pen test, issue 19)."""
+    the meeting it is carried over to (pen test)."""
     for action in actions:
         item = action.agenda_item
         action.hidden = ""
@@ -187,7 +187,7 @@ def meeting_view(*, user, meeting: Meeting) -> MeetingView:  # noqa: C901 - to s
     )
     frozen = minutes.pk and minutes.status == Minutes.Status.ADOPTED and minutes.frozen_actions is not None
     if frozen:
-        # Adopted minutes show the action list as it stood at adoption (issue 13).
+        # Adopted minutes show the action list as it stood at adoption.
         state = {row["id"]: row for row in minutes.frozen_actions}
         actions = list(
             ActionItem.objects.filter(pk__in=state)
@@ -253,7 +253,7 @@ def meeting_view(*, user, meeting: Meeting) -> MeetingView:  # noqa: C901 - to s
                 cases_shown[decision.case_id] = decision.case
     loose_shown = [d for d in loose if d.case_id is None or d.case_id in visible_cases or summary_ok]
     cases_shown |= {d.case_id: d.case for d in loose_shown if d.case_id}
-    # One order everywhere (issue 13): the agenda's; a section heading wherever the section changes.
+    # One order everywhere: the agenda's; a section heading wherever the section changes.
     sections, labels = [], dict(AgendaItem.Section.choices)
     for view in views:
         if sections and sections[-1][0] == view.item.section:
@@ -290,7 +290,7 @@ def meeting_view(*, user, meeting: Meeting) -> MeetingView:  # noqa: C901 - to s
 
 @dataclass
 class CaseSummary:
-    """The PTO-R summary of a case (issue 4): never identity or information picture."""
+    """The PTO-R summary of a case: never identity or information picture."""
 
     code: str
     status: str
@@ -337,7 +337,7 @@ def case_summary(*, user, meeting: Meeting, case_id: int) -> CaseSummary | None:
 
 
 def _case_as_of(case, meeting: Meeting) -> dict | None:
-    """The summary fields as they stood at the end of a past meeting's day (issue 15), from the
+    """The summary fields as they stood at the end of a past meeting's day, from the
     change history; None for a meeting today or later (then the case now is the case then)."""
     from django.utils import timezone
 

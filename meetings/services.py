@@ -1,4 +1,4 @@
-"""Writes on meetings, minutes, actions and the Woo publication (issue 6).
+"""Writes on meetings, minutes, actions and the Woo publication.
 
 Views, admin, the demo and tests call these. Adopted minutes are locked: every service that
 changes what the minutes record refuses with a ValidationError; a later correction is a
@@ -42,7 +42,7 @@ CLOSING_ORDER = 1000  # "Any other business and closing" stays last whatever is 
 
 
 def check_date(value: dt.date | None, *, field: str = "date") -> None:
-    """Refuse a date outside 1900 .. today + 5 years with a field error (pen test 19): the shared
+    """Refuse a date outside 1900 .. today + 5 years with a field error: the shared
     window of ipgar.date_window, so dates never overflow in arithmetic, the calendar or exports."""
     date_window.check_dates(**{field: value})
 
@@ -58,7 +58,7 @@ def _minutes_of(meeting: Meeting) -> Minutes:
 
 
 def _require_editable(meeting: Meeting) -> None:
-    """Adopted minutes are locked (DESIGN §6): corrections go through minutes_amend."""
+    """Adopted minutes are locked (docs/meetings.md): corrections go through minutes_amend."""
     if Minutes.objects.filter(meeting=meeting, status=Minutes.Status.ADOPTED).exists():
         raise ValidationError(
             _("The minutes of this meeting have been adopted and are locked; record an amendment instead."),
@@ -352,7 +352,7 @@ def decision_create(
             raise ValidationError(_("Choose the case this decision is about."), code="no_case")
     if kind == Decision.Kind.INCLUSION and case is not None:
         # An advised case already given to a director goes to that director unless the PTO-R
-        # names another; the pool's rules (area, capacity) apply to the inclusion (issue 15).
+        # names another; the pool's rules (area, capacity) apply to the inclusion.
         case = type(case).objects.select_related("director__user").get(pk=case.pk)
         director = director or case.director
         if director is not None:
@@ -388,7 +388,7 @@ def decision_create(
 
 
 def _renumber_decisions(meeting: Meeting) -> None:
-    """Decisions are numbered in agenda order (issue 13), those without an item last; only
+    """Decisions are numbered in agenda order, those without an item last; only
     while the minutes are open (adopted minutes are locked, so their numbers never move)."""
     ordered = list(
         Decision.objects.filter(meeting=meeting)
@@ -569,7 +569,7 @@ def minutes_adopt(*, minutes: Minutes, at_meeting: Meeting, by, changes: str = "
     }
     text += _(", with the following textual changes: %(changes)s") % {"changes": changes.strip()} if changes else "."
     decision_create(meeting=at_meeting, agenda_item=item, text=decision_text.strip() or text, by=by)
-    # Frozen with the minutes (issue 13): the action list and forward agenda as they stand now.
+    # Frozen with the minutes: the action list and forward agenda as they stand now.
     from .selectors import freeze
 
     minutes.frozen_actions, minutes.frozen_forward = freeze(minutes)
@@ -639,7 +639,7 @@ def redaction_mark(*, entry: MinuteEntry, passage: str, ground: str, by, occurre
     return redaction
 
 
-# --- Woo release (issue 13): marks on any text, four eyes, immutable versions --------------------
+# --- Woo release: marks on any text, four eyes, immutable versions --------------------
 
 MAX_PASSAGE = 1000  # a passage to black out, not a whole text: withhold the item instead
 

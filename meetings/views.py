@@ -82,7 +82,7 @@ def meeting_list(request):
 
 
 def meeting_list_csv(request):
-    """The filtered meetings list as a CSV for Dutch Excel (issue 15): date, body, minutes status."""
+    """The filtered meetings list as a CSV for Dutch Excel: date, body, minutes status."""
     _require_meeting_user(request)
     filterset = MeetingFilter(request.GET or None, queryset=selectors.meeting_list(user=request.user))
     rows = [
@@ -97,7 +97,7 @@ def meeting_detail(request, pk: int):
     meeting = _meeting_or_404(request, pk)
     view = selectors.meeting_view(user=request.user, meeting=meeting)
     access_log.viewed(request, meeting)
-    # Every case shown on the page is a read of that case (pen test, issue 19).
+    # Every case shown on the page is a read of that case (pen test).
     access_log.viewed_many(request, [view.cases_shown[pk] for pk in sorted(view.cases_shown)], section="meeting")
     context = {"view": view, "meeting": meeting}
     if view.can_manage and view.to_adopt:
@@ -319,7 +319,7 @@ def adopt(request, pk: int):
     return _form_page(request, form=form, title=_("Adopt earlier minutes"), back=reverse("meetings:detail", args=[pk]))
 
 
-# --- PTO-R case summary (issue 4) --------------------------------------------------------------
+# --- PTO-R case summary --------------------------------------------------------------
 
 
 def case_summary(request, pk: int, case_pk: int):

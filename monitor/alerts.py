@@ -1,4 +1,4 @@
-"""The daily alert digest (DESIGN §8): what each director and programme-team member must act on.
+"""The daily alert digest (docs/decisions.md D11): what each director and programme-team member must act on.
 
 Directors: their cases without contact or intervention for too long (the rules of
 `Case.objects.with_alerts()`), their caseload review when due, their overdue meeting

@@ -1,6 +1,6 @@
-"""Statistical disclosure control of the net monitor (issue 14), as statistical offices do it.
+"""Statistical disclosure control of the net monitor, as statistical offices do it.
 
-The net monitor goes to partners outside the programme (seed 000). Every count it
+The net monitor goes to partners outside the programme (docs/domain.md source S0). Every count it
 publishes is a *cell* with a stable key ("2025Q2.status.static"); the same key in the trend
 of a later release is the same cell. Published tables are tied together by linear
 relations: a status group sums to the caseload, each breakdown sums to it, outflows by
@@ -426,7 +426,7 @@ def _statistic(value, count_shown: bool, count, threshold: int):
 
 
 def net_figures(gross: dict, *, threshold: int, hide: set[str]) -> dict:
-    """The net variant (DESIGN §7): aggregate only, no director or case rows, `hide` hidden."""
+    """The net variant (docs/monitor.md): aggregate only, no director or case rows, `hide` hidden."""
     g = copy.deepcopy(gross)
     q = quarter_key(g["period"])
 

@@ -30,13 +30,13 @@ def pdf(*, request, snapshot: MonitorSnapshot) -> bytes:
         },
         request=request,
     )
-    # pdf/ua-1: tagged, with language and title, readable by screen readers (FIELD-NOTES 26).
+    # pdf/ua-1: tagged, with language and title, readable by screen readers (docs/decisions.md D15).
     return HTML(string=html).write_pdf(pdf_variant="pdf/ua-1")
 
 
 def _cell(value):
     """Numbers stay numbers; a hidden figure, a boolean or a text becomes text that a spreadsheet
-    never runs as a formula (pen test 19: names and labels come from users)."""
+    never runs as a formula (names and labels come from users)."""
     if is_hidden(value) or isinstance(value, bool) or value is None:  # "–" for no value, as on the page
         return spreadsheet_cell(presentation.show(value))
     if isinstance(value, str):

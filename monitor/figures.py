@@ -1,4 +1,4 @@
-"""The figures of the quarterly monitor (DESIGN §7), computed by aggregation in PostgreSQL.
+"""The figures of the quarterly monitor (docs/monitor.md), computed by aggregation in PostgreSQL.
 
 Every figure is one aggregate or GROUP BY query; Python only merges a handful of grouped
 rows (per director, per quarter), never loops over cases. The result is plain data (numbers
@@ -20,7 +20,7 @@ Definitions (documented here because the monitor's readers depend on them):
   the case's change history (django-simple-history) had them at the end of E; a case
   recorded only later falls back to its first recorded state, one without any history
   rows to its current values. So a past quarter
-  regenerated today reads the flags of then (issue 14).
+  regenerated today reads the flags of then.
 - Without contact: on the caseload, not static at E, not detained or abroad at E, and the
   last contact on or before E — or the inclusion when there was none — more than
   IPGAR_NO_CONTACT_DAYS before E. All contact kinds count,
@@ -30,12 +30,12 @@ Definitions (documented here because the monitor's readers depend on them):
   IPGAR_NO_INTERVENTION_DAYS before E (same rule as `with_alerts()`, by dates).
 - Intervention running at E: started on or before E and not ended before E (dates decide,
   not the status field, so a past quarter is reproducible).
-- Without life-domain problems (seed 003: 15-20 % of cases): a caseload case with at least
+- Without life-domain problems (docs/domain.md source S3: 15-20 % of cases): a caseload case with at least
   one ZRM score on or before E whose latest score on every domain scored is 4 or 5. Such a
   case is flagged and needs no plan goal.
 - Registration complete: a caseload case with a risk category and an ideology at E, at
   least one life-domain score on or before E, and a plan goal set on or before E unless it
-  has no life-domain problems (issue 14: no-problem cases are not incomplete).
+  has no life-domain problems (no-problem cases are not incomplete).
 - Lead time per phase (from the case transitions, local dates): report → assessment (the
   first transition to assessment, from the report date), assessment → advice (first to
   advised), advice → inclusion (advised → active), inclusion → outflow (to closed, from the
@@ -503,7 +503,7 @@ def _interventions(quarter: Quarter) -> dict:
         .values("name", "name_en")
     )
     # Interventions that ran during the quarter, on cases with a director at quarter end:
-    # "own" when the executing partner is that director's own organisation (seed 003).
+    # "own" when the executing partner is that director's own organisation (docs/domain.md source S3).
     # Counted per (director, partner) in SQL and matched to the directors' organisations here
     # (a few hundred grouped rows): a per-row subquery on the director cost seconds at scale.
     per_pair = (
@@ -596,7 +596,7 @@ def _phases(quarter: Quarter) -> list[dict]:
         scope = "all" if in_quarter is None else ("quarter" if in_quarter else None)
         if scope:
             found[(phase, scope)] = _stats(*stats)
-    # Report to inclusion by the case's own dates, as the lead time has always been (DESIGN §3).
+    # Report to inclusion by the case's own dates, as the lead time has always been (docs/domain.md).
     lead = DaysBetween(F("included_on"), F("reported_on"))
     overall = Case.objects.filter(included_on__lte=end).aggregate(
         n=Count("pk"),

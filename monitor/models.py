@@ -1,4 +1,4 @@
-"""Frozen quarterly monitor snapshots (DESIGN §7): figures as data, rendered on reading."""
+"""Frozen quarterly monitor snapshots (docs/monitor.md): figures as data, rendered on reading."""
 
 from django.conf import settings
 from django.db import models
@@ -17,7 +17,7 @@ class MonitorSnapshot(models.Model):
     figures = models.JSONField(_("figures"), default=dict)
     frozen = models.BooleanField(_("frozen"), default=False)
     # A net snapshot whose disclosure audit failed is kept (the programme team reads why) but
-    # not released to its readers (issue 14). Gross snapshots are always released.
+    # not released to its readers. Gross snapshots are always released.
     released = models.BooleanField(_("released"), default=True)
     audit = models.JSONField(_("disclosure audit"), default=dict, blank=True)
     reason = models.TextField(_("reason for this version"), blank=True)

@@ -1,4 +1,4 @@
-"""Who may read which monitor (DESIGN §5): the one place that answers it."""
+"""Who may read which monitor (docs/access.md): the one place that answers it."""
 
 from ipgar import roles
 

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from .disclosure import HIDDEN, SINGLE_CASE, STAT_HIDDEN, is_hidden
 
 DAYS_PER_WEEK = 7
-# Every hidden cell points to one of these notes, each explained once on the page (issue 14).
+# Every hidden cell points to one of these notes, each explained once on the page.
 NOTE_MARKS = {HIDDEN: "a", STAT_HIDDEN: "b", SINGLE_CASE: "c"}
 
 
@@ -577,7 +577,7 @@ def _phase_names() -> dict[str, str]:
 
 
 def _phases_section(figures: dict) -> Section:
-    """Lead time per phase from the case transitions (seed 003), in the quarter and all time."""
+    """Lead time per phase from the case transitions (docs/domain.md S3), in the quarter and all time."""
     names = _phase_names()
     rows = []
     overall = None

@@ -8,7 +8,7 @@ from .models import MonitorSnapshot
 
 def _readable(user) -> QuerySet[MonitorSnapshot]:
     """Frozen snapshots of the user's variants; a net release held back by its audit only for
-    the programme team (issue 14)."""
+    the programme team."""
     qs = MonitorSnapshot.objects.filter(variant__in=permissions.variants_for(user), frozen=True)
     if not permissions.can_generate(user):
         qs = qs.filter(released=True)
@@ -38,7 +38,7 @@ def snapshot_get(*, user, year: int, quarter: int, variant: str, version: int | 
 
 def snapshot_versions(*, user, year: int, quarter: int, variant: str) -> list[dict]:
     """Every readable version of one monitor, oldest first, each with what changed against the
-    version before it (cell by cell) and why it was made (issue 14: compare versions)."""
+    version before it (cell by cell) and why it was made (to compare versions)."""
     if not permissions.can_read(user, variant):
         return []
     rows = list(
@@ -87,7 +87,7 @@ def changes(before: dict, after: dict) -> list[str]:
 
 
 def own_caseload_row(*, user, year: int, quarter: int) -> dict | None:
-    """A director's own row of the gross monitor of that quarter (DESIGN §5: own caseload figures)."""
+    """A director's own row of the gross monitor of that quarter (docs/access.md: own caseload figures)."""
     director = permissions.own_director(user)
     if director is None:
         return None

@@ -1,4 +1,4 @@
-"""Writes of the monitor: frozen snapshots (DESIGN §7) and the record of alert digests (§8)."""
+"""Writes of the monitor: frozen snapshots (docs/monitor.md) and the record of alert digests (§8)."""
 
 import datetime as dt
 import logging
@@ -125,7 +125,7 @@ def _create_pair(*, quarter: Quarter, version: int, by, reason: str = "") -> tup
     """Gross figures, then the net release: suppression and the disclosure audit at freeze.
 
     A net release whose audit fails is written (the programme team sees which cells and why)
-    but not released: its readers keep the last released version (issue 14).
+    but not released: its readers keep the last released version.
     """
     gross = figures_module.compute(quarter)
     threshold = settings.IPGAR_NET_MONITOR_THRESHOLD
@@ -179,7 +179,7 @@ def snapshot_generate(
 ) -> list[MonitorSnapshot]:
     """A new version of gross and net for a quarter, on demand by the programme team; older versions stay.
 
-    Regenerating an existing quarter needs a reason, shown with the version (issue 14). A
+    Regenerating an existing quarter needs a reason, shown with the version. A
     second request while one runs is refused with a message; all or nothing is written.
     """
     period = Quarter(year, quarter)

@@ -1,4 +1,4 @@
-"""Periodic work of the monitor (DESIGN §8). Thin: the services do the work and are idempotent."""
+"""Periodic work of the monitor (docs/decisions.md D11). Thin: the services do the work and are idempotent."""
 
 import datetime as dt
 import logging

@@ -72,7 +72,7 @@ def _label(snapshot: MonitorSnapshot) -> str:
 
 
 def version(request, year: int, quarter: int, variant: str, version: int):
-    """An earlier (or any) frozen version: every version stays readable (issue 14)."""
+    """An earlier (or any) frozen version: every version stays readable."""
     return detail(request, year, quarter, variant, version=version)
 
 

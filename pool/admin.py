@@ -134,7 +134,7 @@ class CaseloadReviewAdmin(admin.ModelAdmin):
     def change_view(self, request, object_id, form_url="", extra_context=None):
         review = self.get_object(request, unquote(object_id))
         if review is not None:
-            # Each case discussed that the reader is shown is a read of case data (pen test 19).
+            # Each case discussed that the reader is shown is a read of case data.
             visible = Case.objects.visible_to(request.user).values("pk")
             for item in review.items.filter(case__in=visible).select_related("case"):
                 access_log.record(

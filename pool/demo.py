@@ -92,7 +92,7 @@ HANDOVER = [("r-oov-1", 2), ("r-oov-2", 2), ("r-wpi", 3)]
 FORMER_POLICE = ("r-politie-1", "r-politie-2")
 DEMO_NOTE = "demo"
 
-# Fictitious contacts (seed 001: attention officers' details are shared with the directors).
+# Fictitious contacts (docs/domain.md source S1: attention officers' details are shared with the directors).
 CONTACTS = [
     ("politie", "attention_officer", "Rob Verbeek", "IPGA-lid politie, basisteam Centrum-Jordaan"),
     ("politie", "attention_officer", "Samira Haddou", "IPGA-lid politie, basisteam Nieuw-West"),

@@ -110,7 +110,7 @@ class Substitution(models.Model):
     absence = models.ForeignKey(Absence, on_delete=models.CASCADE, related_name="substitutions")
     substitute = models.ForeignKey(Director, on_delete=models.PROTECT, related_name="substitutions")
     cases = models.ManyToManyField("cases.Case", blank=True, related_name="substitutions")
-    # The grants this substitution made (issue 5), so ending an absence revokes exactly these.
+    # The grants this substitution made, so ending an absence revokes exactly these.
     grants = models.ManyToManyField(
         "cases.CaseAccessGrant", blank=True, related_name="+", verbose_name=_("access grants")
     )
@@ -123,11 +123,11 @@ class Substitution(models.Model):
         return f"{self.substitute} for {self.absence}"
 
 
-# --- issue 5: access carried by a substitution, caseload reviews, directory -------------------
+# --- access carried by a substitution, caseload reviews, directory (docs/access.md) -------------------
 
 
 class CaseloadReview(models.Model):
-    """The quarterly caseload review (caseloadbespreking) of one director by OOV (seed 004)."""
+    """The quarterly caseload review (caseloadbespreking) of one director by OOV (docs/domain.md source S4)."""
 
     director = models.ForeignKey(Director, on_delete=models.CASCADE, related_name="reviews")
     held_on = models.DateField(_("held on"))
@@ -191,7 +191,7 @@ class Instruction(models.Model):
 
 
 class ThreeWayConversation(models.Model):
-    """The yearly three-way conversation: director, OOV and the line manager (seed 004)."""
+    """The yearly three-way conversation: director, OOV and the line manager (docs/domain.md source S4)."""
 
     director = models.ForeignKey(Director, on_delete=models.CASCADE, related_name="three_way_conversations")
     held_on = models.DateField(_("held on"))
@@ -210,7 +210,7 @@ class ThreeWayConversation(models.Model):
 
 
 class Contact(models.Model):
-    """The directory: attention officers and district project leaders directors can call (seed 001)."""
+    """The directory: attention officers and district project leaders directors can call (docs/domain.md source S1)."""
 
     class Role(models.TextChoices):
         ATTENTION_OFFICER = "attention_officer", _("attention officer")

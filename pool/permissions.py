@@ -1,4 +1,4 @@
-"""Who may see and do what in the pool (DESIGN §5). Pages a role has no business on answer 404."""
+"""Who may see and do what in the pool (docs/access.md). Pages a role has no business on answer 404."""
 
 from ipgar import roles
 
@@ -19,5 +19,5 @@ def can_view_own_figures(user) -> bool:
 
 
 def can_search_directory(user) -> bool:
-    """Attention officers and district project leaders: directors and the programme team (seed 001)."""
+    """Attention officers and district project leaders: directors and the programme team (docs/domain.md source S1)."""
     return roles.is_programme_team(user) or roles.is_director(user)

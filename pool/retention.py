@@ -1,4 +1,4 @@
-"""Retention of the pool's free text about a case (issue 18), called by `cases.retention`."""
+"""Retention of the pool's free text about a case, called by `cases.retention`."""
 
 from django.db.models import Q
 

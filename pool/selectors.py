@@ -64,7 +64,7 @@ class _FiguresIterable(ModelIterable):
 
     def __iter__(self):
         for director in super().__iter__():
-            # Advised cases already given to the director take a place too (issue 15): two
+            # Advised cases already given to the director take a place too: two
             # pending cases cannot both take the last one.
             director.free_places = director.max_cases - director.active_cases - director.assigned_pending
             director.over_capacity = director.active_cases > director.max_cases
@@ -140,8 +140,8 @@ def director_get(*, pk: int, on: dt.date | None = None) -> Director | None:
 
 
 def director_caseload(*, director: Director) -> models.QuerySet:
-    """The cases on a director's caseload (DESIGN: active, static, aftercare), and the advised
-    cases already given to the director before the PTO-R includes them (issue 15)."""
+    """The cases on a director's caseload (Case.CASELOAD_STATUSES: active, static, aftercare), and the advised
+    cases already given to the director before the PTO-R includes them."""
     return (
         Case.objects.filter(director=director, status__in=[*Case.CASELOAD_STATUSES, *Case.PENDING_STATUSES])
         .select_related("area")
@@ -178,7 +178,7 @@ def cases_awaiting_director() -> models.QuerySet:
 
 
 def assignable_case_get(*, pk: int) -> Case | None:
-    """A case the programme team may (re)assign: advised or active (issue 5)."""
+    """A case the programme team may (re)assign: advised or active."""
     return (
         Case.objects.filter(pk=pk, status__in=Case.ASSIGNABLE_STATUSES).select_related("area", "director__user").first()
     )
@@ -235,12 +235,12 @@ class Proposal:
 
 
 def _ranking_key(proposal: Proposal):
-    # The ranking rule (seed 000 debate, memo seed 004), in this order:
+    # The ranking rule (docs/domain.md source S0 debate, the memo, docs/domain.md source S4), in this order:
     # 1. restrictions are not weighed but obeyed: an ineligible director is not ranked;
     # 2. room first: a director with a free place comes before anyone at or over capacity
     #    (memo: "naast inhoud ook naar ruimte in de caseload gekeken", 12 cases per FTE);
     # 3. best cards among those: more of the case's needed interventions carried by the
-    #    director's own organisation ranks higher (police in seed 000: best cards matter at
+    #    director's own organisation ranks higher (police in docs/domain.md source S0: best cards matter at
     #    the start of a case, which is when it is assigned);
     # 4. then more free places; 5. then the name, so the order is stable.
     return (not proposal.eligible, proposal.free <= 0, -proposal.cards, -proposal.free, proposal.director.user.username)

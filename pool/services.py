@@ -97,9 +97,9 @@ def _check_can_take(*, director: Director, case: Case, on: dt.date) -> None:
 def _check_capacity(
     *, incoming: Counter, confirm_over_capacity: bool, reason: str, on: dt.date, already: Counter | None = None
 ) -> None:
-    """Beyond capacity only with an explicit confirmation and a reason (issue 5)."""
+    """Beyond capacity only with an explicit confirmation and a reason."""
     figures = {d.pk: d for d in selectors.director_figures(on=on).filter(pk__in=list(incoming))}
-    # Advised cases already given to a director count against the capacity too (issue 15);
+    # Advised cases already given to a director count against the capacity too;
     # a case that is itself one of them is not counted twice (`already`).
     already = already or Counter()
 
@@ -124,7 +124,7 @@ def _check_capacity(
 def inclusion_check(
     *, case: Case, director: Director, on: dt.date, confirm_over_capacity: bool = False, reason: str = ""
 ) -> None:
-    """The pool's rules for a PTO-R inclusion (issue 15): the director is in the pool, may take
+    """The pool's rules for a PTO-R inclusion: the director is in the pool, may take
     cases in this area, and has room; beyond capacity only when confirmed, with a reason."""
     _check_can_take(director=director, case=case, on=on)
     already = Counter({director.pk: 1}) if case.director_id == director.pk else Counter()

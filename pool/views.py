@@ -129,13 +129,13 @@ def my_figures(request):
 def director_detail(request, pk: int):
     own = getattr(request.user, "director", None) if permissions.can_view_own_figures(request.user) else None
     if own is not None and own.pk == pk and not permissions.can_manage_pool(request.user):
-        # A director's own page is "My capacity" (issue 15): the same figures, without the pool's tools.
+        # A director's own page is "My capacity": the same figures, without the pool's tools.
         return redirect("pool:mine")
     director = _director_or_404(request, pk)
     access_log.record(request, record_type="pool.director", record_id=pk, action=access_log.Action.VIEW)
     reviews = list(selectors.director_reviews(director=director)[:4])
     instructions = list(selectors.open_instructions(director=director))
-    # The reviews' remarks and instructions are case data: each case shown leaves a row (pen test 19).
+    # The reviews' remarks and instructions are case data: each case shown leaves a row.
     access_log.viewed_many(request, _cases_in(reviews, instructions), section="caseload_review")
     return render(
         request,

@@ -1,4 +1,4 @@
-"""Demo intervention-partner registrations (issue 4): sd-west on three cases of district West.
+"""Demo intervention-partner registrations: sd-west on three cases of district West.
 
 The covenant form filled in as the programme team would: organisation, person, purpose,
 interventions concerned, registered by, from/until. Idempotent: a second run adds nothing.

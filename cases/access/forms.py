@@ -26,7 +26,7 @@ class InterventionChoiceField(forms.ModelMultipleChoiceField):
 
 
 class RegistrationForm(forms.Form):
-    """The covenant form (seed 001): who, for what, which interventions, from/until."""
+    """The covenant form (docs/domain.md source S1): who, for what, which interventions, from/until."""
 
     organisation = forms.ModelChoiceField(
         label=_("Organisation"), queryset=Organisation.objects.filter(archived=False).order_by("name")
@@ -124,7 +124,7 @@ class CaseCodeForm(forms.Form):
 
 
 class PartnerProgressForm(forms.Form):
-    """What an intervention partner reports back on their own intervention (issue 15)."""
+    """What an intervention partner reports back on their own intervention."""
 
     intervention = forms.TypedChoiceField(label=_("Your intervention"), coerce=int)
     what = forms.ChoiceField(

@@ -1,6 +1,6 @@
 """Reads for the access pages: registrations, and the intervention partner's need-to-know view.
 
-The need-to-know view is an explicit field list (DESIGN §5), not the case with parts hidden:
+The need-to-know view is an explicit field list (docs/access.md), not the case with parts hidden:
 the selector returns plain records built from named columns, so a template cannot reach the
 identity, the information picture, other partners' interventions, history or meetings.
 """
@@ -40,7 +40,7 @@ class NeedToKnowCase:
     registered_until: dt.datetime | None = None
     purpose: str = ""
     interventions: tuple[NeedToKnowIntervention, ...] = ()
-    # Situation flags the partner's work needs (issue 15): someone abroad or detained cannot be met.
+    # Situation flags the partner's work needs: someone abroad or detained cannot be met.
     is_abroad: bool = False
     is_detained: bool = False
 

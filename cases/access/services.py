@@ -1,4 +1,4 @@
-"""Intervention-partner registration: the covenant form of seed 001 (issue 4).
+"""Intervention-partner registration: the covenant form of docs/domain.md source S1.
 
 A district project leader or attention officer sees need-to-know information about a case
 only after being registered on it: organisation, person, purpose, interventions concerned,
@@ -37,7 +37,7 @@ def partner_register(
     """Register an intervention partner on a case; the programme team or the case's director does this."""
     if not permissions.can_manage_registrations(by, case):
         raise PermissionDenied
-    # Before any arithmetic on them (pen test 19); the end is exclusive (the day after).
+    # Before any arithmetic on them; the end is exclusive (the day after).
     date_window.check_dates(valid_from=valid_from, valid_until=valid_until, late_margin_days=1)
     case = Case.objects.select_for_update().get(pk=case.pk)
     errors = {}
@@ -137,7 +137,7 @@ PROGRESS_NOTE, PROGRESS_CONTACT, PROGRESS_FINISHED = "note", "contact", "finishe
 
 @transaction.atomic
 def partner_progress_record(*, user, case_id: int, intervention_id: int, what: str, on: dt.date, note: str = ""):
-    """An intervention partner reports back on their own intervention (issue 15): a short progress
+    """An intervention partner reports back on their own intervention: a short progress
     note, a contact with the person, or the intervention finished. Only on an intervention named
     in the partner's registration in force; the case's director reads it in the case's contacts."""
     registrations = PartnerRegistration.objects.active().filter(

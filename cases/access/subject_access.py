@@ -148,7 +148,7 @@ def subject_export_json(*, data: dict) -> bytes:
 
 
 def subject_export_pdf(*, data: dict) -> bytes:
-    """A tagged PDF/UA-1 document (FIELD-NOTES 26) in the user's language."""
+    """A tagged PDF/UA-1 document (docs/decisions.md D15) in the user's language."""
     from weasyprint import HTML
 
     html = render_to_string(

@@ -1,4 +1,4 @@
-"""Pages of need-to-know access (issue 4): partner registration, the partner's view, AVG export.
+"""Pages of need-to-know access: partner registration, the partner's view, AVG export.
 
 Thin views: selectors and services do the work; everything a role may not see answers 404
 and the denial is written to the access log.
@@ -209,7 +209,7 @@ def explicit_grant_end(request, pk: int):
 @sensitive_post_parameters("bsn", "last_name", "first_name", "date_of_birth")
 @require_http_methods(["GET", "POST"])
 def subject_access(request):
-    # Criteria travel in the POST body only: no BSN or name in a URL (issue 4, security).
+    # Criteria travel in the POST body only: no BSN or name in a URL (security).
     if not roles.is_programme_team(request.user):
         _deny(request, record_type="cases.caseidentity", section="subject_access")
     form = SubjectAccessForm(request.POST if request.method == "POST" else None)

@@ -1,4 +1,4 @@
-"""Rows of the case tables, built in Python (issue 17).
+"""Rows of the case tables, built in Python.
 
 A caseload or a page of the case list renders one row per case with a dozen template tags,
 filters, a translation and an include each; at national scale that cost more than the

@@ -119,7 +119,7 @@ TEMPLATES = [
                 "csp.context_processors.nonce",
                 "ipgar.context_processors.navigation",
             ],
-            # One date style everywhere (issue 15): |short_date, |long_date, |short_datetime.
+            # One date style everywhere: |short_date, |long_date, |short_datetime.
             "builtins": ["ipgar.templatetags.ipgar_dates", "ipgar.templatetags.ipgar_forms"],
         },
     },
@@ -203,7 +203,7 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
 
-# Guardian (FIELD-NOTES 4): no anonymous user; login is checked before any guardian call.
+# Guardian (docs/decisions.md D1): no anonymous user; login is checked before any guardian call.
 ANONYMOUS_USER_NAME = None
 GUARDIAN_RAISE_403 = False
 GUARDIAN_RENDER_403 = False
@@ -310,7 +310,7 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BEAT_SCHEDULE = {
-    # Early on the first day of each quarter (FIELD-NOTES 11).
+    # Early on the first day of each quarter (docs/decisions.md D11).
     "quarterly-monitor": {
         "task": "monitor.tasks.build_previous_quarter",
         "schedule": crontab(minute=0, hour=3, day_of_month=1, month_of_year="1,4,7,10"),
@@ -322,7 +322,7 @@ CELERY_BEAT_SCHEDULE = {
     "access-log-partitions": {"task": "ipgar.tasks.access_log_partitions", "schedule": crontab(minute=15, hour=1)},
 }
 
-# Domain thresholds (DESIGN §3, §7), configurable.
+# Domain thresholds (docs/domain.md, §7), configurable.
 IPGAR_NO_CONTACT_DAYS = int(os.environ.get("IPGAR_NO_CONTACT_DAYS", "42"))
 IPGAR_NO_INTERVENTION_DAYS = int(os.environ.get("IPGAR_NO_INTERVENTION_DAYS", "91"))
 IPGAR_PENDING_REPORT_DAYS = int(os.environ.get("IPGAR_PENDING_REPORT_DAYS", "56"))

@@ -1,4 +1,4 @@
-"""`{% submission_token %}`: a hidden field that makes a form's submit count once (issue 15).
+"""`{% submission_token %}`: a hidden field that makes a form's submit count once.
 
 Built into every template; put it next to `{% csrf_token %}` in a POST form. See
 `ipgar.middleware.SubmitOnceMiddleware`.
