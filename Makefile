@@ -13,6 +13,8 @@ $(VENV)/.installed: requirements.lock requirements-demo.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet --require-hashes -r requirements.lock -r requirements-demo.lock
+	@echo "Building Deduce's lookup tables once (Woo redaction; a few minutes on the first install)"
+	$(BIN)/python -c "from deduce import Deduce; Deduce()"
 	touch $@
 
 $(VENV)/.installed-dev: $(VENV)/.installed requirements-dev.lock
