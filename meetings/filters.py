@@ -5,7 +5,14 @@ from django.forms import DateInput
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
+from ipgar.sorting import NullsLastOrderingFilter
+
 from .models import MeetingBody
+
+# Sortable columns: without a sort, upcoming meetings soonest first and earlier ones
+# newest first.
+SORT_FIELDS = (("date", "date"), ("body__name", "body"))
+SORT_LABELS = {"date": _("date"), "body__name": _("body")}
 
 
 class MeetingFilter(django_filters.FilterSet):
@@ -15,6 +22,9 @@ class MeetingFilter(django_filters.FilterSet):
     )
     date_until = django_filters.DateFilter(
         label=_("until"), field_name="date", lookup_expr="lte", widget=DateInput(attrs={"type": "date"})
+    )
+    sort = NullsLastOrderingFilter(
+        label=_("sort by"), fields=SORT_FIELDS, field_labels=SORT_LABELS, then=("-date", "-id")
     )
 
     def __init__(self, *args, **kwargs):

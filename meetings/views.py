@@ -16,9 +16,10 @@ from ipgar import access_log
 from ipgar.csv_export import csv_response
 from ipgar.dates import short_date
 from ipgar.forms import run_service
+from ipgar.sorting import sort_columns
 
 from . import exports, forms, grounds, permissions, publication, selectors, services
-from .filters import MeetingFilter
+from .filters import SORT_FIELDS, SORT_LABELS, MeetingFilter
 from .models import ActionItem, AgendaItem, MeetingBody, Minutes, WooMark, WooPublication, WooRelease
 
 
@@ -69,14 +70,18 @@ def meeting_list(request):
         messages.warning(request, _("Some filters were not understood and are left out."))
     meetings = list(filterset.qs[:200])
     today = timezone.localdate()
+    # Sorted by a column header: both tables in that order; otherwise upcoming soonest first.
+    sorted_by_column = filterset.is_bound and bool(filterset.form.cleaned_data.get("sort"))
     return render(
         request,
         "meetings/list.html",
         {
             "form": filterset.form,
-            "upcoming": [m for m in reversed(meetings) if m.date >= today],
+            "upcoming": [m for m in (meetings if sorted_by_column else reversed(meetings)) if m.date >= today],
             "past": [m for m in meetings if m.date < today],
             "can_manage": permissions.can_manage(request.user),
+            "columns": sort_columns(request, SORT_FIELDS, SORT_LABELS),
+            "sorted_by_column": sorted_by_column,
         },
     )
 

@@ -28,7 +28,7 @@ CSV_COLUMNS = [
     gettext_lazy("over capacity"),
 ]
 
-# The pool overview's sortable columns (issue 15); by default by username.
+# The pool overview's sortable columns; by default by username.
 OVERVIEW_SORT_FIELDS = (
     ("user__last_name", "director"),
     ("organisation__name", "organisation"),

@@ -148,3 +148,68 @@ def test_sorted_pool_overview_runs_the_same_queries_at_1_and_12_directors(client
             response = client.get(reverse("pool:overview"), {"sort": sort})
         assert response.status_code == 200
         assert len(response.context["directors"]) == n
+
+
+# --- the meetings list -------------------------------------------------------------------------
+
+
+@pytest.fixture
+def meetings(db):
+    from meetings.models import MeetingBody
+    from tests.meetings.factories import meeting
+
+    pt = ProgrammeUserFactory()
+    pto_r = meeting(kind=MeetingBody.Kind.PTO_R, date=dt.date(2026, 3, 9), by=pt)
+    itat = meeting(kind=MeetingBody.Kind.ITAT_R, date=dt.date(2026, 3, 10), by=pt)
+    later_pto_r = meeting(kind=MeetingBody.Kind.PTO_R, date=dt.date(2026, 4, 6), by=pt)
+    return pt, {pto_r.pk: "pto_r 9-3", itat.pk: "itat 10-3", later_pto_r.pk: "pto_r 6-4"}
+
+
+def _meetings(response, names):
+    return [names[m.pk] for m in response.context["past"]]
+
+
+def test_meetings_list_sorts_by_date_and_body(client, meetings):
+    pt, names = meetings
+    client.force_login(pt)
+    url = reverse("meetings:list")
+    assert _meetings(client.get(url), names) == ["pto_r 6-4", "itat 10-3", "pto_r 9-3"]
+    assert _meetings(client.get(url, {"sort": "date"}), names) == ["pto_r 9-3", "itat 10-3", "pto_r 6-4"]
+    assert _meetings(client.get(url, {"sort": "-date"}), names) == ["pto_r 6-4", "itat 10-3", "pto_r 9-3"]
+    # By body name (ITAT-R before PTO-R), the newest first within a body.
+    assert _meetings(client.get(url, {"sort": "body"}), names) == ["itat 10-3", "pto_r 6-4", "pto_r 9-3"]
+    assert _meetings(client.get(url, {"sort": "-body"}), names) == ["pto_r 6-4", "pto_r 9-3", "itat 10-3"]
+
+
+def test_meetings_list_sorted_header_keeps_the_filter_and_says_so_in_dutch(client, meetings):
+    pt, _names = meetings
+    client.force_login(pt)
+    html = client.get(reverse("meetings:list"), {"date_from": "2026-01-01", "sort": "date"}).content.decode()
+    assert (
+        'aria-sort="ascending"><a class="ams-link" href="?date_from=2026-01-01&amp;sort=-date">Datum</a></th>' in html
+    )
+    assert 'aria-sort="none"><a class="ams-link" href="?date_from=2026-01-01&amp;sort=body">Overleg</a></th>' in html
+
+
+def test_meetings_list_unknown_sort_column_answers_the_list_with_a_message(client, meetings):
+    pt, names = meetings
+    client.force_login(pt)
+    response = client.get(reverse("meetings:list"), {"sort": "minutes__body"})
+    assert response.status_code == 200
+    assert _meetings(response, names) == ["pto_r 6-4", "itat 10-3", "pto_r 9-3"]
+    assert "niet begrepen" in response.content.decode()
+
+
+@pytest.mark.parametrize("n", [1, 15])
+def test_sorted_meetings_list_runs_the_same_queries_at_1_and_15_meetings(client, django_assert_num_queries, n):
+    from tests.meetings.factories import meeting
+
+    pt = ProgrammeUserFactory()
+    for i in range(n):
+        meeting(date=dt.date(2026, 1, 5) + dt.timedelta(weeks=4 * i), by=pt)
+    client.force_login(pt)
+    client.get(reverse("meetings:list"))  # warm the session
+    for sort in ("date", "-body"):
+        with django_assert_num_queries(8):
+            response = client.get(reverse("meetings:list"), {"sort": sort})
+        assert len(response.context["past"]) + len(response.context["upcoming"]) == n
