@@ -311,6 +311,10 @@ def bench_pages(*, programme, director, own_case, meeting) -> dict:
         "caseload": (director_client, "/cases/caseload/"),
         "case_detail": (director_client, f"/cases/{own_case.pk}/"),
         "pool_overview": (pt_client, "/pool/"),
+        # Sorted by a column header: the most alerts, the most free places, meetings by body.
+        "caseload_sorted": (director_client, "/cases/caseload/?sort=-alerts"),
+        "pool_overview_sorted": (pt_client, "/pool/?sort=-free_places"),
+        "meetings_sorted": (pt_client, "/meetings/?date_from=2025-01-01&sort=body"),
         "assignment_assistant": (pt_client, f"/pool/assign/{advised.pk}/"),
         "meeting_page": (pt_client, f"/meetings/{meeting.pk}/"),
         "woo_preview": (pt_client, f"/meetings/{meeting.pk}/woo/"),
