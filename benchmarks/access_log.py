@@ -34,7 +34,7 @@ from django.core.management import call_command  # noqa: E402
 from django.db import connection, connections  # noqa: E402
 from django.test import RequestFactory  # noqa: E402
 
-from benchmarks.measure import _time_page, _verified_client  # noqa: E402
+from benchmarks.measure import _verified_client  # noqa: E402
 from ipgar import access_log, roles  # noqa: E402
 from ipgar.models import AccessLogEntry, User  # noqa: E402
 
@@ -198,6 +198,33 @@ def _write_cost(user, *, count: int = 2000) -> dict:
         access_log.record(request, record_type="cases.case", record_id=str(n % 500 + 1), label="R-2026-001")
         samples.append((time.perf_counter() - begin) * 1e6)
     return {"median_us": round(statistics.median(samples), 1), "mean_us": round(statistics.fmean(samples), 1)}
+
+
+REQUESTS = int(os.environ.get("BENCH_REQUESTS", "30"))
+
+
+def _time_page(client, path: str) -> dict:
+    """Median and p95 of one page over REQUESTS requests after warm-up, and its query count."""
+    from django.test.utils import CaptureQueriesContext
+
+    for _ in range(3):
+        assert client.get(path).status_code == 200, path
+    with CaptureQueriesContext(connection) as captured:
+        client.get(path)
+    queries = len(captured)
+    samples = []
+    for _ in range(REQUESTS):
+        begin = time.perf_counter()
+        response = client.get(path)
+        samples.append((time.perf_counter() - begin) * 1000)
+        assert response.status_code == 200
+    samples.sort()
+    return {
+        "path": path,
+        "median_ms": round(statistics.median(samples), 2),
+        "p95_ms": round(samples[max(int(len(samples) * 0.95) - 1, 0)], 2),
+        "queries": queries,
+    }
 
 
 def _rss_mb() -> float:

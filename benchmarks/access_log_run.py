@@ -100,6 +100,13 @@ def _statement_cost(empty_url: str, full_url: str, *, count: int = 3000) -> dict
     }
 
 
+def _head(plan: str, lines: int = 30) -> str:
+    rows = plan.splitlines()
+    return "\n".join(
+        rows[:lines] + ([f"… ({len(rows) - lines} more lines in results.json)"] if len(rows) > lines else [])
+    )
+
+
 def markdown(summary: dict) -> str:
     lines = [
         START,
@@ -140,13 +147,13 @@ def markdown(summary: dict) -> str:
         "EXPLAIN (ANALYZE, BUFFERS) of the person filter:",
         "",
         "```",
-        summary["explain_person"],
+        _head(summary["explain_person"]),
         "```",
         "",
         "and of a week's period:",
         "",
         "```",
-        summary["explain_period"],
+        _head(summary["explain_period"]),
         "```",
         "",
     ]
