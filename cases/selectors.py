@@ -394,14 +394,10 @@ def _display(field_obj, value, lookups) -> str:
     return str(value)
 
 
-def case_history(*, user, case: Case, identity: bool = False) -> list[HistoryEntry]:
-    """Readable diffs of the case's simple-history records, newest first: field label, old → new,
-    who, when. Identity and information picture only for who may see them (docs/access.md), the
-    identity's changes only when asked for (`identity`, the page's "show" link).
-    The caller has checked that the user may see the case (docs/decisions.md D5)."""
+def _history_sources(case: Case, *, identity_allowed: bool, identity: bool) -> list:
+    """(subject, model, history records, hidden fields) of everything a case's history shows."""
     from django.utils.translation import gettext as _
 
-    identity_allowed = permissions.can_view_identity(user, case)
     sources = [
         (_("Case"), Case, case.history.filter(id=case.pk), {"information_picture"} if not identity_allowed else set()),
         (_("Contact"), Contact, Contact.history.filter(case_id=case.pk), set()),
@@ -411,9 +407,38 @@ def case_history(*, user, case: Case, identity: bool = False) -> list[HistoryEnt
     ]
     if identity_allowed and identity:
         sources.append((_("Identity"), CaseIdentity, CaseIdentity.history.filter(case_id=case.pk), set()))
+    return sources
+
+
+def _record_changes(fields, record, previous, lookups) -> list[HistoryChange]:
+    """What one history record changed against the previous record of the same object."""
+    changes = []
+    for f in fields:
+        new = getattr(record, f.attname)
+        old = getattr(previous, f.attname) if previous is not None else None
+        if (previous is None and new in (None, "", False)) or (previous is not None and old == new):
+            continue
+        changes.append(
+            HistoryChange(
+                label=str(f.verbose_name),
+                old=_display(f, old, lookups) if previous else "—",
+                new=_display(f, new, lookups),
+            )
+        )
+    return changes
+
+
+def case_history(*, user, case: Case, identity: bool = False) -> list[HistoryEntry]:
+    """Readable diffs of the case's simple-history records, newest first: field label, old → new,
+    who, when. Identity and information picture only for who may see them (docs/access.md), the
+    identity's changes only when asked for (`identity`, the page's "show" link).
+    The caller has checked that the user may see the case (docs/decisions.md D5)."""
+    from django.utils.translation import gettext as _
+
+    identity_allowed = permissions.can_view_identity(user, case)
     rows_by_source = []
     wanted: dict = {}
-    for subject, model, records, hidden in sources:
+    for subject, model, records, hidden in _history_sources(case, identity_allowed=identity_allowed, identity=identity):
         fields = [
             f
             for f in model._meta.concrete_fields
@@ -424,6 +449,7 @@ def case_history(*, user, case: Case, identity: bool = False) -> list[HistoryEnt
         for f in fields:
             if f.is_relation:
                 wanted.setdefault(f.related_model, set()).update(getattr(r, f.attname) for r in records)
+    # Related objects named once per model, not once per record.
     lookups = {
         related: {obj.pk: str(obj) for obj in related._default_manager.filter(pk__in=ids - {None})}
         for related, ids in wanted.items()
@@ -434,22 +460,7 @@ def case_history(*, user, case: Case, identity: bool = False) -> list[HistoryEnt
         previous_by_object = {}
         for record in records:
             key = getattr(record, model._meta.pk.attname)
-            previous = previous_by_object.get(key)
-            changes = []
-            for f in fields:
-                new = getattr(record, f.attname)
-                old = getattr(previous, f.attname) if previous is not None else None
-                if previous is None and new in (None, "", False):
-                    continue
-                if previous is not None and old == new:
-                    continue
-                changes.append(
-                    HistoryChange(
-                        label=str(f.verbose_name),
-                        old=_display(f, old, lookups) if previous else "—",
-                        new=_display(f, new, lookups),
-                    )
-                )
+            changes = _record_changes(fields, record, previous_by_object.get(key), lookups)
             previous_by_object[key] = record
             if not changes and record.history_type == "~":
                 continue

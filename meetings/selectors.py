@@ -150,18 +150,24 @@ class MeetingView:
     cases_shown: dict = field(default_factory=dict)  # case pk -> case, every case this reader sees here
 
 
-def _judge_actions(actions: list, *, visible_cases: set, admitted_meetings: set) -> None:
-    """Mark each action hidden ("closed", "case") by its own item and that item's meeting, not by
-    the meeting it is carried over to (pen test)."""
-    for action in actions:
-        item = action.agenda_item
-        action.hidden = ""
-        if item is None:
-            continue
-        if item.is_closed_part and item.meeting_id not in admitted_meetings:
-            action.hidden = "closed"
-        elif item.case_id and item.case_id not in visible_cases:
-            action.hidden = "case"
+def _action_hidden(action, *, visible_cases: set, admitted_meetings: set) -> str:
+    """Why an action is withheld from this reader ("closed", "case", or ""): judged by its own
+    item and that item's meeting, not by the meeting it is carried over to (no attribute is
+    written onto the ActionItem)."""
+    item = action.agenda_item
+    if item is None:
+        return ""
+    if item.is_closed_part and item.meeting_id not in admitted_meetings:
+        return "closed"
+    if item.case_id and item.case_id not in visible_cases:
+        return "case"
+    return ""
+
+
+def _visible_actions(actions: list, *, visible_cases: set, admitted_meetings: set) -> list:
+    return [
+        a for a in actions if not _action_hidden(a, visible_cases=visible_cases, admitted_meetings=admitted_meetings)
+    ]
 
 
 def meeting_view(*, user, meeting: Meeting) -> MeetingView:  # noqa: C901 - to split (listed in the final note)
@@ -217,7 +223,7 @@ def meeting_view(*, user, meeting: Meeting) -> MeetingView:  # noqa: C901 - to s
         )
         if admitted:
             admitted_meetings.add(meeting.pk)
-    _judge_actions(actions, visible_cases=visible_cases, admitted_meetings=admitted_meetings)
+    actions = _visible_actions(actions, visible_cases=visible_cases, admitted_meetings=admitted_meetings)
     summary_ok = (
         meeting.body.kind == MeetingBody.Kind.PTO_R
         and (roles.is_programme_team(user) or roles.is_pto_r_member(user))
@@ -273,7 +279,7 @@ def meeting_view(*, user, meeting: Meeting) -> MeetingView:  # noqa: C901 - to s
         invitations=invitations,
         sections=sections,
         items=views,
-        actions=[a for a in actions if not a.hidden],
+        actions=actions,
         forward=frozen_forward(minutes) if frozen else list(forward_agenda(body=meeting.body, on=meeting.date)),
         admitted=admitted,
         can_manage=permissions.can_manage(user, meeting),

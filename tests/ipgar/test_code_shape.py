@@ -17,7 +17,6 @@ KNOWN_LONG = {
     ("benchmarks/generate.py", "generate"): 289,
     ("benchmarks/measure.py", "main"): 61,
     ("benchmarks/run.py", "main"): 61,
-    ("cases/selectors.py", "case_history"): 72,
     ("meetings/publication.py", "build"): 82,
     ("meetings/selectors.py", "meeting_view"): 123,
     ("meetings/services.py", "woo_mark"): 62,
