@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 
 from tests.cases.factories import CaseFactory, ContactFactory, DirectorFactory, ProgrammeUserFactory
 
@@ -23,12 +23,16 @@ def dutch():
 # --- the director's caseload -----------------------------------------------------------------
 
 
+def _days_ago(days):
+    return timezone.localdate() - dt.timedelta(days=days)
+
+
 @pytest.fixture
 def caseload(db):
     director = DirectorFactory()
-    ContactFactory(case=CaseFactory(active=True, director=director, code="R-2026-003"), date=dt.date(2026, 11, 1))
+    ContactFactory(case=CaseFactory(active=True, director=director, code="R-2026-003"), date=_days_ago(7))
     CaseFactory(static=True, director=director, code="R-2026-001")
-    ContactFactory(case=CaseFactory(active=True, director=director, code="R-2026-002"), date=dt.date(2026, 10, 1))
+    ContactFactory(case=CaseFactory(active=True, director=director, code="R-2026-002"), date=_days_ago(100))
     return director
 
 
@@ -36,7 +40,7 @@ def _caseload_codes(response):
     return [case.code for case in response.context["cases"]]
 
 
-def test_caseload_sorts_by_code_status_and_last_contact(client, caseload):
+def test_caseload_sorts_by_code_status_last_contact_and_alerts(client, caseload):
     client.force_login(caseload.user)
     url = reverse("cases:caseload")
     assert _caseload_codes(client.get(url)) == ["R-2026-001", "R-2026-002", "R-2026-003"]
@@ -46,6 +50,9 @@ def test_caseload_sorts_by_code_status_and_last_contact(client, caseload):
     # No contact yet comes last either way.
     assert _caseload_codes(client.get(url, {"sort": "last_contact"})) == ["R-2026-002", "R-2026-003", "R-2026-001"]
     assert _caseload_codes(client.get(url, {"sort": "-last_contact"})) == ["R-2026-003", "R-2026-002", "R-2026-001"]
+    # R-2026-002's last contact is past the alert period; equal counts by code.
+    assert _caseload_codes(client.get(url, {"sort": "-alerts"})) == ["R-2026-002", "R-2026-001", "R-2026-003"]
+    assert _caseload_codes(client.get(url, {"sort": "alerts"})) == ["R-2026-001", "R-2026-003", "R-2026-002"]
 
 
 def test_caseload_sorted_header_says_so_in_dutch(client, caseload):
