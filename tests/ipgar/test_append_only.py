@@ -50,13 +50,15 @@ def runtime_role(django_db_setup, django_db_blocker):
         UserFactory(username="fg-reviewer")  # for the review log's reviewed_by
         with connection.cursor() as cursor:
             cursor.execute(f"CREATE ROLE {name} LOGIN")
-            cursor.execute(f"GRANT CONNECT ON DATABASE {connection.settings_dict['NAME']} TO {name}")
-        call_command("grant_runtime_role", name, stdout=open("/dev/null", "w"))  # noqa: SIM115
-        try:
+        try:  # the role is cluster-wide: it goes even when the set-up fails
+            with connection.cursor() as cursor:
+                cursor.execute(f"GRANT CONNECT ON DATABASE {connection.settings_dict['NAME']} TO {name}")
+            call_command("grant_runtime_role", name, stdout=open("/dev/null", "w"))  # noqa: SIM115
             yield name
         finally:
             with connection.cursor() as cursor:
                 cursor.execute(f"DROP OWNED BY {name}")
+                cursor.execute(f"REVOKE ALL ON DATABASE {connection.settings_dict['NAME']} FROM {name}")
                 cursor.execute(f"DROP ROLE {name}")
             connection.close()
 
