@@ -13,8 +13,8 @@ from django.utils import timezone
 from ipgar.demo import demo_account
 from ipgar.models import Organisation, User
 
-from . import services
-from .models import AgendaItem, Decision, Invitation, Meeting, MeetingBody, MinuteEntry, Minutes
+from . import grounds, services
+from .models import AgendaItem, Decision, Invitation, Meeting, MeetingBody, MinuteEntry, Minutes, WooMark
 
 K = MeetingBody.Kind
 A = Invitation.Attendance
@@ -626,21 +626,87 @@ def _team_year(p, pt) -> None:
             previous = m
 
 
+SEED_DIRECTORS = dt.date(2019, 10, 28)
+# What the secretary judges public among the detector's flags (bodies, not persons); every other
+# flag is withheld on 5.1.2.e.
+KEEP_PUBLIC = {"Stuurgroep Veiligheid en Zorg", "Sociaal Domein", "Plan van Aanpak", "Benen-Op-Tafel"}
+
+
+def _woo_release(m: Meeting, pt, coordinator, marks) -> None:
+    """The Woo release of adopted minutes as the seeds show one: the secretary marks what the
+    detector cannot know (`marks`: entry text start, passage, ground), judges every flag of the
+    detector, prepares; the Woo coordinator approves (four eyes). Once: a release is immutable."""
+    from . import publication, selectors
+
+    for text_start, passage, ground in marks:
+        entry = MinuteEntry.objects.get(agenda_item__meeting=m, text__startswith=text_start)
+        if not WooMark.objects.filter(meeting=m, target=WooMark.Target.ENTRY, target_id=entry.pk).exists():
+            services.woo_mark(
+                meeting=m, target=WooMark.Target.ENTRY, target_id=entry.pk, passage=passage, ground=ground, by=pt
+            )
+    for flag in publication.build(selectors.meeting_view(user=pt, meeting=m)).flags:
+        text = services.woo_text(meeting=m, target=flag.target, target_id=flag.target_id)
+        keep = flag.text in KEEP_PUBLIC
+        services.woo_mark(
+            meeting=m,
+            target=flag.target,
+            target_id=flag.target_id,
+            passage=flag.text,
+            occurrence=text[: flag.start].count(flag.text) + 1,
+            ground="" if keep else grounds.PRIVACY,
+            decision=WooMark.Decision.KEEP if keep else WooMark.Decision.WITHHOLD,
+            by=pt,
+        )
+    services.woo_approve(publication=services.woo_prepare(meeting=m, by=pt), by=coordinator)
+
+
+def _woo_releases(p, pt, coordinator) -> None:
+    """Seeds 000 and 002 as they were released under the Woo (a request about the approach
+    covers both). Seed 002: adopted at the next directors' meeting, its closed part published in
+    part, the names of persons who are not public officials withheld, the director of OOV named.
+    Seed 000: the case item withheld on "4.1.4" as seen, a director's new post and the departed
+    analyst withheld as personal circumstances."""
+    directors = Meeting.objects.filter(body__kind=K.DIRECTORS, date=SEED_DIRECTORS).first()
+    if directors is not None and not directors.woo_releases.exists():
+        minutes = Minutes.objects.get(meeting=directors)
+        if minutes.status != Minutes.Status.ADOPTED:
+            later = _meeting(
+                K.DIRECTORS,
+                dt.date(2019, 11, 25),
+                by=pt,
+                start_time=dt.time(16, 0),
+                place="Actiecentrum Veiligheid en Zorg, Wibautstraat 6",
+                chair=p["demo-do-acvz"],
+                secretary=pt,
+            )
+            services.minutes_adopt(minutes=minutes, at_meeting=later, by=pt)
+        for item in directors.agenda_items.filter(is_closed_part=True, woo_partial=False):
+            services.agenda_item_publish_in_part(item=item, partial=True, by=pt)
+        _woo_release(directors, pt, coordinator, marks=[])
+    pto_r = Meeting.objects.filter(body__kind=K.PTO_R, date=SEED_PTO_R, minutes__status=Minutes.Status.ADOPTED).first()
+    if pto_r is not None and not pto_r.woo_releases.exists():
+        marks = [
+            ("deelt mede dat regisseur", "1 april een andere functie krijgt", grounds.PRIVACY),
+            ("deelt mede dat de analist", "analist", grounds.PRIVACY),
+        ]
+        _woo_release(pto_r, pt, coordinator, marks=marks)
+
+
 @transaction.atomic
 def seed(*, stdout=None) -> None:
     """Create the demo meetings once; a second run changes nothing."""
     if not User.objects.filter(username="pt").exists():
         return
     people = _people()
-    _woo_coordinator()
+    coordinator = _woo_coordinator()
     _memberships(people)
-    if MinuteEntry.objects.exists():
-        return
     pt = people["pt"]
-    _directors_2019(people, pt)
-    _pto_r_2020(people, pt)
-    _team_2021(people, pt)
-    _pto_r_minutes(people, pt)
-    _team_year(people, pt)
+    if not MinuteEntry.objects.exists():
+        _directors_2019(people, pt)
+        _pto_r_2020(people, pt)
+        _team_2021(people, pt)
+        _pto_r_minutes(people, pt)
+        _team_year(people, pt)
+    _woo_releases(people, pt, coordinator)
     if stdout is not None:
         stdout.write(f"meetings: {Meeting.objects.count()} meetings, {MinuteEntry.objects.count()} minute entries")

@@ -1,13 +1,29 @@
 """The demo's seed meetings read like the seeds (issue 13): seed 000's announcements and its
-adoption decision first under item 2, seed 001's item order, seed 002's times and absentees."""
+adoption decision first under item 2, seed 001's item order, seed 002's times and absentees;
+the demo's Woo releases (seeds 000 and 002) are valid DiWoo and hold no personal data."""
 
 import datetime as dt
+import io
+import re
 
+import pypdf
 import pytest
 from django.core.management import call_command
 
-from meetings import exports, selectors
-from meetings.models import AgendaItem, Decision, Meeting, MeetingBody, MinuteEntry
+import meetings.demo
+from cases.models import Case
+from ipgar.models import User
+from meetings import diwoo, exports, selectors
+from meetings.models import (
+    AgendaItem,
+    Decision,
+    Meeting,
+    MeetingBody,
+    MinuteEntry,
+    WooMark,
+    WooPublication,
+    WooRelease,
+)
 from tests.ipgar.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -18,11 +34,58 @@ def _items(meeting):
     return list(AgendaItem.objects.filter(meeting=meeting).order_by("order", "id"))
 
 
-def test_the_seed_meetings_read_like_the_seeds():
+def test_the_seed_meetings_read_like_the_seeds_and_their_woo_releases_are_valid_and_clean():
+    # One seeding for all checks: the demo builds its Woo releases (Deduce loads once).
     call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
     _seed_000()
     _seed_001()
     _seed_002()
+    _woo_releases()
+
+
+def _pdf_text(content: bytes) -> str:
+    text = "\n".join(page.extract_text() for page in pypdf.PdfReader(io.BytesIO(content)).pages)
+    return re.sub(r"\s+", " ", text)
+
+
+def _woo_releases():
+    releases = list(WooRelease.objects.select_related("meeting__body", "approved_by", "prepared_by"))
+    assert sorted((r.meeting.body.kind, r.meeting.date, r.version) for r in releases) == [
+        (K.DIRECTORS, dt.date(2019, 10, 28), 1),
+        (K.PTO_R, dt.date(2020, 3, 9), 1),
+    ]
+    assert {(r.prepared_by.username, r.approved_by.username) for r in releases} == {("pt", "pt-woo")}
+    # The personal data the seed plants: every name of a person who is not a public official
+    # (users, and the names written in the texts), the identities and codes of every case.
+    people = [str(u) for u in User.objects.filter(is_public_official=False) if u.first_name and u.last_name]
+    assert {"Femke de Vries", "Merel Schouten", "Sophie Koster", "Erik Postma", "Linda Groen"} <= set(people)
+    people += ["Mohamed Bouzid", "Bouzid"]
+    cases = list(Case.objects.select_related("identity"))
+    assert cases
+    identities = [f"{c.identity.first_name} {c.identity.last_name}" for c in cases if c.identity.last_name]
+    assert len(identities) == len(cases)
+    codes = [c.code for c in cases]
+    texts = {}
+    for release in releases:
+        text, xml = _pdf_text(bytes(release.pdf)), bytes(release.xml).decode()
+        texts[release.meeting.body.kind] = text
+        for secret in [*people, *identities, *codes, "1 april een andere functie"]:
+            assert secret not in text, (str(release), secret)
+            assert secret not in xml, (str(release), secret)
+        assert not re.search(r"\b[A-Z]{1,3}-\d{4}-\d{2,6}\b", text + xml)  # no case code of any shape
+        assert "5.1.2.e" in text
+    # Seed 002: the closed part published in part, the public official named.
+    assert "status: statisch" in texts[K.DIRECTORS] and "Willem Haverkamp" in texts[K.DIRECTORS]
+    assert "4.1.4" in texts[K.PTO_R]  # seed 000's case item withheld as seen
+    # A second run of the demo's meetings step changes nothing (a release is immutable).
+    counts = (Meeting.objects.count(), WooMark.objects.count(), WooPublication.objects.count(), len(releases))
+    meetings.demo.seed()
+    assert (Meeting.objects.count(), WooMark.objects.count(), WooPublication.objects.count()) == counts[:3]
+    assert WooRelease.objects.count() == counts[3]
+    if not diwoo.schema_available():
+        pytest.skip(f"the published DiWoo XSD is not in {diwoo.xsd_dir()}")
+    for release in releases:
+        assert diwoo.validate(bytes(release.xml)) == [], str(release)
 
 
 def _seed_000():
