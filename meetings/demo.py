@@ -467,9 +467,9 @@ def _directors_2019(p, pt) -> Meeting:
             "demo-do-3ro",
             "demo-do-rvdk",
             "demo-do-secretaris",
-            "do-partner",
         ],
-        absent=["demo-do-ggd", "demo-do-rn"],
+        # The demo's directors' meeting partner sits for the GGD, which was absent (seed 002).
+        absent=["demo-do-ggd", "demo-do-rn", "do-partner"],
         guests=["pt"],
         admitted=admitted,
     )

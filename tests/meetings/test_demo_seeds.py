@@ -127,3 +127,5 @@ def _seed_002():
     assert "16.00–16.30 uur" in html
     absent = html.split("Afwezig:")[1].split("</p>")[0]
     assert "GGD" in absent
+    present = html.split("Aanwezig:")[1].split("</p>")[0]
+    assert "GGD" not in present  # seed 002: "Verhinderd: GGD"
