@@ -33,6 +33,7 @@ run: install
 	@echo "  iPGA-R runs on http://$(HOST):$(PORT)/"
 	@echo "  Demo accounts (password: ipgar-demo):"
 	@echo "    pt            programme team"
+	@echo "    pt-woo        programme team, Woo coordinator"
 	@echo "    r-oov-1 r-oov-2 r-oov-3 r-amstelland r-om r-rn r-wpi r-ggd   case directors"
 	@echo "    ptor-politie  PTO-R member (police)"
 	@echo "    do-partner    partner (directors' meeting)"
