@@ -178,18 +178,15 @@ def celery_worker_process(django_db_setup, django_db_blocker, tmp_path_factory):
     import sys
     import time
     import uuid
-    from urllib.parse import quote
 
     from celery import Celery
-    from django.db import connection
 
     redis_url = os.environ.get("REDIS_URL")
     if not redis_url:
         pytest.skip("REDIS_URL is not set: the real-worker tests run in CI against the machine's Redis")
-    db = connection.settings_dict
-    host = quote(db["HOST"] or "", safe="") if (db["HOST"] or "").startswith("/") else db["HOST"]
-    port = f":{db['PORT']}" if db["PORT"] else ""
-    database_url = f"postgres://{quote(db['USER'] or '')}:{quote(db['PASSWORD'] or '')}@{host}{port}/{db['NAME']}"
+    from tests.db import database_url as test_database_url
+
+    database_url = test_database_url()
     queue = f"test-{uuid.uuid4().hex[:8]}"
     env = {
         **os.environ,

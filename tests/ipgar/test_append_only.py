@@ -14,6 +14,7 @@ from django.core.management import call_command
 from django.db import connection
 
 from ipgar import append_only
+from tests.db import server_host, server_port
 from tests.ipgar.factories import UserFactory
 
 LOGS = ["ipgar_accesslogentry", "ipgar_retentionlogentry", "ipgar_accesslogreview", "ipgar_rolechangelogentry"]
@@ -66,8 +67,8 @@ def runtime_role(django_db_setup, django_db_blocker):
 def _connect(role):
     settings = connection.settings_dict
     return psycopg.connect(
-        host=settings["HOST"] or None,
-        port=settings["PORT"] or None,
+        host=server_host(),
+        port=server_port(),
         dbname=settings["NAME"],
         user=role,
         autocommit=False,
@@ -123,9 +124,7 @@ def test_the_trigger_refuses_even_the_owner_and_consults_nothing(django_db_setup
     with django_db_blocker.unblock():
         UserFactory(username="fg-reviewer")
         settings = connection.settings_dict
-        conn = psycopg.connect(
-            host=settings["HOST"] or None, port=settings["PORT"] or None, dbname=settings["NAME"], user=settings["USER"]
-        )
+        conn = psycopg.connect(host=server_host(), port=server_port(), dbname=settings["NAME"], user=settings["USER"])
     with conn:
         # TRUNCATE first: PostgreSQL refuses it anyway once this transaction has inserted a row.
         for statement in (

@@ -7,11 +7,11 @@ import subprocess
 import sys
 import time
 from pathlib import Path
-from urllib.parse import quote
 
 import pytest
 from django.conf import settings
-from django.db import connection
+
+from tests.db import database_url as test_database_url
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 
@@ -49,14 +49,11 @@ def test_without_redis_tests_stay_eager():
 
 @pytest.mark.django_db(transaction=True)
 def test_make_run_starts_worker_and_beat_on_embedded_broker_and_stops_with_runserver(tmp_path):
-    db = connection.settings_dict
-    host = quote(db["HOST"] or "", safe="") if (db["HOST"] or "").startswith("/") else db["HOST"]
-    port = f":{db['PORT']}" if db["PORT"] else ""
     env = {k: v for k, v in os.environ.items() if k != "REDIS_URL"}
     env.update(
         DJANGO_SETTINGS_MODULE="tests.ipgar.beat_settings",
         DJANGO_DEBUG="true",
-        DATABASE_URL=f"postgres://{quote(db['USER'] or '')}:{quote(db['PASSWORD'] or '')}@{host}{port}/{db['NAME']}",
+        DATABASE_URL=test_database_url(),
         IPGAR_BROKER_DIR=str(tmp_path / "broker"),
     )
     address = f"127.0.0.1:{_free_port()}"

@@ -6,6 +6,7 @@ import pytest
 
 from monitor import services
 from monitor.models import MonitorSnapshot
+from tests.db import server_host, server_port
 
 from . import dataset
 from .factories import ContactFactory, ProgrammeUserFactory
@@ -148,8 +149,8 @@ def test_generation_refuses_bad_input_with_a_clear_message_and_writes_nothing(bu
     other = psycopg.connect(
         dbname=settings_dict["NAME"],
         user=settings_dict["USER"],
-        host=settings_dict["HOST"],
-        port=settings_dict["PORT"],
+        host=server_host(),
+        port=server_port(),
         password=settings_dict["PASSWORD"] or None,
         autocommit=False,
     )
