@@ -8,7 +8,8 @@ COPY requirements.lock .
 RUN pip install --no-cache-dir --require-hashes -r requirements.lock
 # Deduce (Woo redaction) builds its lookup structures on first use, into its package: do it once here,
 # as root, so no worker spends minutes on it or needs to write into site-packages.
-RUN python -c "from deduce import Deduce; Deduce()"
+# In Django's time zone (TIME_ZONE sets TZ at run time): Deduce compares naive local times.
+RUN TZ=Europe/Amsterdam python -c "from deduce import Deduce; Deduce()"
 COPY . .
 RUN DJANGO_DEBUG=false DJANGO_SECRET_KEY=collectstatic-only DATABASE_URL=postgres://x@localhost/x \
     python manage.py collectstatic --noinput

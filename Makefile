@@ -9,12 +9,15 @@ PORT ?= 8000
 
 # The local virtualenv gets the production lock plus the embedded PostgreSQL
 # (requirements-demo.lock); the production image (Dockerfile) installs requirements.lock only.
+# Deduce's lookup tables are built in Django's time zone: Deduce stamps its cache with naive local
+# time and compares it with its source files' local mtimes, so a cache built in UTC looks stale
+# to Django's processes (TIME_ZONE sets TZ) and is built again, for minutes, at first use.
 $(VENV)/.installed: requirements.lock requirements-demo.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet --require-hashes -r requirements.lock -r requirements-demo.lock
 	@echo "Building Deduce's lookup tables once (Woo redaction; a few minutes on the first install)"
-	$(BIN)/python -c "from deduce import Deduce; Deduce()"
+	TZ=Europe/Amsterdam $(BIN)/python -c "from deduce import Deduce; Deduce()"
 	touch $@
 
 $(VENV)/.installed-dev: $(VENV)/.installed requirements-dev.lock
