@@ -47,6 +47,21 @@ def _case_reads(since, until, outcomes=(AccessLogEntry.Outcome.ALLOWED,)):
     )
 
 
+def _per_user_and_day(rows, *, kind: str, text: str) -> list[Signal]:
+    """One signal per row of (username, day, n); `text` is translated already and takes %(n)s."""
+    return [
+        Signal(
+            key=f"{kind}:{r['username']}:{r['day']:%Y-%m-%d}",
+            kind=kind,
+            username=r["username"],
+            day=r["day"],
+            count=r["n"],
+            text=text % {"n": r["n"]},
+        )
+        for r in rows
+    ]
+
+
 def _denials(since, until) -> list[Signal]:
     rows = (
         between(AccessLogEntry.objects, since, until)
@@ -57,17 +72,7 @@ def _denials(since, until) -> list[Signal]:
         .filter(n__gte=DENIALS_PER_DAY)
         .order_by("-day", "username")
     )
-    return [
-        Signal(
-            key=f"denials:{r['username']}:{r['day']:%Y-%m-%d}",
-            kind="denials",
-            username=r["username"],
-            day=r["day"],
-            count=r["n"],
-            text=_("%(n)s refused requests in one day") % {"n": r["n"]},
-        )
-        for r in rows
-    ]
+    return _per_user_and_day(rows, kind="denials", text=_("%(n)s refused requests in one day"))
 
 
 def _bulk(since, until) -> list[Signal]:
@@ -79,17 +84,7 @@ def _bulk(since, until) -> list[Signal]:
         .filter(n__gte=BULK_CASES_PER_DAY)
         .order_by("-day", "username")
     )
-    return [
-        Signal(
-            key=f"bulk:{r['username']}:{r['day']:%Y-%m-%d}",
-            kind="bulk",
-            username=r["username"],
-            day=r["day"],
-            count=r["n"],
-            text=_("%(n)s different cases read in one day") % {"n": r["n"]},
-        )
-        for r in rows
-    ]
+    return _per_user_and_day(rows, kind="bulk", text=_("%(n)s different cases read in one day"))
 
 
 def _night(since, until) -> list[Signal]:
@@ -101,17 +96,7 @@ def _night(since, until) -> list[Signal]:
         .annotate(n=Count("id"))
         .order_by("-day", "username")
     )
-    return [
-        Signal(
-            key=f"night:{r['username']}:{r['day']:%Y-%m-%d}",
-            kind="night",
-            username=r["username"],
-            day=r["day"],
-            count=r["n"],
-            text=_("%(n)s reads between 22:00 and 06:00") % {"n": r["n"]},
-        )
-        for r in rows
-    ]
+    return _per_user_and_day(rows, kind="night", text=_("%(n)s reads between 22:00 and 06:00"))
 
 
 def _after_substitution(since, until) -> list[Signal]:
