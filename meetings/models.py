@@ -130,7 +130,7 @@ class AgendaItem(models.Model):
         blank=True,
         related_name="agenda_items",
     )
-    # Issue 6, additive: fixed items put on automatically, the question to the body, the Woo ground.
+    # Fixed items put on automatically (docs/meetings.md), the question to the body, the Woo ground.
     kind = models.CharField(_("kind of item"), max_length=20, choices=Kind.choices, default=Kind.REGULAR)
     description = models.TextField(_("description or question"), blank=True)
     refers_to_meeting = models.ForeignKey(
@@ -142,7 +142,7 @@ class AgendaItem(models.Model):
         related_name="+",
     )
     woo_ground = models.CharField(_("Woo ground when withheld"), max_length=12, blank=True)
-    # Issue 13: a closed-part item published with passages withheld instead of withheld whole.
+    # A closed-part item published with passages withheld instead of withheld whole (docs/meetings.md).
     woo_partial = models.BooleanField(_("publish the closed item in part"), default=False)
 
     class Meta:
@@ -227,7 +227,7 @@ class Minutes(models.Model):
     )
     adoption_changes = models.TextField(_("textual changes at adoption"), blank=True)
     adopted_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
-    # Issue 13: the action list and forward agenda as they stood at adoption (frozen with the minutes).
+    # The action list and forward agenda as they stood at adoption, frozen with the minutes.
     frozen_actions = models.JSONField(null=True, blank=True, editable=False)
     frozen_forward = models.JSONField(null=True, blank=True, editable=False)
 

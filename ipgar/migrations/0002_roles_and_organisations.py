@@ -1,4 +1,4 @@
-"""Roles (DESIGN §5) and the organisations named in the seeds, as data."""
+"""Roles (docs/access.md) and the covenant's organisations, as data."""
 
 from django.db import migrations
 

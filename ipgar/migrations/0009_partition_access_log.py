@@ -1,4 +1,4 @@
-"""The access log partitioned by month (issue 17): tens of millions of rows, cheap to write.
+"""The access log partitioned by month (docs/decisions.md D16): tens of millions of rows, cheap to write.
 
 - `ipgar_accesslogentry` becomes a table partitioned by RANGE (at), one partition per
   calendar month (UTC bounds, `ipgar_accesslogentry_YYYYMM`) plus a DEFAULT partition so a
