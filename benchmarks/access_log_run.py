@@ -1,7 +1,9 @@
 """The access-log stage of `make bench`: its own databases, then the results.
 
 `python -m benchmarks.access_log_run` runs it alone (BENCH_LOG_ROWS sets the size of a new
-log; the database `ipgar_bench_log` is kept between runs unless BENCH_FRESH=1),
+log; the database `ipgar_bench_log` is kept between runs unless BENCH_FRESH=1; as in run.py,
+BENCH_DATABASE_PREFIX names it `<prefix>_log`, so a small development log can sit beside the
+50 M one),
 and merges the figures into benchmarks/results.json and the section of BENCHMARKS.md
 between the access-log markers. run.py calls `measure()` after the page benchmark.
 """
@@ -37,10 +39,11 @@ def measure() -> dict:
     # The empty database is always made again.
     fresh = os.environ.get("BENCH_FRESH")
     os.environ["BENCH_FRESH"] = "1"
-    empty_url = _database_url_for(base, "ipgar_bench_log_empty")
+    prefix = os.environ.get("BENCH_DATABASE_PREFIX", "ipgar_bench")
+    empty_url = _database_url_for(base, f"{prefix}_log_empty")
     if fresh is None:
         del os.environ["BENCH_FRESH"]
-    full_url = _database_url_for(base, "ipgar_bench_log")
+    full_url = _database_url_for(base, f"{prefix}_log")
     empty = _run(empty_url, "--empty")
     full = _run(full_url)
     statement = _statement_cost(empty_url, full_url)
