@@ -84,8 +84,9 @@ REFUSED = {
 
 
 def case_codes(entries) -> dict[str, str]:
-    """{case id: code} for the case entries of a page, in one query."""
-    ids = {e.record_id for e in entries if e.record_type == CASE and e.record_id.isdigit()}
+    """{case id: code} for the case entries of a page that carry no code of their own (refusals), in
+    one query; none when every entry has its label (`_record_name` prefers the label)."""
+    ids = {e.record_id for e in entries if e.record_type == CASE and not e.record_label and e.record_id.isdigit()}
     if not ids:
         return {}
     model = apps.get_model("cases", "Case")

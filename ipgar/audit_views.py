@@ -5,17 +5,15 @@ import datetime as dt
 from django import forms
 from django.apps import apps
 from django.contrib import messages
-from django.core.paginator import Paginator
-from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone, translation
-from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from . import access_labels, access_signals, roles
 from . import access_log as audit
+from .access_log_query import Cursor, LogQuery
 from .csv_export import csv_response
 from .models import AccessLogEntry, AccessLogReview
 
@@ -41,46 +39,34 @@ class AccessLogFilterForm(forms.Form):
         return data
 
 
-def access_log_filtered(*, data, user=None) -> tuple[AccessLogFilterForm, "QuerySet[AccessLogEntry]"]:  # noqa: F821
+def access_log_filtered(*, data, user=None) -> tuple[AccessLogFilterForm, LogQuery]:
     """The log filtered by the form; an invalid form yields no rows. `user`'s own rows are left
     out unless the form asks for them."""
     form = AccessLogFilterForm(data or None)
-    entries = AccessLogEntry.objects.all()
     if data and not form.is_valid():
-        return form, entries.none()
+        return form, LogQuery.none()
     cleaned = form.cleaned_data if data else {}
+    entries = AccessLogEntry.objects.all()
     if user is not None and not cleaned.get("include_mine"):
         entries = entries.exclude(user=user)
     if cleaned.get("person"):
         entries = entries.filter(username__iexact=cleaned["person"])
-    if cleaned.get("record"):
-        term = cleaned["record"].strip()
-        # Denials carry only the requested id (the code was not shown): find them by the case's id too.
-        case_ids = [
-            str(pk)
-            for pk in apps.get_model("cases", "Case").objects.filter(code__iexact=term).values_list("pk", flat=True)
-        ]
-        entries = entries.filter(
-            # Labels are case codes, stored upper case: an exact match uses the label index.
-            Q(record_label__in={term, term.upper()})
-            | Q(record_id=term)
-            | Q(record_type="cases.case", record_id__in=case_ids)
-        )
     entries = audit.between(entries, cleaned.get("date_from"), cleaned.get("date_until"))
     if cleaned.get("denied_only"):
         entries = entries.filter(outcome=AccessLogEntry.Outcome.DENIED)
-    return form, entries
-
-
-class CappedPaginator(Paginator):
-    """Counts at most CAP entries: an exact COUNT(*) over tens of millions of rows takes
-    seconds. Beyond the first CAP entries the filters narrow the log down."""
-
-    CAP = 10_000
-
-    @cached_property
-    def count(self) -> int:
-        return self.object_list[: self.CAP].count()
+    if not cleaned.get("record"):
+        return form, LogQuery([entries])
+    term = cleaned["record"].strip()
+    # Denials carry only the requested id (the code was not shown): find them by the case's id too.
+    case_ids = [
+        str(pk) for pk in apps.get_model("cases", "Case").objects.filter(code__iexact=term).values_list("pk", flat=True)
+    ]
+    # One branch per condition of the OR, each an equality so that its index hands the rows over
+    # in time order (ipgar.access_log_query). Labels are case codes, stored upper case.
+    branches = [entries.filter(record_label=label) for label in sorted({term, term.upper()})]
+    branches.append(entries.filter(record_id=term))
+    branches += [entries.filter(record_type=access_labels.CASE, record_id=pk) for pk in case_ids]
+    return form, LogQuery(branches)
 
 
 def _require_privacy_officer(request):
@@ -89,15 +75,22 @@ def _require_privacy_officer(request):
         raise Http404
 
 
+PAGE_SIZE = 50
+
+
 @require_GET
 def access_log(request):
     _require_privacy_officer(request)
     form, entries = access_log_filtered(data=request.GET, user=request.user)
-    page = CappedPaginator(entries, 50).get_page(request.GET.get("page"))
-    page.object_list = access_labels.annotate(page.object_list)
+    # By keyset, newest first: no COUNT and no OFFSET over tens of millions of rows.
+    page = entries.page(
+        PAGE_SIZE, before=Cursor.decode(request.GET.get("before")), after=Cursor.decode(request.GET.get("after"))
+    )
+    page.entries = access_labels.annotate(page.entries)
     access_log_module_record(request, action=AccessLogEntry.Action.LIST)
     query = request.GET.copy()
-    query.pop("page", None)
+    for key in ("page", "before", "after"):
+        query.pop(key, None)
     cleaned = form.cleaned_data if form.is_bound and form.is_valid() else {}
     today = timezone.localdate()
     review_form = ReviewForm(
@@ -164,21 +157,13 @@ def access_log_csv(request):
 
 
 def _batches(entries, size: int = 2000):
-    """Newest first, a chunk at a time by keyset (at, id): constant memory without a server-side cursor."""
-    last = None
-    while True:
-        chunk = entries.order_by("-at", "-id")
-        if last is not None:
-            # A row comparison, not (at < x OR at = x AND id < y): PostgreSQL then walks the
-            # (at DESC, id DESC) index from where the last chunk stopped, in every month.
-            chunk = chunk.extra(
-                where=["(ipgar_accesslogentry.at, ipgar_accesslogentry.id) < (%s, %s)"], params=[last.at, last.id]
-            )
-        batch = list(chunk[:size])
-        if not batch:
-            return
+    """Newest first, a chunk at a time by keyset (at, id): constant memory without a server-side
+    cursor, and each chunk continues through the indexes where the previous one stopped."""
+    query = entries if isinstance(entries, LogQuery) else LogQuery([entries])
+    before = None
+    while batch := query.older(size, before=before):
         yield batch
-        last = batch[-1]
+        before = Cursor.of(batch[-1])
 
 
 def _in_chunks(entries, size: int = 2000):
@@ -224,14 +209,14 @@ def access_log_person(request):
             audit.viewed_many(request, cases, section="access_log_person", action=AccessLogEntry.Action.SEARCH)
         else:
             audit.record(request, record_type="cases.case", record_id="", section="access_log_person", action="search")
-        ids = [str(case.pk) for case in cases]
-        codes = [case.code for case in cases]
+        # One ordered branch per case id and per code, merged (ipgar.access_log_query): an OR sorted
+        # every read of the person's cases first.
+        log = AccessLogEntry.objects.all()
         entries = access_labels.annotate(
-            AccessLogEntry.objects.filter(
-                Q(record_type="cases.case", record_id__in=ids) | Q(record_label__in=codes)
-            ).order_by("-at", "-id")[:PERSON_LIMIT]
-            if cases
-            else []
+            LogQuery(
+                [log.filter(record_type=access_labels.CASE, record_id=str(case.pk)) for case in cases]
+                + [log.filter(record_label=code) for code in sorted({case.code for case in cases})]
+            ).older(PERSON_LIMIT)
         )
     return render(
         request,

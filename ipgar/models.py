@@ -99,7 +99,8 @@ class AccessLogEntry(models.Model):
             BrinIndex(fields=["at"], name="ipgar_acclog_at_brin"),
             models.Index(fields=["-at", "-id"], name="ipgar_acclog_at_id"),
             models.Index(Upper("username"), F("at").desc(), name="ipgar_acclog_username_upper"),
-            models.Index(fields=["record_label"], name="ipgar_acclog_label"),
+            # The case filter and the per-person view read one label newest first (ipgar.access_log_query).
+            models.Index(fields=["record_label", "-at"], name="ipgar_acclog_label_at"),
         ]
 
     def __str__(self) -> str:

@@ -1,0 +1,204 @@
+"""The access log read by keyset and, for a case, as a union of ordered branches (docs/decisions.md D16).
+
+The case filter used to be one OR (label, typed id, the case's id for refusals); at 50 million
+rows it sorted every read of the most-read case before taking 50. It is now read as one
+ordered branch per condition, merged. These tests hold it to the old condition: the same
+rows in the same order, page by page, both ways, and in the CSV.
+"""
+
+import datetime as dt
+import zoneinfo
+
+import pytest
+import time_machine
+from django.db.models import Q
+from django.test import RequestFactory
+from django.urls import reverse
+
+from ipgar import access_log, audit_views, roles
+from ipgar.access_log_query import Cursor, LogQuery
+from ipgar.models import AccessLogEntry
+from tests.cases.factories import CaseFactory
+from tests.ipgar.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+AMS = zoneinfo.ZoneInfo("Europe/Amsterdam")
+
+
+@pytest.fixture
+def fg(client):
+    user = UserFactory(username="fg-paging", role=roles.PRIVACY_OFFICER)
+    client.force_login(user)
+    return user
+
+
+def _write(user, *, record_type="cases.case", record_id, label="", outcome="allowed", section=""):
+    request = RequestFactory().get("/cases/")
+    request.user = user
+    return access_log.record(
+        request, record_type=record_type, record_id=record_id, label=label, outcome=outcome, section=section
+    )
+
+
+@pytest.fixture
+def hot_case():
+    """A case read often, refused by id only, named by a typed id, beside other cases' reads; several
+    entries share one moment so the order falls back on the id."""
+    case = CaseFactory(code="R-2099-042")
+    other = CaseFactory(code="R-2099-043")
+    reader, nosy = UserFactory(username="lezer", role=roles.DIRECTOR), UserFactory(username="nieuwsgierig")
+    start = dt.datetime(2026, 9, 28, 9, 0, tzinfo=AMS)
+    for day in range(9):
+        # Three writes at one moment: the same `at`, told apart by the id.
+        with time_machine.travel(start + dt.timedelta(days=day), tick=False):
+            _write(reader, record_id=case.pk, label=case.code, section="identity" if day % 3 else "")
+            _write(nosy, record_id=case.pk, outcome="denied")  # a refusal stores only the id
+            _write(reader, record_id=other.pk, label=other.code)
+        with time_machine.travel(start + dt.timedelta(days=day, hours=2), tick=False):
+            # Another record type whose id happens to be the code typed (the "record id" condition).
+            _write(reader, record_type="meetings.meeting", record_id=case.code, label="")
+            _write(nosy, record_id=other.pk, outcome="denied")
+    return case
+
+
+def _old_condition(term: str, case_ids: list[str]):
+    """The filter as it was before the union: one OR, newest first."""
+    return list(
+        AccessLogEntry.objects.filter(
+            Q(record_label__in={term, term.upper()})
+            | Q(record_id=term)
+            | Q(record_type="cases.case", record_id__in=case_ids)
+        )
+        .exclude(username="fg-paging")
+        .order_by("-at", "-id")
+        .values_list("pk", flat=True)
+    )
+
+
+def _walk(client, query: dict) -> tuple[list[list[int]], list[list[int]]]:
+    """Every page following "next" from the first, then "previous" back from the last."""
+    forward, response = [], client.get(reverse("ipgar:access_log"), query)
+    while True:
+        page = response.context["page"]
+        forward.append([entry.pk for entry in page])
+        if not page.has_next:
+            break
+        response = client.get(reverse("ipgar:access_log"), {**query, "before": page.next_cursor})
+    backward = [forward[-1]]
+    while page.has_previous:
+        response = client.get(reverse("ipgar:access_log"), {**query, "after": page.previous_cursor})
+        page = response.context["page"]
+        backward.append([entry.pk for entry in page])
+    return forward, backward
+
+
+@pytest.mark.parametrize(
+    ("typed", "sizes"),
+    [
+        # 9 labelled reads, 9 refusals by id, 9 rows whose record id is the code as typed.
+        ("R-2099-042", [4] * 6 + [3]),
+        # Lower case: the label still matches (codes are stored upper case), the record id does not.
+        ("r-2099-042", [4] * 4 + [2]),
+    ],
+)
+def test_case_filter_pages_give_the_old_conditions_rows_in_order_both_ways(
+    client, fg, hot_case, monkeypatch, typed, sizes
+):
+    monkeypatch.setattr(audit_views, "PAGE_SIZE", 4)
+    expected = _old_condition(typed, [str(hot_case.pk)])
+    assert len(expected) == sum(sizes)
+    forward, backward = _walk(client, {"record": typed})
+    assert [pk for page in forward for pk in page] == expected
+    assert [len(page) for page in forward] == sizes
+    # Back up to the first page: the same pages, the first one full.
+    assert backward == forward[::-1]
+
+
+def test_a_typed_case_id_finds_every_record_with_that_id_as_before(client, fg, hot_case, monkeypatch):
+    monkeypatch.setattr(audit_views, "PAGE_SIZE", 5)
+    typed = str(hot_case.pk)
+    _write(UserFactory(username="ander"), record_type="pool.director", record_id=typed, label="")
+    expected = _old_condition(typed, [])
+    assert len(expected) == 19  # the case's reads and refusals, and the director row
+    forward, backward = _walk(client, {"record": typed})
+    assert [pk for page in forward for pk in page] == expected
+    assert backward == forward[::-1]
+
+
+def test_the_union_keeps_the_other_filters_on_every_branch(client, fg, hot_case):
+    response = client.get(reverse("ipgar:access_log"), {"record": hot_case.code, "denied_only": "on"})
+    rows = [(e.username, e.record_id, e.outcome) for e in response.context["page"]]
+    assert rows == [("nieuwsgierig", str(hot_case.pk), "denied")] * 9
+    response = client.get(reverse("ipgar:access_log"), {"record": hot_case.code, "person": "LEZER"})
+    assert {(e.username, e.record_type) for e in response.context["page"]} == {
+        ("lezer", "cases.case"),
+        ("lezer", "meetings.meeting"),
+    }
+    assert len(response.context["page"]) == 18
+
+
+def test_the_csv_walks_the_union_in_the_old_order_across_chunks(hot_case):
+    _form, entries = audit_views.access_log_filtered(data={"record": hot_case.code})
+    expected = _old_condition(hot_case.code, [str(hot_case.pk)])
+    assert [entry.pk for entry in audit_views._in_chunks(entries, size=4)] == expected
+
+
+def test_unfiltered_pages_walk_the_whole_log_by_keyset(client, fg, hot_case, monkeypatch):
+    monkeypatch.setattr(audit_views, "PAGE_SIZE", 7)
+    expected = list(AccessLogEntry.objects.exclude(user=fg).order_by("-at", "-id").values_list("pk", flat=True))
+    forward, backward = _walk(client, {})
+    assert [pk for page in forward for pk in page] == expected
+    assert backward == forward[::-1]
+
+
+def test_the_next_link_carries_the_filter_and_the_cursor(client, fg, hot_case, monkeypatch):
+    monkeypatch.setattr(audit_views, "PAGE_SIZE", 4)
+    html = client.get(reverse("ipgar:access_log"), {"record": hot_case.code}).content.decode()
+    page_nav = html[html.index('aria-label="Pagina') :]
+    assert "record=R-2099-042&amp;before=" in page_nav
+    assert "after=" not in page_nav  # the first page has nothing newer
+
+
+@pytest.mark.parametrize("text", ["", "abc", "12:gisteren", "x:2026-01-01T00:00:00+00:00", "5:2026-01-01T00:00:00"])
+def test_a_broken_cursor_is_the_first_page(client, fg, hot_case, text):
+    first = [e.pk for e in client.get(reverse("ipgar:access_log")).context["page"]]
+    for key in ("before", "after"):
+        response = client.get(reverse("ipgar:access_log"), {key: text})
+        assert response.status_code == 200
+        assert [e.pk for e in response.context["page"]] == first
+
+
+def test_a_cursor_survives_its_round_trip():
+    cursor = Cursor(at=dt.datetime(2026, 3, 29, 1, 59, 59, 999999, tzinfo=dt.UTC), id=123456789)
+    assert Cursor.decode(cursor.encode()) == cursor
+
+
+def test_an_empty_filter_reads_nothing():
+    assert LogQuery.none().older(50) == []
+    assert not LogQuery.none().page(50).has_other_pages
+
+
+def test_the_per_person_view_gives_the_old_conditions_rows(client, fg, hot_case):
+    response = client.post(reverse("ipgar:access_log_person"), {"q": hot_case.code})
+    shown = [entry.pk for entry in response.context["entries"]]
+    old = list(
+        AccessLogEntry.objects.filter(
+            Q(record_type="cases.case", record_id__in=[str(hot_case.pk)]) | Q(record_label__in=[hot_case.code])
+        )
+        .order_by("-at", "-id")
+        .values_list("pk", flat=True)
+    )
+    # The lookup itself is logged first (a read of the person's file) and shown, newest.
+    assert shown == old
+    assert len(shown) == 19
+
+
+def test_log_rows_are_escaped_and_refusals_stand_out(client, fg):
+    user = UserFactory(username="<script>x</script>", role=roles.DIRECTOR)
+    _write(user, record_id="7", label="R-<b>-1")
+    _write(user, record_id="8", outcome="denied")
+    html = client.get(reverse("ipgar:access_log")).content.decode()
+    assert "<script>x</script>" not in html
+    assert "&lt;script&gt;x&lt;/script&gt;" in html
+    assert "R-&lt;b&gt;-1" in html
+    assert '<td class="ams-table__cell"><strong>Geweigerd: casus 8</strong></td>' in html
