@@ -213,28 +213,30 @@ def _write_cost(user, *, count: int = 2000) -> dict:
 REQUESTS = int(os.environ.get("BENCH_REQUESTS", "30"))
 
 
-def _time_page(client, path: str) -> dict:
-    """Median and p95 of one page over REQUESTS requests after warm-up, and its query count."""
+def _time_pages(client, pages: dict[str, str]) -> dict:
+    """Median and p95 of each page over REQUESTS requests after warm-up, and its query count. The
+    pages take turns request by request (as in measure.py), so a busy spell of the machine falls on
+    all of them alike and the ratios to the minimal page stay fair."""
     from django.test.utils import CaptureQueriesContext
 
-    for _ in range(3):
-        assert client.get(path).status_code == 200, path
-    with CaptureQueriesContext(connection) as captured:
-        client.get(path)
-    queries = len(captured)
-    samples = []
+    samples, results = {name: [] for name in pages}, {}
+    for name, path in pages.items():
+        for _ in range(3):
+            assert client.get(path).status_code == 200, path
+        with CaptureQueriesContext(connection) as captured:
+            client.get(path)
+        results[name] = {"path": path, "queries": len(captured)}
     for _ in range(REQUESTS):
-        begin = time.perf_counter()
-        response = client.get(path)
-        samples.append((time.perf_counter() - begin) * 1000)
-        assert response.status_code == 200
-    samples.sort()
-    return {
-        "path": path,
-        "median_ms": round(statistics.median(samples), 2),
-        "p95_ms": round(samples[max(int(len(samples) * 0.95) - 1, 0)], 2),
-        "queries": queries,
-    }
+        for name, path in pages.items():
+            begin = time.perf_counter()
+            response = client.get(path)
+            samples[name].append((time.perf_counter() - begin) * 1000)
+            assert response.status_code == 200
+    for name, values in samples.items():
+        values.sort()
+        results[name]["median_ms"] = round(statistics.median(values), 2)
+        results[name]["p95_ms"] = round(values[max(int(len(values) * 0.95) - 1, 0)], 2)
+    return results
 
 
 def _rss_mb() -> float:
@@ -326,21 +328,35 @@ def main() -> int:
             f"&date_until={week_until}"
         ),
     }
-    results = {"rows": rows, "generated": generated, "pages": {}}
-    for name, path in pages.items():
-        results["pages"][name] = _time_page(client, path)
+    results = {"rows": rows, "generated": generated, "pages": _time_pages(client, pages)}
     results["csv_month"] = _csv_month(client, (TODAY - dt.timedelta(days=20)).replace(day=1))
     results["write_full"] = _write_cost(fg)
-    results["explain_person"] = _explain(
-        "SELECT * FROM ipgar_accesslogentry WHERE upper(username) = upper(%s) ORDER BY at DESC, id DESC LIMIT 50",
-        [heavy_user],
-    )
-    results["explain_period"] = _explain(
-        "SELECT * FROM ipgar_accesslogentry WHERE at >= %s AND at < %s ORDER BY at DESC, id DESC LIMIT 50",
-        [week_from, week_until],
-    )
+    results.update(_explains(heavy_user, week_from, week_until, case_code))
     print(json.dumps(results))
     return 0
+
+
+def _explains(heavy_user: str, week_from, week_until, case_code: str) -> dict:
+    """EXPLAIN (ANALYZE, BUFFERS) of the person filter, a week, and the first page of the most-read
+    case and of its per-person view as the views send them (one ordered scan per condition, merged)."""
+    from ipgar.access_log_query import LogQuery
+    from ipgar.audit_views import access_log_filtered
+
+    _form, hottest = access_log_filtered(data={"record": case_code})
+    log = AccessLogEntry.objects.all()
+    subject = LogQuery([log.filter(record_type="cases.case", record_id="1"), log.filter(record_label=case_code)])
+    return {
+        "explain_person": _explain(
+            "SELECT * FROM ipgar_accesslogentry WHERE upper(username) = upper(%s) ORDER BY at DESC, id DESC LIMIT 50",
+            [heavy_user],
+        ),
+        "explain_period": _explain(
+            "SELECT * FROM ipgar_accesslogentry WHERE at >= %s AND at < %s ORDER BY at DESC, id DESC LIMIT 50",
+            [week_from, week_until],
+        ),
+        "explain_case_hottest": _explain(*hottest.queryset(51).query.sql_with_params()),
+        "explain_subject_hottest": _explain(*subject.queryset(500).query.sql_with_params()),
+    }
 
 
 def _case(pk: int, code: str) -> None:

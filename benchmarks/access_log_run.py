@@ -68,6 +68,8 @@ def measure() -> dict:
         "insert_ratio_median": round(statement["full"]["median_us"] / statement["empty"]["median_us"], 2),
         "explain_person": full["explain_person"],
         "explain_period": full["explain_period"],
+        "explain_case_hottest": full.get("explain_case_hottest", ""),
+        "explain_subject_hottest": full.get("explain_subject_hottest", ""),
     }
     return summary
 
@@ -110,6 +112,23 @@ def _head(plan: str, lines: int = 30) -> str:
     )
 
 
+def _explain_blocks(summary: dict) -> list[str]:
+    blocks = [
+        ("EXPLAIN (ANALYZE, BUFFERS) of the person filter:", "explain_person"),
+        ("and of a week's period:", "explain_period"),
+        (
+            "and of the first page of the most-read case (one ordered scan per condition, merged):",
+            "explain_case_hottest",
+        ),
+        ("and of its per-person view (500 rows):", "explain_subject_hottest"),
+    ]
+    lines = []
+    for title, key in blocks:
+        if summary.get(key):
+            lines += [title, "", "```", _head(summary[key]), "```", ""]
+    return lines
+
+
 def markdown(summary: dict) -> str:
     lines = [
         START,
@@ -147,19 +166,8 @@ def markdown(summary: dict) -> str:
         f" {summary['insert_statement_us']['empty']['median_us']} µs empty:"
         f" ratio **{summary['insert_ratio_median']}**.",
         "",
-        "EXPLAIN (ANALYZE, BUFFERS) of the person filter:",
-        "",
-        "```",
-        _head(summary["explain_person"]),
-        "```",
-        "",
-        "and of a week's period:",
-        "",
-        "```",
-        _head(summary["explain_period"]),
-        "```",
-        "",
     ]
+    lines += _explain_blocks(summary)
     notes = ROOT / "benchmarks" / "ACCESS_LOG_NOTES.md"
     if notes.exists():
         lines += [notes.read_text().strip(), ""]

@@ -78,9 +78,7 @@ class LogQuery:
 
     def older(self, size: int, *, before: Cursor | None = None) -> list[AccessLogEntry]:
         """The newest `size` rows below `before` (all rows when None), newest first."""
-        return self._read(
-            size, NEWEST_FIRST, (lambda entries: entries) if before is None else partial(_older_than, cursor=before)
-        )
+        return self._read(size, NEWEST_FIRST, None if before is None else partial(_older_than, cursor=before))
 
     def newer(self, size: int, *, after: Cursor) -> list[AccessLogEntry]:
         """The oldest `size` rows above `after`, returned newest first (the previous page)."""
@@ -100,13 +98,15 @@ class LogQuery:
         return Page(rows[:size], has_previous=False, has_next=len(rows) > size)
 
     def _read(self, size: int, order: tuple[str, ...], bound) -> list[AccessLogEntry]:
-        parts = [bound(branch).order_by(*order)[:size] for branch in self.branches]
-        if not parts:
-            return []
+        return list(self.queryset(size, order, bound)) if self.branches else []
+
+    def queryset(self, size: int, order: tuple[str, ...] = NEWEST_FIRST, bound=None) -> QuerySet:
+        """The SQL of one read (the benchmark EXPLAINs it): each branch ordered and limited, merged."""
+        parts = [(bound(branch) if bound else branch).order_by(*order)[:size] for branch in self.branches]
         if len(parts) == 1:
-            return list(parts[0])
+            return parts[0]
         # UNION, not UNION ALL: an allowed read of a case matches both its label and its id.
-        return list(parts[0].union(*parts[1:]).order_by(*order)[:size])
+        return parts[0].union(*parts[1:]).order_by(*order)[:size]
 
 
 class Page:
