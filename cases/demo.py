@@ -187,6 +187,19 @@ class _Seeder:
     # --- the director's work --------------------------------------------------------------
 
     def work(self, case: Case, *, user, own_org: str, last_contact: dt.date, healthy: bool, stale_interventions: bool):
+        # The order of the steps is the order of the random draws: keep it, or the demo changes.
+        self.contacts(case, user=user, last_contact=last_contact)
+        self.interventions(case, user=user, own_org=own_org, stale=stale_interventions)
+        self.scores(case, user=user, healthy=healthy)
+        case.refresh_from_db()
+        return services.information_picture_update(
+            case=case,
+            by=user,
+            version=case.version,
+            text="Informatiebeeld (fictief): achtergrond, netwerk en risicotaxatie besproken in het PTO-R.",
+        )
+
+    def contacts(self, case: Case, *, user, last_contact: dt.date) -> None:
         rng = self.rng
         start = case.included_on
         span = (last_contact - start).days
@@ -208,7 +221,11 @@ class _Seeder:
                 ),
                 note=rng.choice(["Huisbezoek.", "Telefonisch contact.", "Overleg met partner.", "Gesprek op kantoor."]),
             )
-        # Interventions: mostly from the director's own organisation (docs/domain.md source S3).
+
+    def interventions(self, case: Case, *, user, own_org: str, stale: bool) -> None:
+        """Mostly from the director's own organisation (docs/domain.md source S3)."""
+        rng = self.rng
+        start = case.included_on
         partners = [code for code in OWN_TYPES if code not in (own_org, "amstelveen")]
         n_interventions = rng.randint(1, 4)
         for i in range(n_interventions):
@@ -218,11 +235,11 @@ class _Seeder:
             if not own and type_.default_partner is not None:
                 org = type_.default_partner.code
             begin = min(start + dt.timedelta(days=14 + 60 * i), LAST_DATE - dt.timedelta(days=20))
-            finished = stale_interventions or (i < n_interventions - 1 and rng.random() < 0.7)
+            finished = stale or (i < n_interventions - 1 and rng.random() < 0.7)
             end = None
             if finished:
                 end = min(begin + dt.timedelta(days=rng.randint(30, 120)), LAST_DATE)
-                if stale_interventions:
+                if stale:
                     end = min(end, LAST_DATE - dt.timedelta(days=150))
                     begin = min(begin, end - dt.timedelta(days=30))
             services.intervention_record(
@@ -243,9 +260,12 @@ class _Seeder:
                 status=Intervention.Status.COMPLETED if finished else Intervention.Status.RUNNING,
                 outcome="Afgerond volgens plan." if finished else "",
             )
-        # Life-domain scores (ZRM): healthy cases score 4-5 everywhere (15-20% of cases).
+
+    def scores(self, case: Case, *, user, healthy: bool) -> None:
+        """Life-domain scores (ZRM): healthy cases score 4-5 everywhere (15-20% of cases)."""
+        rng = self.rng
         domains = rng.sample(self.ref["domain"], 5)
-        scored_on = min(start + dt.timedelta(days=21), LAST_DATE)
+        scored_on = min(case.included_on + dt.timedelta(days=21), LAST_DATE)
         for domain in domains:
             score = rng.randint(4, 5) if healthy else rng.choice([1, 2, 2, 3, 3, 4, 5])
             services.life_domain_score_record(
@@ -261,13 +281,6 @@ class _Seeder:
                     case=case, by=user, domain=domains[0], score=2, scored_on=scored_on, note="Herbeoordeling"
                 )
                 services.plan_goal_set(case=case, by=user, domain=domains[0], goal="Stabiliseren.")
-        case.refresh_from_db()
-        return services.information_picture_update(
-            case=case,
-            by=user,
-            version=case.version,
-            text="Informatiebeeld (fictief): achtergrond, netwerk en risicotaxatie besproken in het PTO-R.",
-        )
 
     # --- the whole set -------------------------------------------------------------------
 
@@ -323,99 +336,117 @@ class _Seeder:
         outflow_reasons = ["risk-reduced", "long-detention", "moved"]
         for spec in specs:
             director = directors[spec["director"]]
-            case = self.register(reported_on=spec["reported_on"], area_code=spec["area"])
-            inclusion = spec["included_on"]
-            advised_on = max(inclusion - dt.timedelta(days=5), case.reported_on + dt.timedelta(days=2))
-            case = self.prepare(case, advised_on=advised_on)
-            name = director.user.get_full_name()
-            case = self.decide(
-                case,
-                on=inclusion,
-                kind="inclusion",
-                director=director,
-                text=f"De casus {case.code} wordt in regie genomen; regisseur {name}.",
-            )
-            user = director.user
-            fate = spec["fate"]
-            if spec["closed"]:
-                last_contact = dt.date(2020, 4, 20)
-            elif spec["director"].startswith("r-politie"):
-                last_contact = dt.date(2020, 6, 2) - dt.timedelta(days=self.rng.randint(0, 20))
-            elif fate in ("static", "detained", "abroad", "no_contact"):
-                last_contact = LAST_DATE - dt.timedelta(days=self.rng.randint(100, 200))
-            else:
-                last_contact = LAST_DATE - dt.timedelta(days=self.rng.randint(0, 14))
-            last_contact = max(last_contact, inclusion + dt.timedelta(days=7))
+            case = self.include(spec, director=director)
+            police = spec["director"].startswith("r-politie")
             case = self.work(
                 case,
-                user=user,
+                user=director.user,
                 own_org=director.organisation.code,
-                last_contact=min(last_contact, LAST_DATE),
+                last_contact=min(self.last_contact(spec), LAST_DATE),
                 healthy=spec["healthy"],
-                stale_interventions=fate == "no_intervention" or spec["director"].startswith("r-politie"),
+                stale_interventions=spec["fate"] == "no_intervention" or police,
             )
             if spec["closed"]:
-                reason = self.ref["outflow"][outflow_reasons.pop(0)]
-                if reason.code == "long-detention":
-                    case = self.decide(
-                        case,
-                        on=dt.date(2020, 5, 11),
-                        kind="close",
-                        outflow_reason=reason,
-                        text=f"De casus {case.code} stroomt uit wegens langdurige detentie.",
-                    )
-                else:
-                    case = self.decide(
-                        case,
-                        on=dt.date(2020, 5, 11),
-                        kind="outflow",
-                        text=f"De casus {case.code} gaat naar nazorg in het stadsdeel.",
-                    )
-                    case = self.decide(
-                        case,
-                        on=dt.date(2020, 6, 8),
-                        kind="close",
-                        outflow_reason=reason,
-                        text=f"De nazorg van {case.code} is afgerond; de casus stroomt uit.",
-                    )
-            elif fate == "static":
-                on = second_monday(2026, self.rng.choice([3, 4, 5, 6]))
-                on = max(on, second_monday(inclusion.year + (inclusion.month // 12), inclusion.month % 12 + 1))
-                if on <= LAST_DATE:
-                    services.case_escalate(
-                        case=case,
-                        by=user,
-                        body=Escalation.Body.PTO_R,
-                        request=Escalation.Request.STATIC,
-                        question="Geen handelingsperspectief en geen veiligheidsrisico: verzoek status statisch.",
-                        on=on - dt.timedelta(days=14),
-                    )
-                    case = self.decide(
-                        case,
-                        on=on,
-                        kind="static",
-                        text=f"De casus {case.code} wordt statisch: geen handelingsperspectief, geen risico.",
-                    )
-            elif fate in ("detained", "abroad"):
-                case.refresh_from_db()
-                services.case_update(
-                    case=case,
-                    by=user,
-                    version=case.version,
-                    reason="Gedetineerd" if fate == "detained" else "Uitgereisd",
-                    **{"is_detained" if fate == "detained" else "is_abroad": True},
-                )
-            elif fate == "no_intervention" and self.rng.random() < 0.7:
-                services.case_escalate(
-                    case=case,
-                    by=user,
-                    body=Escalation.Body.ITAT_R,
-                    request=Escalation.Request.ADVICE,
-                    question="De casus zit vast: welke interventie is nog mogelijk?",
-                    on=LAST_DATE - dt.timedelta(days=20),
-                )
+                self.close(case, reason=self.ref["outflow"][outflow_reasons.pop(0)])
+            else:
+                self.follow_fate(case, spec=spec, user=director.user)
         self.pending_reports()
         self.links()
+
+    def include(self, spec: dict, *, director) -> Case:
+        """Register, assess, advise and include the case by a PTO-R decision."""
+        case = self.register(reported_on=spec["reported_on"], area_code=spec["area"])
+        inclusion = spec["included_on"]
+        advised_on = max(inclusion - dt.timedelta(days=5), case.reported_on + dt.timedelta(days=2))
+        case = self.prepare(case, advised_on=advised_on)
+        name = director.user.get_full_name()
+        return self.decide(
+            case,
+            on=inclusion,
+            kind="inclusion",
+            director=director,
+            text=f"De casus {case.code} wordt in regie genomen; regisseur {name}.",
+        )
+
+    def last_contact(self, spec: dict) -> dt.date:
+        fate = spec["fate"]
+        if spec["closed"]:
+            last_contact = dt.date(2020, 4, 20)
+        elif spec["director"].startswith("r-politie"):
+            last_contact = dt.date(2020, 6, 2) - dt.timedelta(days=self.rng.randint(0, 20))
+        elif fate in ("static", "detained", "abroad", "no_contact"):
+            last_contact = LAST_DATE - dt.timedelta(days=self.rng.randint(100, 200))
+        else:
+            last_contact = LAST_DATE - dt.timedelta(days=self.rng.randint(0, 14))
+        return max(last_contact, spec["included_on"] + dt.timedelta(days=7))
+
+    def close(self, case: Case, *, reason) -> None:
+        """Outflow by PTO-R decision: at once for long detention, otherwise after aftercare."""
+        if reason.code == "long-detention":
+            self.decide(
+                case,
+                on=dt.date(2020, 5, 11),
+                kind="close",
+                outflow_reason=reason,
+                text=f"De casus {case.code} stroomt uit wegens langdurige detentie.",
+            )
+            return
+        case = self.decide(
+            case,
+            on=dt.date(2020, 5, 11),
+            kind="outflow",
+            text=f"De casus {case.code} gaat naar nazorg in het stadsdeel.",
+        )
+        self.decide(
+            case,
+            on=dt.date(2020, 6, 8),
+            kind="close",
+            outflow_reason=reason,
+            text=f"De nazorg van {case.code} is afgerond; de casus stroomt uit.",
+        )
+
+    def follow_fate(self, case: Case, *, spec: dict, user) -> None:
+        """An open case's fate: static by PTO-R decision, detained or abroad, or stuck."""
+        fate = spec["fate"]
+        if fate == "static":
+            self.make_static(case, user=user, inclusion=spec["included_on"])
+        elif fate in ("detained", "abroad"):
+            case.refresh_from_db()
+            services.case_update(
+                case=case,
+                by=user,
+                version=case.version,
+                reason="Gedetineerd" if fate == "detained" else "Uitgereisd",
+                **{"is_detained" if fate == "detained" else "is_abroad": True},
+            )
+        elif fate == "no_intervention" and self.rng.random() < 0.7:
+            services.case_escalate(
+                case=case,
+                by=user,
+                body=Escalation.Body.ITAT_R,
+                request=Escalation.Request.ADVICE,
+                question="De casus zit vast: welke interventie is nog mogelijk?",
+                on=LAST_DATE - dt.timedelta(days=20),
+            )
+
+    def make_static(self, case: Case, *, user, inclusion: dt.date) -> None:
+        on = second_monday(2026, self.rng.choice([3, 4, 5, 6]))
+        on = max(on, second_monday(inclusion.year + (inclusion.month // 12), inclusion.month % 12 + 1))
+        if on <= LAST_DATE:
+            services.case_escalate(
+                case=case,
+                by=user,
+                body=Escalation.Body.PTO_R,
+                request=Escalation.Request.STATIC,
+                question="Geen handelingsperspectief en geen veiligheidsrisico: verzoek status statisch.",
+                on=on - dt.timedelta(days=14),
+            )
+            self.decide(
+                case,
+                on=on,
+                kind="static",
+                text=f"De casus {case.code} wordt statisch: geen handelingsperspectief, geen risico.",
+            )
 
     def pending_reports(self):
         """Reports not (yet) included: assessment, advised, not included, preventive talk."""

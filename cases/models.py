@@ -86,6 +86,55 @@ class InterventionType(ReferenceData):
 ALERT_FLAGS = ("alert_no_contact", "alert_no_intervention", "alert_pending_report")
 
 
+def _last_contact(today):
+    # ORDER BY … LIMIT 1 walks the (case, -date) index backwards: one index entry per case
+    # instead of aggregating every contact.
+    # Only a real contact counts: an attempt without contact is recorded but leaves the alert.
+    return (
+        Contact.objects.filter(case=OuterRef("pk"), date__lte=today)
+        .exclude(kind=Contact.Kind.ATTEMPT)
+        .order_by("-date")
+        .values("date")[:1]
+    )
+
+
+def _last_intervention():
+    return (
+        Intervention.objects.filter(case=OuterRef("pk"))
+        .order_by()
+        .values("case")
+        .annotate(last=models.Max(Greatest("started_on", "ended_on")))
+        .values("last")
+    )
+
+
+def _running_intervention():
+    # A LIMIT 1 scalar subquery, not EXISTS: PostgreSQL would turn EXISTS into a hashed scan of
+    # every running intervention in the country before a page of 25 rows.
+    return Intervention.objects.filter(case=OuterRef("pk"), status=Intervention.Status.RUNNING).values("pk")[:1]
+
+
+def _alert_conditions(today) -> tuple[Q, Q, Q]:
+    """The three alerts as conditions on the aliases `with_alerts` adds: no contact, no intervention, pending."""
+    contact_cutoff = today - dt.timedelta(days=settings.IPGAR_NO_CONTACT_DAYS)
+    intervention_cutoff = today - dt.timedelta(days=settings.IPGAR_NO_INTERVENTION_DAYS)
+    pending_cutoff = today - dt.timedelta(days=settings.IPGAR_PENDING_REPORT_DAYS)
+    on_caseload = Q(status__in=Case.CASELOAD_STATUSES)
+    no_contact = (
+        on_caseload
+        & ~Q(status=Case.Status.STATIC)
+        & Q(is_detained=False, is_abroad=False)
+        & Q(contact_since__lt=contact_cutoff)
+    )
+    no_intervention = on_caseload & Q(has_running_intervention=False) & Q(intervention_since__lt=intervention_cutoff)
+    pending = Q(status__in=Case.PENDING_STATUSES, reported_on__lt=pending_cutoff)
+    return no_contact, no_intervention, pending
+
+
+def _flag(condition):
+    return models.Case(models.When(condition, then=1), default=0, output_field=models.IntegerField())
+
+
 class CaseQuerySet(models.QuerySet):
     def visible_to(self, user) -> "CaseQuerySet":
         """Cases whose full file the user may read (docs/access.md); everything else is 404.
@@ -123,68 +172,32 @@ class CaseQuerySet(models.QuerySet):
         advised) older than that. `today` defaults to the local date (tests freeze it).
         """
         today = today or timezone.localdate()
-        contact_cutoff = today - dt.timedelta(days=settings.IPGAR_NO_CONTACT_DAYS)
-        intervention_cutoff = today - dt.timedelta(days=settings.IPGAR_NO_INTERVENTION_DAYS)
-        pending_cutoff = today - dt.timedelta(days=settings.IPGAR_PENDING_REPORT_DAYS)
-        # ORDER BY … LIMIT 1 walks the (case, -date) index backwards: one index entry per case
-        # instead of aggregating every contact.
-        # Only a real contact counts: an attempt without contact is recorded but leaves the alert.
-        last_contact = (
-            Contact.objects.filter(case=OuterRef("pk"), date__lte=today)
-            .exclude(kind=Contact.Kind.ATTEMPT)
-            .order_by("-date")
-            .values("date")[:1]
-        )
-        last_intervention = (
-            Intervention.objects.filter(case=OuterRef("pk"))
-            .order_by()
-            .values("case")
-            .annotate(last=models.Max(Greatest("started_on", "ended_on")))
-            .values("last")
-        )
-        # A LIMIT 1 scalar subquery, not EXISTS: PostgreSQL would turn EXISTS into a hashed scan of
-        # every running intervention in the country before a page of 25 rows.
-        running = Intervention.objects.filter(case=OuterRef("pk"), status=Intervention.Status.RUNNING).values("pk")[:1]
-        on_caseload = Q(status__in=Case.CASELOAD_STATUSES)
+        no_contact, no_intervention, pending = _alert_conditions(today)
         # Only what pages show is selected; the intermediate values are aliases, used inside the
         # flags. Every selected reference re-inlines its subqueries, and each costs planning and
         # execution time on every list page.
         qs = self.annotate(
-            last_contact_on=models.Subquery(last_contact, output_field=models.DateField()),
-            last_intervention_on=models.Subquery(last_intervention, output_field=models.DateField()),
+            last_contact_on=models.Subquery(_last_contact(today), output_field=models.DateField()),
+            last_intervention_on=models.Subquery(_last_intervention(), output_field=models.DateField()),
         ).alias(
-            running_intervention_id=models.Subquery(running),
+            running_intervention_id=models.Subquery(_running_intervention()),
         )
         qs = qs.alias(
             has_running_intervention=models.ExpressionWrapper(
                 Q(running_intervention_id__isnull=False), output_field=models.BooleanField()
             ),
         )
-        no_contact = (
-            on_caseload
-            & ~Q(status=Case.Status.STATIC)
-            & Q(is_detained=False, is_abroad=False)
-            & Q(contact_since__lt=contact_cutoff)
-        )
-        no_intervention = (
-            on_caseload & Q(has_running_intervention=False) & Q(intervention_since__lt=intervention_cutoff)
-        )
-        pending = Q(status__in=Case.PENDING_STATUSES, reported_on__lt=pending_cutoff)
         qs = qs.alias(
             # PostgreSQL's GREATEST skips NULLs: a case without contacts counts from inclusion.
             contact_since=Coalesce(Greatest("last_contact_on", "included_on"), "reported_on"),
             intervention_since=Coalesce(Greatest("last_intervention_on", "included_on"), "reported_on"),
         )
-
-        def flag(condition):
-            return models.Case(models.When(condition, then=1), default=0, output_field=models.IntegerField())
-
         return qs.annotate(
             alert_no_contact=models.ExpressionWrapper(no_contact, output_field=models.BooleanField()),
             alert_no_intervention=models.ExpressionWrapper(no_intervention, output_field=models.BooleanField()),
             alert_pending_report=models.ExpressionWrapper(pending, output_field=models.BooleanField()),
         ).alias(
-            alert_count=flag(no_contact) + flag(no_intervention) + flag(pending),
+            alert_count=_flag(no_contact) + _flag(no_intervention) + _flag(pending),
         )
 
     def with_alert(self, kind: str = "any", *, today=None) -> "CaseQuerySet":

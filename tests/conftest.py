@@ -168,6 +168,46 @@ class _WorkerHandle:
         self.queue = queue
 
 
+_WORKER_ARGS = ["worker", "--pool", "solo", "--without-gossip", "--without-mingle", "--loglevel", "INFO"]
+
+
+def _start_worker(*, redis_url: str, queue: str, log: Path):
+    """`celery worker` on its own queue, against the test database, logging to `log`."""
+    import subprocess
+    import sys
+
+    from tests.db import database_url as test_database_url
+
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "ipgar.settings.base",
+        "DJANGO_DEBUG": "true",
+        "DATABASE_URL": test_database_url(),
+        "REDIS_URL": redis_url,
+    }
+    root = Path(__file__).resolve().parent.parent
+    with open(log, "w") as out:
+        return subprocess.Popen(
+            [sys.executable, "-m", "celery", "-A", "ipgar", *_WORKER_ARGS, "-Q", queue],
+            cwd=root,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
+
+
+def _wait_for_worker(app, process, log: Path) -> None:
+    import time
+
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if app.control.ping(timeout=1.0):
+            return
+        if process.poll() is not None:
+            pytest.fail(f"celery worker exited: {log.read_text()}")
+    pytest.fail(f"celery worker did not answer: {log.read_text()}")
+
+
 @pytest.fixture(scope="session")
 def celery_worker_process(django_db_setup, django_db_blocker, tmp_path_factory):
     """A real `celery worker` process on REDIS_URL, using the test database.
@@ -175,8 +215,6 @@ def celery_worker_process(django_db_setup, django_db_blocker, tmp_path_factory):
     Tests that need it write their data with `transactional_db` so the worker sees it.
     """
     import subprocess
-    import sys
-    import time
     import uuid
 
     from celery import Celery
@@ -184,55 +222,14 @@ def celery_worker_process(django_db_setup, django_db_blocker, tmp_path_factory):
     redis_url = os.environ.get("REDIS_URL")
     if not redis_url:
         pytest.skip("REDIS_URL is not set: the real-worker tests run in CI against the machine's Redis")
-    from tests.db import database_url as test_database_url
-
-    database_url = test_database_url()
     queue = f"test-{uuid.uuid4().hex[:8]}"
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "ipgar.settings.base",
-        "DJANGO_DEBUG": "true",
-        "DATABASE_URL": database_url,
-        "REDIS_URL": redis_url,
-    }
     log = tmp_path_factory.mktemp("celery") / "worker.log"
-    root = Path(__file__).resolve().parent.parent
-    with open(log, "w") as out:
-        process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "celery",
-                "-A",
-                "ipgar",
-                "worker",
-                "-Q",
-                queue,
-                "--pool",
-                "solo",
-                "--without-gossip",
-                "--without-mingle",
-                "--loglevel",
-                "INFO",
-            ],
-            cwd=root,
-            env=env,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-        )
+    process = _start_worker(redis_url=redis_url, queue=queue, log=log)
     app = Celery("ipgar-test-client", broker=redis_url, backend=redis_url)
     app.conf.task_default_queue = queue
     app.conf.task_always_eager = False
     try:
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            replies = app.control.ping(timeout=1.0)
-            if replies:
-                break
-            if process.poll() is not None:
-                pytest.fail(f"celery worker exited: {log.read_text()}")
-        else:
-            pytest.fail(f"celery worker did not answer: {log.read_text()}")
+        _wait_for_worker(app, process, log)
         yield _WorkerHandle(app, queue)
     finally:
         process.terminate()

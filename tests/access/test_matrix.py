@@ -96,9 +96,7 @@ def _secret_identity(case, variant):
     case.save()
 
 
-def build_world() -> World:
-    by = ProgrammeUserFactory(username="matrix-pt")
-    me, absent, other_director = DirectorFactory(), DirectorFactory(), DirectorFactory()
+def _matrix_users(*, by, me) -> dict:
     users = {
         PT: by,
         DIR: me.user,
@@ -113,18 +111,10 @@ def build_world() -> World:
         SUB_OUT: DirectorFactory(user__username="matrix-sub-out").user,
     }
     users[MULTI].groups.add(Group.objects.get(name=FG))
-    cases = {
-        OWN: CaseFactory(active=True, director=me),
-        SUB: CaseFactory(active=True, director=absent),
-        OTHER: CaseFactory(active=True, director=other_director),
-        REG: CaseFactory(active=True, director=other_director),
-    }
-    targets = {}
-    for variant, case in cases.items():
-        _secret_identity(case, variant)
-        targets[variant] = Target(
-            case=case, intervention=InterventionFactory(case=case), goal=PlanGoalFactory(case=case)
-        )
+    return users
+
+
+def _substitutes(*, by, me, users, cases) -> None:
     now = timezone.now()
     permissions.grant_case_access(
         user=me.user, case=cases[SUB], kind=CaseAccessGrant.Kind.SUBSTITUTE, reason="vervanging", by=by,
@@ -141,6 +131,9 @@ def build_world() -> World:
         user=users[SUB_OUT], case=cases[OTHER], kind=CaseAccessGrant.Kind.SUBSTITUTE, reason="vervanging", by=by,
         valid_from=now + dt.timedelta(days=1), valid_until=now + dt.timedelta(days=8),
     )  # fmt: skip
+
+
+def _hand_over_and_register(*, by, users, cases, targets, other_director) -> None:
     # The former director held the 'other' and 'registered' cases until they were handed over.
     former = Director.objects.get(user=users[FORMER])
     for variant in (OTHER, REG):
@@ -151,13 +144,38 @@ def build_world() -> World:
     )
     for variant in (OWN, SUB, OTHER):
         targets[variant].registration = register_partner(case=cases[variant], by=by)
-    # A PTO-R meeting the PTO-R member is invited to, with the 'other' case on its agenda.
+
+
+def _meeting(*, by, users, cases):
+    """A PTO-R meeting the PTO-R member is invited to, with the 'other' case on its agenda."""
     meeting = meeting_services.meeting_create(
         body=MeetingBody.objects.get(kind=MeetingBody.Kind.PTO_R), date=timezone.localdate(), by=by
     )
     meeting_services.invitation_save(meeting=meeting, by=by, user=users[PTOR])
     meeting_services.invitation_save(meeting=meeting, by=by, user=users[MULTI])
     meeting_services.agenda_item_add(meeting=meeting, title="", by=by, case=cases[OTHER])
+    return meeting
+
+
+def build_world() -> World:
+    by = ProgrammeUserFactory(username="matrix-pt")
+    me, absent, other_director = DirectorFactory(), DirectorFactory(), DirectorFactory()
+    users = _matrix_users(by=by, me=me)
+    cases = {
+        OWN: CaseFactory(active=True, director=me),
+        SUB: CaseFactory(active=True, director=absent),
+        OTHER: CaseFactory(active=True, director=other_director),
+        REG: CaseFactory(active=True, director=other_director),
+    }
+    targets = {}
+    for variant, case in cases.items():
+        _secret_identity(case, variant)
+        targets[variant] = Target(
+            case=case, intervention=InterventionFactory(case=case), goal=PlanGoalFactory(case=case)
+        )
+    _substitutes(by=by, me=me, users=users, cases=cases)
+    _hand_over_and_register(by=by, users=users, cases=cases, targets=targets, other_director=other_director)
+    meeting = _meeting(by=by, users=users, cases=cases)
     snapshots = {
         snapshot.variant: snapshot for snapshot in monitor_services.snapshot_build(year=2025, quarter=2, by=by)
     }

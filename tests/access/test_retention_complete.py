@@ -53,8 +53,13 @@ def _tables_holding(text: str) -> dict[str, int]:
 
 def _person_file(name: str, *, case: Case) -> None:
     """Write the name into every record about `case` in every app, several versions each."""
-    director = case.director
     pt = ProgrammeUserFactory()
+    _case_records(name, case=case, pt=pt)
+    _registration_and_review_records(name, case=case, pt=pt)
+    _meeting_records(name, case=case, pt=pt)
+
+
+def _case_records(name: str, *, case: Case, pt) -> None:
     identity = case.identity
     identity.last_name = name
     identity.save()
@@ -79,7 +84,7 @@ def _person_file(name: str, *, case: Case) -> None:
         domain_id=PlanGoalFactory._meta.model.objects.first().domain_id,
         score=2,
         scored_on=case.reported_on,
-        by=director.user,
+        by=case.director.user,
         note=f"Schulden van {name}",
     )
     EscalationFactory(case=case, question=f"Vraag over {name}")
@@ -90,6 +95,9 @@ def _person_file(name: str, *, case: Case) -> None:
     NetworkLink.objects.create(
         case=other, other=case, kind=NetworkLink.Kind.KEY_LOCATION, note=f"broer van {name}", created_by=pt
     )
+
+
+def _registration_and_review_records(name: str, *, case: Case, pt) -> None:
     partner = user_with_role(roles.INTERVENTION_PARTNER)
     PartnerRegistration.objects.create(
         case=case,
@@ -98,11 +106,14 @@ def _person_file(name: str, *, case: Case) -> None:
         purpose=f"Begeleiding van {name}",
         registered_by=pt,
     )
-    review = CaseloadReview.objects.create(director=director, held_on=case.reported_on, held_by=pt)
+    review = CaseloadReview.objects.create(director=case.director, held_on=case.reported_on, held_by=pt)
     CaseloadReviewItem.objects.create(
         review=review, case=case, progress=f"{name} gaat vooruit", content=f"Over {name}", registration=f"{name} ok"
     )
     Instruction.objects.create(review=review, case=case, text=f"Bel {name}", due_on=case.reported_on)
+
+
+def _meeting_records(name: str, *, case: Case, pt) -> None:
     meeting = MeetingFactory(date=case.reported_on)
     item = AgendaItem.objects.create(
         meeting=meeting, title=f"{case.code} {name}", case=case, description=f"Over {name}"
