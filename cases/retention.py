@@ -258,7 +258,7 @@ def _mention_pattern(case: Case) -> tuple[str, str]:
         )
         alone = bool(last) and surname_alone_is_distinctive(last, carried_by_others=others)
         terms += person_terms(identity, surname_alone=alone)
-        anchors += person_anchors(identity, surname_alone=alone)
+        anchors += person_anchors(identity)
     return (mention_pattern(terms), anchor_pattern(anchors)) if terms else ("", "")
 
 

@@ -348,7 +348,8 @@ def case_file(*, user, case: Case) -> CaseFile:
     )
 
 
-def intervention_get(*, user, case: Case, pk) -> Intervention | None:  # noqa: ARG001 - selectors take the reader
+def intervention_get(*, case: Case, pk) -> Intervention | None:
+    """One intervention of `case`, or None; the caller has checked that the reader may change the case."""
     return case.interventions.filter(pk=pk).select_related("type", "partner").first() if str(pk).isdigit() else None
 
 

@@ -42,15 +42,14 @@ PAGE_SIZE = 25
 
 def _next_step(case: Case) -> str:
     """What happens next to a case in this status (for the confirmation after a save)."""
-    S = Case.Status  # noqa: N806 - the status enum, short as everywhere in cases
     steps = {
-        S.REPORTED: _("assessment"),
-        S.ASSESSMENT: _("IVG-R advice or a preventive talk"),
-        S.PREVENTIVE_TALK: _("back to assessment when the talk is done"),
-        S.ADVISED: _("assign a case director and put the case on the PTO-R agenda for inclusion"),
-        S.ACTIVE: _("record contacts, interventions and the plan of approach"),
-        S.STATIC: _("the PTO-R decides when the case becomes active again"),
-        S.AFTERCARE: _("the PTO-R decides on outflow"),
+        Case.Status.REPORTED: _("assessment"),
+        Case.Status.ASSESSMENT: _("IVG-R advice or a preventive talk"),
+        Case.Status.PREVENTIVE_TALK: _("back to assessment when the talk is done"),
+        Case.Status.ADVISED: _("assign a case director and put the case on the PTO-R agenda for inclusion"),
+        Case.Status.ACTIVE: _("record contacts, interventions and the plan of approach"),
+        Case.Status.STATIC: _("the PTO-R decides when the case becomes active again"),
+        Case.Status.AFTERCARE: _("the PTO-R decides on outflow"),
     }
     return str(steps.get(case.status, ""))
 
@@ -437,7 +436,7 @@ def intervention_new(request, pk):
 @require_http_methods(["GET", "POST"])
 def intervention_edit(request, pk, intervention_pk):
     case = _visible_case(request, pk, change=True)
-    intervention = selectors.intervention_get(user=request.user, case=case, pk=intervention_pk)
+    intervention = selectors.intervention_get(case=case, pk=intervention_pk)
     if intervention is None:
         # The case may be changed; this item of it does not exist: not a need-to-know denial.
         access_log.not_possible(request, record_type="cases.case", record_id=pk, section="intervention")

@@ -17,7 +17,7 @@ CATCH_UP_ON_START = ("cases.tasks.expire_grants", "cases.tasks.apply_retention")
 
 
 @worker_ready.connect
-def catch_up(sender=None, **kwargs):  # noqa: ARG001 - the signal sends sender by name
+def catch_up(**kwargs):
     from django.conf import settings
 
     if getattr(settings, "IPGAR_BROKER_DIR", ""):

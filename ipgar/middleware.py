@@ -93,7 +93,7 @@ SESSION_LOGIN_AT = "ipgar_login_at"
 
 
 @receiver(user_logged_in, dispatch_uid="ipgar-session-login-at")
-def _stamp_login(sender, request, user, **kwargs):  # noqa: ARG001 - the signal sends these by name
+def _stamp_login(*, request, **kwargs):
     if request is not None and hasattr(request, "session"):
         request.session[SESSION_LOGIN_AT] = int(time.time())
 
