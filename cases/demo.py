@@ -48,7 +48,7 @@ SEED = 20200526  # the memo's date
 LAST_DATE = dt.date(2026, 11, 1)
 POLICE_LEFT = dt.date(2020, 6, 30)
 
-# Open cases per director before the handover (memo 004), and outflows (2 police, 1 OOV).
+# Open cases per director before the handover (docs/domain.md source S4), and outflows (2 police, 1 OOV).
 OPEN = {
     "r-oov-1": 8,
     "r-oov-2": 9,

@@ -1,4 +1,4 @@
-"""Retention (issues 4 and 18): identity and free text go when their term has passed.
+"""Retention (docs/retention.md): identity and free text go when their term has passed.
 
 Two terms:
 - an included case: IPGAR_RETENTION_YEARS after outflow;

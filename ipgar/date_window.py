@@ -1,6 +1,6 @@
 """The window every date the application accepts lies in: 1900-01-01 .. today + 5 years.
 
-Pen test 19: a registration from 0001-01-01 broke that case's pages, the AVG export and the
+A penetration test found that a registration from 0001-01-01 broke that case's pages, the AVG export and the
 hourly grant sweep (local time of year 1 overflows); an end date of 9999-12-31 overflowed
 `date + timedelta`. No date a person can mean lies outside this window.
 

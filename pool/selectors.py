@@ -22,7 +22,7 @@ from cases.models import Case, Intervention
 
 from .models import Absence, CaseloadReview, CaseloadReviewItem, Contact, Director, Instruction, ThreeWayConversation
 
-# Seed 004: OOV holds the caseload review with every director once per 3 months and the
+# The pool memo (docs/domain.md source S4): OOV holds the caseload review with every director once per 3 months and the
 # three-way conversation with the line manager once a year.
 REVIEW_INTERVAL_MONTHS = 3
 THREE_WAY_INTERVAL_MONTHS = 12

@@ -56,7 +56,7 @@ def _clear_cache():
 
 @pytest.fixture(autouse=True)
 def _clear_guardian_content_type_cache():
-    # FIELD-NOTES 6: guardian caches content types across transactional tests.
+    # django-guardian caches content types; a transactional test's flush gives them new ids.
     from django.contrib.contenttypes.models import ContentType
 
     ContentType.objects.clear_cache()

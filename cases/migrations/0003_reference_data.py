@@ -1,4 +1,4 @@
-"""Reference data of the seeds (plan 003, memo 004): managed in the admin afterwards."""
+"""Reference data of the sources (docs/domain.md, S3 and S4): managed in the admin afterwards."""
 
 from django.db import migrations
 

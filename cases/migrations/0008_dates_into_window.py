@@ -1,4 +1,4 @@
-"""Bring stored times from before 1900 into the date window (pen test 19).
+"""Bring stored times from before 1900 into the date window (a penetration test's finding).
 
 A registration or grant from 0001-01-01 (Amsterdam) is 0000-12-31 in UTC: PostgreSQL keeps
 it, Python cannot read it, so every page and task that loaded the row failed. Such a time

@@ -1,4 +1,4 @@
-"""Append-only logs through our own trigger, which consults nothing (pen test 19).
+"""Append-only logs through our own trigger, which consults nothing (a penetration test's finding).
 
 pgtrigger's Protect trigger honoured the `pgtrigger.ignore` session variable and fired only
 in origin mode. `ipgar_append_only()` raises on UPDATE, DELETE and TRUNCATE, always.

@@ -322,7 +322,7 @@ CELERY_BEAT_SCHEDULE = {
     "access-log-partitions": {"task": "ipgar.tasks.access_log_partitions", "schedule": crontab(minute=15, hour=1)},
 }
 
-# Domain thresholds (docs/domain.md, §7), configurable.
+# Alert thresholds (docs/monitor.md, "Definitions"), configurable.
 IPGAR_NO_CONTACT_DAYS = int(os.environ.get("IPGAR_NO_CONTACT_DAYS", "42"))
 IPGAR_NO_INTERVENTION_DAYS = int(os.environ.get("IPGAR_NO_INTERVENTION_DAYS", "91"))
 IPGAR_PENDING_REPORT_DAYS = int(os.environ.get("IPGAR_PENDING_REPORT_DAYS", "56"))

@@ -70,7 +70,7 @@ def test_privacy_officer_filters_the_log_and_finds_the_denial(page, live_server,
     rows = page.locator("table.ams-table tbody tr")
     assert rows.count() == 1
     assert "r-oov-1" in rows.first.inner_text()
-    # Denials store only the id asked for; the page names the case by its code (issue 18).
+    # Denials store only the id asked for; the page names the case by its code.
     assert f"Geweigerd: casus {other.code}" in rows.first.inner_text()
     assert page.locator("input[name=denied_only]").is_checked()
     axe(page)

@@ -1,4 +1,4 @@
-"""The authorization matrix (issue 4, FIELD-NOTES 17).
+"""The authorization matrix (docs/access.md, "How access is tested").
 
 Every named URL of the project is in POLICY, or the test fails. For every role and for own /
 substituted / other / partner-registered cases it asserts the status (200, 302 or 404 — never
@@ -316,7 +316,7 @@ POLICY: dict[str, Row] = {
     "cases:plan_goal_edit": case(CASE_MANAGE, extra=lambda t: {"goal_pk": t.goal.pk}),
     "cases:link_new": case(CASE_MANAGE),
     "cases:escalate": case(CASE_MANAGE),
-    # access (this issue)
+    # access
     "access:partner_list": page(IP),
     "access:partner_detail": case({**only(), IP: {OWN: NO, SUB: NO, OTHER: NO, REG: OK}}, key="case_id"),
     # An empty report is a form error (200) for the registered partner; 404 for everyone else.
@@ -344,7 +344,7 @@ POLICY: dict[str, Row] = {
     "pool:mine": page(DIR),
     "pool:directory": page(PT, DIR),
     "pool:director_new": page(PT),
-    # The acting director's own page: sent on to "My capacity" (issue 15).
+    # The acting director's own page: sent on to "My capacity".
     "pool:director": of("director", Row(expect={**only(PT), DIR: 302})),
     "pool:director_edit": of("director", page(PT)),
     "pool:handover": of("director", page(PT)),
@@ -382,7 +382,7 @@ POLICY: dict[str, Row] = {
     "meetings:minutes_pdf": of("meeting", Row(expect=INVITED)),
     "meetings:minutes_docx": of("meeting", Row(expect=INVITED)),
     "meetings:woo": of("meeting", page(PT)),
-    # Only an approved release downloads (issue 13); the world has none, so 404 for everyone.
+    # Only an approved release downloads; the world has none, so 404 for everyone.
     "meetings:woo_pdf": of("meeting", Row(expect=only())),
     "meetings:woo_release_pdf": of("meeting", Row(expect=only()), version=1),
     "meetings:woo_release_xml": of("meeting", Row(expect=only()), version=1),
@@ -510,7 +510,7 @@ def test_write_rows_cover_the_forms():
     assert len(WRITE_ROWS) == 28
 
 
-# --- post-outflow partners (pen test 19) ----------------------------------------------------------
+# --- post-outflow partners (a penetration test's finding) ----------------------------------------
 
 
 @pytest.mark.django_db

@@ -1,4 +1,4 @@
-"""The authorization matrix for the admin's case pages (pen test 19).
+"""The authorization matrix for the admin's case pages (docs/access.md, "How access is tested").
 
 The project matrix (test_matrix.py) skips the admin namespace. Here every role gets staff status
 and the view and change permissions of the case models, the strongest a superuser could hand

@@ -1,4 +1,4 @@
-"""The covenant registration and the intervention partner's need-to-know view (issue 4)."""
+"""The covenant registration and the intervention partner's need-to-know view (docs/access.md, the partner grant)."""
 
 import datetime as dt
 import re
@@ -274,7 +274,7 @@ def _close(case):
 
 
 def test_outflow_ends_the_partner_registrations_and_the_view(client, registered):
-    # Pen test 19: sd-west still read /access/partner/30/ after R-2022-003 was closed.
+    # A penetration test found that sd-west still read /access/partner/30/ after R-2022-003 was closed.
     case, person = registered["case"], registered["person"]
     client.force_login(person)
     assert client.get(reverse("access:partner_detail", kwargs={"case_id": case.pk})).status_code == 200
@@ -295,7 +295,7 @@ def test_a_registration_left_running_shows_nothing_once_the_case_is_closed(clien
     assert client.get(reverse("access:partner_detail", kwargs={"case_id": case.pk})).status_code == 404
 
 
-# --- issue 15: reporting back, situation flags, no meetings ------------------------------------
+# --- reporting back, situation flags, no meetings ---------------------------------------------
 
 
 def test_need_to_know_field_list_is_explicit():

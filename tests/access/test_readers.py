@@ -1,4 +1,4 @@
-"""Need-to-know that can be explained (issue 18): per case, who can read it and why; explicit
+"""Need-to-know that can be explained (docs/access.md, "Grants"): per case, who can read it and why; explicit
 grants given and ended by the programme team; a director invited to a meeting reads the cases
 on its agenda until the minutes are adopted."""
 

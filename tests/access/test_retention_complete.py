@@ -1,4 +1,4 @@
-"""Retention covers every record that names the person, history included (issue 18)."""
+"""Retention covers every record that names the person, history included (docs/retention.md)."""
 
 import datetime as dt
 

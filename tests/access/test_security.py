@@ -1,4 +1,4 @@
-"""Security requirements of issue 4 that hold across the application (ASVS 3, 4, 7, 8, 14)."""
+"""Security requirements that hold across the application (ASVS 3, 4, 7, 8, 14)."""
 
 import logging
 import re
@@ -108,7 +108,7 @@ def test_urls_carry_no_personal_data():
     assert not bad, bad
 
 
-def test_security_settings_of_the_issue(settings):
+def test_two_factor_lockout_csrf_short_sessions_and_a_quiet_sql_log_are_on(settings):
     assert "ipgar.middleware.RequireTwoFactorMiddleware" in settings.MIDDLEWARE
     assert "axes.middleware.AxesMiddleware" in settings.MIDDLEWARE
     assert "django.middleware.csrf.CsrfViewMiddleware" in settings.MIDDLEWARE

@@ -1,4 +1,4 @@
-"""Pen test 19 (critical): the admin's history views bypassed need-to-know.
+"""A penetration test's critical finding: the admin's history views bypassed need-to-know.
 
 A staff user holding only the model permissions must not read, through the admin, any case
 record outside `Case.objects.visible_to(user)` (404, denial logged); history forms are

@@ -1,5 +1,6 @@
-"""The administrator manages every reference list (issue 18): add, rename in Dutch and English,
-order, archive and restore; an entry in use is never deleted, and saying so is not a 500."""
+"""The administrator manages every reference list (docs/domain.md, "What a case holds"): add,
+rename in Dutch and English, order, archive and restore; an entry in use is never deleted, and
+saying so is not a 500."""
 
 import pytest
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME

@@ -1,4 +1,4 @@
-"""A director's daily work (issue 15): attempts do not clear the no-contact alert, the whole ZRM in
+"""A director's daily work: attempts do not clear the no-contact alert, the whole ZRM in
 one form, real contact dates and readable life domains, over-capacity warning, own pool page."""
 
 import datetime as dt

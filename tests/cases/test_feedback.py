@@ -1,4 +1,4 @@
-"""Every save confirms what happened and offers the next step; a double submit saves once (issue 15)."""
+"""Every save confirms what happened and offers the next step; a double submit saves once."""
 
 import re
 

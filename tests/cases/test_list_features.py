@@ -1,6 +1,6 @@
 """The case list sorts by column, searches (code; name or BSN for the programme team, logged),
-filters, exports what it shows to a CSV for Dutch Excel, and answers bad input with a message
-(issue 15). The meetings list filters by body and period."""
+filters, exports what it shows to a CSV for Dutch Excel, and answers bad input with a message.
+The meetings list filters by body and period."""
 
 import csv
 import datetime as dt

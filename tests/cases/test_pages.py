@@ -259,7 +259,10 @@ def test_history_shows_readable_diffs_with_who_and_identity_only_for_who_may(cli
 
 
 def test_history_writes_one_log_row_per_view(client, case):
-    """One row per view (issue 18): "history of R-..." or, when asked for, "identity history of R-..."."""
+    """One row per view: "history of R-..." or, when asked for, "identity history of R-...".
+
+    docs/access.md, "What is logged".
+    """
     director = case.director.user
     services.identity_update(case=case, by=director, city="Diemen")
     client.force_login(director)

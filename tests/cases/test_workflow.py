@@ -1,4 +1,7 @@
-"""Every transition of DESIGN §3: the allowed ones work, every other one is refused."""
+"""Every transition of the lifecycle: the allowed ones work, every other one is refused.
+
+The lifecycle: docs/domain.md, "The case lifecycle".
+"""
 
 import itertools
 
@@ -12,7 +15,7 @@ from tests.cases.factories import CaseFactory, DecisionFactory, DirectorFactory,
 
 pytestmark = pytest.mark.django_db
 S = Case.Status
-# DESIGN §3 written out here, not read from cases.workflow: a change to the table must fail a test.
+# The lifecycle written out here, not read from cases.workflow: a change to the table must fail a test.
 ALLOWED_PAIRS = [
     ("reported", "assessment"),
     ("assessment", "advised"),

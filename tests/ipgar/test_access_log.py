@@ -1,4 +1,4 @@
-"""The access log: the privacy officer reads, filters and exports it; nobody can change it (issue 4)."""
+"""The access log: the privacy officer reads, filters and exports it; nobody can change it (docs/decisions.md D3)."""
 
 import csv
 import datetime as dt
@@ -164,7 +164,7 @@ LONG_ID = "1" * 61
     ],
 )
 def test_an_id_longer_than_the_log_column_is_refused_and_logged(client, path):
-    # Pen test 19: a 61-digit id made access_log.denied fail, so the refusal answered 500.
+    # A penetration test found that a 61-digit id made access_log.denied fail, so the refusal answered 500.
     user = UserFactory(username="r-long-id", role=roles.DIRECTOR)
     client.force_login(user)
     assert client.get(path).status_code == 404

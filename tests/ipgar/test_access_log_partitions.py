@@ -1,4 +1,4 @@
-"""The access log partitioned by month (issue 17): append-only on every partition, months
+"""The access log partitioned by month (docs/decisions.md D16): append-only on every partition, months
 created ahead and dropped only past retention, writes land in the month's partition."""
 
 import datetime as dt

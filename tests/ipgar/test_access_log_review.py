@@ -1,4 +1,4 @@
-"""The access log written for the person who reviews it (issue 18)."""
+"""The access log written for the person who reviews it."""
 
 import csv
 import datetime as dt

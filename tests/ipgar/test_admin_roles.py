@@ -1,4 +1,4 @@
-"""The administrator on a fresh install (issue 18) and without a way up (pen test 19).
+"""The administrator on a fresh install, and without a way up to another role's rights.
 
 Fresh install: `migrate` ends by sending post_migrate for every app in INSTALLED_APPS order;
 the administrator's permissions must be synced after the last app's permissions exist. The
@@ -35,7 +35,7 @@ REFERENCE_MODELS = [
     MeetingBody,
 ]
 
-# The administrator role, exactly (DESIGN §5): users, roles read-only, reference data.
+# The administrator role, exactly (docs/access.md, "Roles"): users, roles read-only, reference data.
 EXPECTED_PERMISSIONS = {
     "auth.view_group",
     "ipgar.add_user",

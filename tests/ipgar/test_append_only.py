@@ -1,4 +1,4 @@
-"""The append-only logs hold against the application's own database role (pen test 19).
+"""The append-only logs hold against the application's own database role (docs/access.md, "How access is tested").
 
 A runtime role is created for the test, given its privileges by `grant_runtime_role` (as in
 production), and then tries every way round the triggers on the real PostgreSQL: each is

@@ -1,4 +1,4 @@
-"""The Celery round trip through Redis and a real worker process (issue 2)."""
+"""The Celery round trip through Redis and a real worker process (docs/decisions.md D11)."""
 
 import pytest
 

@@ -1,4 +1,4 @@
-"""Dates outside 1900-01-01 .. today + 5 years are field errors, never a 500 (pen test 19)."""
+"""Dates outside 1900-01-01 .. today + 5 years are field errors, never a 500 (ipgar/date_window.py)."""
 
 import datetime as dt
 

@@ -1,4 +1,4 @@
-"""One date style (issue 15): '29 nov. 2026' in tables, '29 november 2026' in text."""
+"""One date style: '29 nov. 2026' in tables, '29 november 2026' in text."""
 
 import datetime as dt
 

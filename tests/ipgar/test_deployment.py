@@ -222,7 +222,7 @@ def test_compose_web_is_reachable_only_through_the_proxy():
 
 
 def test_compose_runs_the_application_as_a_role_that_does_not_own_the_logs():
-    # Pen test 19: the table owner can switch the append-only triggers off.
+    # A penetration test's finding: the table owner can switch the append-only triggers off.
     compose = _compose()
     services = compose["services"]
     for name in ("web", "worker", "beat"):

@@ -1,4 +1,4 @@
-"""Pages that look finished (issue 15): every button and description list styled, no English
+"""Pages that look finished: every button and description list styled, no English
 empty choice, codes that do not wrap, a skip link that shows only on focus."""
 
 import re

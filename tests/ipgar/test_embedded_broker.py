@@ -1,4 +1,4 @@
-"""`make run` without REDIS_URL: a worker with beat on the embedded (filesystem) broker (issue 18)."""
+"""`make run` without REDIS_URL: a worker with beat on the embedded (filesystem) broker (docs/decisions.md D13)."""
 
 import os
 import signal

@@ -1,4 +1,4 @@
-"""Error pages in the design system, in Dutch, saying what to do (issue 15)."""
+"""Error pages in the design system, in Dutch, saying what to do."""
 
 import pytest
 from django.test import Client

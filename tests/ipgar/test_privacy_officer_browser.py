@@ -1,4 +1,4 @@
-"""Playwright: the privacy officer sets a legal hold, reviews the access log and exports it (issue 18)."""
+"""Playwright: the privacy officer sets a legal hold, reviews the access log and exports it."""
 
 import datetime as dt
 

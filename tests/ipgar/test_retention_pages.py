@@ -1,4 +1,4 @@
-"""The privacy officer's legal holds, retention forecast and retention log (issue 18)."""
+"""The privacy officer's legal holds, retention forecast and retention log (docs/retention.md)."""
 
 import datetime as dt
 

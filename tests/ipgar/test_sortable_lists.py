@@ -1,6 +1,6 @@
 """The caseload, the pool overview and the meetings list sort by their column headers, with
 the case list's mechanism (ipgar.sorting): constant queries, aria-sort on the sorted header, an
-unknown column answered by the list with a message (issue 15)."""
+unknown column answered by the list with a message (docs/DEVELOPING.md, "Pages")."""
 
 import datetime as dt
 from decimal import Decimal

@@ -1,4 +1,4 @@
-"""Home is a work queue per role, each item one click from where it is done (issue 15)."""
+"""Home is a work queue per role, each item one click from where it is done."""
 
 import datetime as dt
 

@@ -1,4 +1,4 @@
-"""Finds English left in a Dutch page (issue 15): every English source string of the catalogues
+"""Finds English left in a Dutch page: every English source string of the catalogues
 that has a different Dutch translation, found verbatim in the page's visible text, is a leak;
 so are Django's "---------" and English month names."""
 

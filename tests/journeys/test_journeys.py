@@ -1,4 +1,4 @@
-"""A Playwright journey per role (issue 15): from the home page, with no typed URL, each role does
+"""A Playwright journey per role: from the home page, with no typed URL, each role does
 its main task; axe-core is clean and no English is left on every Dutch page on the way."""
 
 import datetime as dt

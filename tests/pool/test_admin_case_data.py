@@ -1,5 +1,5 @@
-"""Pen test 19: the pool's admin pages show case data only through visible_to, read-only, logged;
-no admin history can be reverted."""
+"""The pool's admin pages show case data only through visible_to, read-only, logged; no admin
+history can be reverted (a penetration test's finding)."""
 
 import datetime as dt
 from decimal import Decimal

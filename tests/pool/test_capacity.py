@@ -1,4 +1,4 @@
-"""Capacity and load are derived, never typed in; over capacity is flagged (issue 5)."""
+"""Capacity and load are derived, never typed in; over capacity is flagged."""
 
 from decimal import Decimal
 

@@ -1,4 +1,4 @@
-"""The full demo reproduces the memo of 26 May 2020 (seed 004) after the police handover."""
+"""The full demo reproduces the memo of 26 May 2020 (docs/domain.md, source S4) after the police handover."""
 
 import datetime as dt
 from decimal import Decimal

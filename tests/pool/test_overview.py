@@ -109,7 +109,7 @@ def test_overview_and_csv_run_a_constant_number_of_queries(client, django_assert
 
 
 def test_overview_rows_show_absences_restrictions_secondment_and_escape_names(client):
-    """The rows are built in Python for speed (issue 8): the same content as the template gave."""
+    """The rows are built in Python for speed (BENCHMARKS.md): the same content as the template gave."""
     import datetime as dt
 
     from django.utils import timezone
@@ -150,7 +150,7 @@ def test_overview_rows_show_absences_restrictions_secondment_and_escape_names(cl
 
 
 def test_csv_cells_cannot_run_as_formulas(client):
-    # Pen test 19: a director's name starting with "=" ran as a formula in a spreadsheet.
+    # A penetration test found that a director's name starting with "=" ran as a formula in a spreadsheet.
     director = DirectorFactory(organisation=organisation("om"))
     director.user.first_name = '=HYPERLINK("http://evil.example","x")'
     director.user.last_name = "@SUM(A1)"

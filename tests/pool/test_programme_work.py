@@ -1,4 +1,4 @@
-"""The programme team's daily work (issue 15): assignable statuses said, fresh home figures, overdue
+"""The programme team's daily work: assignable statuses said, fresh home figures, overdue
 reviews named, advised-and-assigned cases count against capacity, PTO-R inclusions keep the pool's rules."""
 
 import datetime as dt

@@ -134,7 +134,7 @@ def test_reviews_due_lists_directors_whose_review_falls_due():
 
 
 def test_the_director_page_logs_each_case_its_reviews_show(client):
-    # Pen test 19: the review remarks are case data, read without a log row.
+    # A penetration test found the review remarks, which are case data, read without a log row.
     from ipgar.models import AccessLogEntry
 
     director = DirectorFactory()
