@@ -85,6 +85,12 @@ def _people(rng: random.Random) -> list[tuple[int | None, str, str, str]]:
     return people
 
 
+COLUMNS = (
+    "at, username, role, organisation, record_type, record_id, record_label, section, action, outcome, "
+    "client_address, path"
+)
+
+
 def _generate(rows: int) -> float:
     """COPY `rows` log rows into the (empty) partitioned table; returns seconds taken.
 
@@ -96,35 +102,12 @@ def _generate(rows: int) -> float:
     """
     import psycopg
 
-    rng = random.Random(17)  # deterministic people and roles
     started = time.monotonic()
     months = _month_starts()
     month_weights = [1 + 2 * index / (len(months) - 1) for index in range(len(months))]
     total_weight = sum(month_weights)
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT ipgar_access_log_ensure_partitions(3, %s)", [months[0]])
-        cursor.execute(
-            "CREATE TABLE IF NOT EXISTS bench_people "
-            "(idx integer PRIMARY KEY, username text, role text, organisation text)"
-        )
-        cursor.execute("TRUNCATE bench_people")
-        cursor.executemany(
-            "INSERT INTO bench_people VALUES (%s, %s, %s, %s)",
-            [(index, *person[1:]) for index, person in enumerate(_people(rng))],
-        )
-    connection.connection.commit() if not connection.get_autocommit() else None
-    sections = "ARRAY[" + ", ".join(f"'{name}'" for name in SECTIONS) + "]"
-    actions = "ARRAY[" + ", ".join(f"'{name}'" for name in ACTIONS) + "]"
-    columns = (
-        "at, username, role, organisation, record_type, record_id, record_label, section, action, outcome, "
-        "client_address, path"
-    )
-    settings = connection.settings_dict
-    params = {"dbname": settings["NAME"], "user": settings["USER"], "host": settings["HOST"] or None}
-    if settings["PORT"]:
-        params["port"] = settings["PORT"]
-    if settings["PASSWORD"]:
-        params["password"] = settings["PASSWORD"]
+    _load_people(first_month=months[0])
+    params = _connection_params()
     # Loading into a table with nine indexes runs at ~10,000 rows/s here; without them and
     # building the indexes afterwards (sorted, per partition) is several times faster.
     index_sql = _secondary_indexes()
@@ -135,9 +118,55 @@ def _generate(rows: int) -> float:
     with psycopg.connect(**params) as source, psycopg.connect(**params, autocommit=True) as target:
         for index, month in enumerate(months):
             count = round(rows * month_weights[index] / total_weight) if index < len(months) - 1 else rows - written
-            next_month = (month.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
-            days = (next_month - month).days
-            query = f"""
+            with (
+                source.cursor().copy(f"COPY ({_month_query(month, count)}) TO STDOUT") as out,
+                target.cursor().copy(f"COPY ipgar_accesslogentry ({COLUMNS}) FROM STDIN") as into,
+            ):
+                for block in out:
+                    into.write(block)
+            written += count
+            print(
+                f"  {month:%Y-%m}: {written:,} rows ({time.monotonic() - started:.0f} s)", file=sys.stderr, flush=True
+            )
+        _build_indexes(target, index_sql, started=started)
+    return round(time.monotonic() - started, 1)
+
+
+def _load_people(*, first_month: dt.date) -> None:
+    """The partitions from `first_month` on, and the people table the generator draws from."""
+    rng = random.Random(17)  # deterministic people and roles
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT ipgar_access_log_ensure_partitions(3, %s)", [first_month])
+        cursor.execute(
+            "CREATE TABLE IF NOT EXISTS bench_people "
+            "(idx integer PRIMARY KEY, username text, role text, organisation text)"
+        )
+        cursor.execute("TRUNCATE bench_people")
+        cursor.executemany(
+            "INSERT INTO bench_people VALUES (%s, %s, %s, %s)",
+            [(index, *person[1:]) for index, person in enumerate(_people(rng))],
+        )
+    connection.connection.commit() if not connection.get_autocommit() else None
+
+
+def _connection_params() -> dict:
+    """psycopg's connection arguments for Django's database (the generator opens two more)."""
+    settings = connection.settings_dict
+    params = {"dbname": settings["NAME"], "user": settings["USER"], "host": settings["HOST"] or None}
+    if settings["PORT"]:
+        params["port"] = settings["PORT"]
+    if settings["PASSWORD"]:
+        params["password"] = settings["PASSWORD"]
+    return params
+
+
+def _month_query(month: dt.date, count: int) -> str:
+    """The SELECT that makes `count` rows of `month`, for COPY … TO STDOUT."""
+    sections = "ARRAY[" + ", ".join(f"'{name}'" for name in SECTIONS) + "]"
+    actions = "ARRAY[" + ", ".join(f"'{name}'" for name in ACTIONS) + "]"
+    next_month = (month.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+    days = (next_month - month).days
+    return f"""
                 SELECT timestamptz '{month} 00:00:00+01'
                        + floor(random() * {days}) * interval '1 day'
                        + (7 + 12 * (random() + random()) / 2) * interval '1 hour',
@@ -158,23 +187,15 @@ def _generate(rows: int) -> float:
                 ) AS r
                 JOIN bench_people p ON p.idx = r.p
             """
-            with (
-                source.cursor().copy(f"COPY ({query}) TO STDOUT") as out,
-                target.cursor().copy(f"COPY ipgar_accesslogentry ({columns}) FROM STDIN") as into,
-            ):
-                for block in out:
-                    into.write(block)
-            written += count
-            print(
-                f"  {month:%Y-%m}: {written:,} rows ({time.monotonic() - started:.0f} s)", file=sys.stderr, flush=True
-            )
-        target.execute("SET maintenance_work_mem = '512MB'")
-        for statement in index_sql:
-            target.execute(statement)
-            elapsed = time.monotonic() - started
-            print(f"  {statement.split()[2]} built ({elapsed:.0f} s)", file=sys.stderr, flush=True)
-        target.execute("VACUUM (ANALYZE) ipgar_accesslogentry")
-    return round(time.monotonic() - started, 1)
+
+
+def _build_indexes(target, index_sql: list[str], *, started: float) -> None:
+    target.execute("SET maintenance_work_mem = '512MB'")
+    for statement in index_sql:
+        target.execute(statement)
+        elapsed = time.monotonic() - started
+        print(f"  {statement.split()[2]} built ({elapsed:.0f} s)", file=sys.stderr, flush=True)
+    target.execute("VACUUM (ANALYZE) ipgar_accesslogentry")
 
 
 def _secondary_indexes() -> list[str]:
