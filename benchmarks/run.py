@@ -74,26 +74,44 @@ def main() -> int:
     base = _server_url()
     results = {}
     for scale, cases in SCALES.items():
-        # BENCH_DATABASE_PREFIX keeps the datasets of engineers sharing one server apart.
-        prefix = os.environ.get("BENCH_DATABASE_PREFIX", "ipgar_bench")
-        url = _database_url_for(base, f"{prefix}_{scale.lower()}")
-        command = [sys.executable, "-m", "benchmarks.measure", "--scale", scale, "--cases", str(cases)]
-        if scale == "L":
-            command.append("--throughput")
         print(f"[{scale}] measuring …", flush=True)
-        output = subprocess.run(  # noqa: S603
-            command,
-            cwd=ROOT,
-            env={**os.environ, "DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "benchmarks.settings"},
-            capture_output=True,
-            text=True,
-        )
+        output = _measure(base, scale, cases)
         sys.stderr.write(output.stderr[-4000:])
         if output.returncode != 0:
             print(output.stdout[-4000:])
             return output.returncode
         results[scale] = json.loads(output.stdout.strip().splitlines()[-1])
+    summary = _summary(results)
+    (ROOT / "benchmarks" / "results.json").write_text(json.dumps(summary, indent=2) + "\n")
+    _write_markdown(summary)
+    # The access log at scale: its own databases, merged into both files.
+    from benchmarks import access_log_run
 
+    print("[access log] generating (first run) and measuring …", flush=True)
+    access_log_run.merge(access_log_run.measure())
+    print(json.dumps({k: v for k, v in summary.items() if k != "raw"}, indent=2))
+    return 0
+
+
+def _measure(base: str, scale: str, cases: int) -> subprocess.CompletedProcess:
+    """`benchmarks.measure` for one scale, in its own process and on its own database."""
+    # BENCH_DATABASE_PREFIX keeps the datasets of engineers sharing one server apart.
+    prefix = os.environ.get("BENCH_DATABASE_PREFIX", "ipgar_bench")
+    url = _database_url_for(base, f"{prefix}_{scale.lower()}")
+    command = [sys.executable, "-m", "benchmarks.measure", "--scale", scale, "--cases", str(cases)]
+    if scale == "L":
+        command.append("--throughput")
+    return subprocess.run(  # noqa: S603
+        command,
+        cwd=ROOT,
+        env={**os.environ, "DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "benchmarks.settings"},
+        capture_output=True,
+        text=True,
+    )
+
+
+def _summary(results: dict) -> dict:
+    """Ratios to the minimal page at L, growth from S to L, queries, monitor, throughput."""
     large, small = results["L"], results["S"]
     minimal = large["pages"]["minimal"]["median_ms"]
     minimal_p95 = large["pages"]["minimal"]["p95_ms"]
@@ -108,7 +126,7 @@ def main() -> int:
         if name in small["pages"]
     }
     throughput = large["throughput"]
-    summary = {
+    return {
         "page_ratio_median": ratios,
         "page_ratio_p95": ratios_p95,
         "growth_l_over_s": growth,
@@ -122,15 +140,6 @@ def main() -> int:
         "machine": _machine(),
         "raw": results,
     }
-    (ROOT / "benchmarks" / "results.json").write_text(json.dumps(summary, indent=2) + "\n")
-    _write_markdown(summary)
-    # The access log at scale: its own databases, merged into both files.
-    from benchmarks import access_log_run
-
-    print("[access log] generating (first run) and measuring …", flush=True)
-    access_log_run.merge(access_log_run.measure())
-    print(json.dumps({k: v for k, v in summary.items() if k != "raw"}, indent=2))
-    return 0
 
 
 def _write_markdown(summary: dict) -> None:

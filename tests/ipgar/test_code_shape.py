@@ -14,7 +14,6 @@ LIMIT = 60
 KNOWN_LONG = {
     ("benchmarks/generate.py", "generate"): 289,
     ("benchmarks/measure.py", "main"): 61,
-    ("benchmarks/run.py", "main"): 61,
     ("meetings/publication.py", "build"): 82,
     ("meetings/selectors.py", "meeting_view"): 123,
     ("meetings/services.py", "woo_mark"): 62,
