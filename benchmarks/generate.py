@@ -66,21 +66,58 @@ def _pick_status(rng: random.Random) -> str:
 
 
 @transaction.atomic
-def generate(*, cases: int, seed: int = 42) -> dict:  # noqa: C901 - one bulk load, phase after phase (a known long function)
-    """Fill the current (empty, migrated) database; returns what was made."""
+def generate(*, cases: int, seed: int = 42) -> dict:
+    """Fill the current (empty, migrated) database; returns what was made.
+
+    The phases draw from one random generator in this order; keep it, or the data changes.
+    """
     rng = random.Random(seed)
     started = time.monotonic()
-    areas = list(Area.objects.all())
-    sources = list(ReportSource.objects.all())
-    risks = list(RiskCategory.objects.all())
-    ideologies = list(Ideology.objects.all())
-    domains = list(LifeDomain.objects.all())
-    reasons = list(OutflowReason.objects.all())
-    types = list(InterventionType.objects.select_related("default_partner"))
-    core = list(Organisation.objects.filter(kind=Organisation.Kind.CORE_PARTNER))
-    groups = {g.name: g for g in Group.objects.all()}
+    ref = {
+        "areas": list(Area.objects.all()),
+        "sources": list(ReportSource.objects.all()),
+        "risks": list(RiskCategory.objects.all()),
+        "ideologies": list(Ideology.objects.all()),
+        "domains": list(LifeDomain.objects.all()),
+        "reasons": list(OutflowReason.objects.all()),
+        "types": list(InterventionType.objects.select_related("default_partner")),
+        "core": list(Organisation.objects.filter(kind=Organisation.Kind.CORE_PARTNER)),
+    }
+    programme, directors, other_users = _users(rng, cases=cases, core=ref["core"])
+    _log(f"{len(directors)} directors, {len(other_users)} users", started)
+    all_cases = _cases(rng, cases=cases, ref=ref, directors=directors, programme=programme)
+    transitions = _transitions(all_cases, programme=programme)
+    _log(f"{cases} cases with identities, history, assignments and {transitions} transitions", started)
+    user_of_director = {d.pk: d.user_id for d in directors}
+    grants = _grants(
+        rng, all_cases=all_cases, user_of_director=user_of_director, other_users=other_users, programme=programme
+    )
+    _log(f"{grants} grants", started)
+    included = [c for c in all_cases if c.included_on]
+    by_of = {"user_of_director": user_of_director, "programme": programme}
+    made = {"contacts": _contacts(rng, cases=cases, included=included, **by_of)}
+    _log(f"{made['contacts']} contacts", started)
+    made["interventions"] = _interventions(rng, cases=cases, included=included, ref=ref, programme=programme)
+    made["scores"] = _scores(rng, cases=cases, included=included, ref=ref, **by_of)
+    _log(f"{made['interventions']} interventions, {made['scores']} scores", started)
+    n_meetings, n_items = _meetings(rng, cases=cases, included=included, other_users=other_users, programme=programme)
+    _log(f"{n_meetings} meetings with {n_items} agenda items and minutes", started)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    return {
+        "cases": cases,
+        "directors": len(directors),
+        "users_with_grants": len(other_users),
+        "grants": grants,
+        **made,
+        "meetings": n_meetings,
+        "seconds": round(time.monotonic() - started, 1),
+    }
 
-    # --- users and directors --------------------------------------------------------------
+
+def _users(rng: random.Random, *, cases: int, core: list) -> tuple[User, list[Director], list[User]]:
+    """The programme team's bench-pt, N/100 directors, N/4 PTO-R members and intervention partners."""
+    groups = {g.name: g for g in Group.objects.all()}
     n_directors = max(cases // 100, 2)
     n_users = max(cases // 4, 10)
     programme = User.objects.create(username="bench-pt", first_name="Bench", last_name="Programme")
@@ -116,43 +153,45 @@ def generate(*, cases: int, seed: int = 42) -> dict:  # noqa: C901 - one bulk lo
     )
     groups[roles.PTO_R_MEMBER].user_set.add(*other_users[: n_users // 10])
     groups[roles.INTERVENTION_PARTNER].user_set.add(*other_users[n_users // 10 :])
-    _log(f"{n_directors} directors, {n_users} users", started)
+    return programme, directors, other_users
 
-    # --- cases, identities, assignments ---------------------------------------------------------
-    case_rows = []
-    for i in range(cases):
-        reported = TODAY - dt.timedelta(days=rng.randint(10, 3650))
-        status = _pick_status(rng)
-        included = None
-        closed = None
-        director = None
-        if status in (S.ACTIVE, S.STATIC, S.AFTERCARE, S.CLOSED):
-            included = reported + dt.timedelta(days=rng.randint(7, 224))
-            if included > TODAY:
-                included = TODAY
-            director = rng.choice(directors)
-        if status == S.CLOSED:
-            closed = min(included + dt.timedelta(days=rng.randint(60, 900)), TODAY)
-        case_rows.append(
-            Case(
-                code=f"R-{reported.year}-{i:05d}",
-                status=status,
-                reported_on=reported,
-                report_source=rng.choice(sources),
-                report_summary="Synthetische melding.",
-                area=rng.choice(areas),
-                risk_category=rng.choice(risks),
-                ideology=rng.choice(ideologies),
-                director=director,
-                included_on=included,
-                closed_on=closed,
-                outflow_reason=rng.choice(reasons) if closed else None,
-                is_detained=rng.random() < 0.03,
-                is_abroad=rng.random() < 0.02,
-                information_picture="Synthetisch informatiebeeld.",
-            )
-        )
-    all_cases = bulk_create_with_history(case_rows, Case, batch_size=BATCH, default_user=programme)
+
+def _case(rng: random.Random, i: int, *, ref: dict, directors: list[Director]) -> Case:
+    reported = TODAY - dt.timedelta(days=rng.randint(10, 3650))
+    status = _pick_status(rng)
+    included = None
+    closed = None
+    director = None
+    if status in (S.ACTIVE, S.STATIC, S.AFTERCARE, S.CLOSED):
+        included = reported + dt.timedelta(days=rng.randint(7, 224))
+        if included > TODAY:
+            included = TODAY
+        director = rng.choice(directors)
+    if status == S.CLOSED:
+        closed = min(included + dt.timedelta(days=rng.randint(60, 900)), TODAY)
+    return Case(
+        code=f"R-{reported.year}-{i:05d}",
+        status=status,
+        reported_on=reported,
+        report_source=rng.choice(ref["sources"]),
+        report_summary="Synthetische melding.",
+        area=rng.choice(ref["areas"]),
+        risk_category=rng.choice(ref["risks"]),
+        ideology=rng.choice(ref["ideologies"]),
+        director=director,
+        included_on=included,
+        closed_on=closed,
+        outflow_reason=rng.choice(ref["reasons"]) if closed else None,
+        is_detained=rng.random() < 0.03,
+        is_abroad=rng.random() < 0.02,
+        information_picture="Synthetisch informatiebeeld.",
+    )
+
+
+def _cases(rng: random.Random, *, cases: int, ref: dict, directors: list[Director], programme: User) -> list[Case]:
+    """The cases (with history), their identities and director assignments; returns them in pk order."""
+    case_rows = [_case(rng, i, ref=ref, directors=directors) for i in range(cases)]
+    bulk_create_with_history(case_rows, Case, batch_size=BATCH, default_user=programme)
     all_cases = list(
         Case.objects.order_by("pk").only("pk", "director_id", "included_on", "reported_on", "status", "closed_on")
     )
@@ -173,6 +212,11 @@ def generate(*, cases: int, seed: int = 42) -> dict:  # noqa: C901 - one bulk lo
         ],
         batch_size=BATCH,
     )
+    return all_cases
+
+
+def _transitions(all_cases: list[Case], *, programme: User) -> int:
+    """Each case's path to its status, dated; returns how many."""
     transitions = []
     for case in all_cases:
         steps = [(S.REPORTED, S.ASSESSMENT, case.reported_on + dt.timedelta(days=2))]
@@ -197,10 +241,11 @@ def generate(*, cases: int, seed: int = 42) -> dict:  # noqa: C901 - one bulk lo
                 )
             )
     CaseTransition.objects.bulk_create(transitions, batch_size=BATCH)
-    _log(f"{cases} cases with identities, history, assignments and {len(transitions)} transitions", started)
+    return len(transitions)
 
-    # --- grants: every director on their cases, users on a few cases each ---------------------------
-    user_of_director = {d.pk: d.user_id for d in directors}
+
+def _grants(rng: random.Random, *, all_cases, user_of_director: dict, other_users, programme: User) -> int:
+    """Every director on their open cases, users on three cases each; returns how many."""
     grants = []
     for case in all_cases:
         if case.director_id and case.status != S.CLOSED:
@@ -234,12 +279,13 @@ def generate(*, cases: int, seed: int = 42) -> dict:  # noqa: C901 - one bulk lo
         batch_size=BATCH,
         ignore_conflicts=True,
     )
-    _log(f"{len(grants)} grants", started)
+    return len(grants)
 
-    # --- contacts, interventions, scores (with history) -------------------------------------------
-    included = [c for c in all_cases if c.included_on]
+
+def _contacts(rng: random.Random, *, cases: int, included, user_of_director: dict, programme: User) -> int:
+    """50 contacts per case (with history), in chunks; returns how many."""
     kinds = [k for k, _ in Contact.Kind.choices]
-    made = {"contacts": 0, "interventions": 0, "scores": 0}
+    made = 0
     for chunk_start in range(0, cases * 50, BATCH * 4):
         rows = []
         for _ in range(min(BATCH * 4, cases * 50 - chunk_start)):
@@ -254,20 +300,24 @@ def generate(*, cases: int, seed: int = 42) -> dict:  # noqa: C901 - one bulk lo
                 )
             )
         bulk_create_with_history(rows, Contact, batch_size=BATCH, default_user=programme)
-        made["contacts"] += len(rows)
-    _log(f"{made['contacts']} contacts", started)
+        made += len(rows)
+    return made
+
+
+def _interventions(rng: random.Random, *, cases: int, included, ref: dict, programme: User) -> int:
+    """Eight interventions per case (with history); returns how many."""
     statuses = [s for s, _ in Intervention.Status.choices]
     rows = []
     for _ in range(cases * 8):
         case = rng.choice(included)
-        kind = rng.choice(types)
+        kind = rng.choice(ref["types"])
         start = case.included_on + dt.timedelta(days=rng.randint(0, 400))
         status = rng.choice(statuses)
         rows.append(
             Intervention(
                 case_id=case.pk,
                 type=kind,
-                partner=kind.default_partner or rng.choice(core),
+                partner=kind.default_partner or rng.choice(ref["core"]),
                 goal="Doel.",
                 started_on=min(start, TODAY),
                 ended_on=min(start + dt.timedelta(days=120), TODAY) if status in ("completed", "stopped") else None,
@@ -275,27 +325,32 @@ def generate(*, cases: int, seed: int = 42) -> dict:  # noqa: C901 - one bulk lo
             )
         )
     bulk_create_with_history(rows, Intervention, batch_size=BATCH, default_user=programme)
-    made["interventions"] = len(rows)
+    return len(rows)
+
+
+def _scores(rng: random.Random, *, cases: int, included, ref: dict, user_of_director: dict, programme: User) -> int:
+    """Ten life-domain scores per case (with history); returns how many."""
     rows = []
     for _ in range(cases * 10):
         case = rng.choice(included)
         rows.append(
             LifeDomainScore(
                 case_id=case.pk,
-                domain=rng.choice(domains),
+                domain=rng.choice(ref["domains"]),
                 score=rng.randint(1, 5),
                 scored_on=min(case.included_on + dt.timedelta(days=rng.randint(0, 700)), TODAY),
                 by_id=user_of_director.get(case.director_id, programme.pk),
             )
         )
     bulk_create_with_history(rows, LifeDomainScore, batch_size=BATCH, default_user=programme)
-    made["scores"] = len(rows)
-    _log(f"{made['interventions']} interventions, {made['scores']} scores", started)
+    return len(rows)
 
-    # --- meetings with agenda, attendance and minutes --------------------------------------------
+
+def _meetings(rng: random.Random, *, cases: int, included, other_users, programme: User) -> tuple[int, int]:
+    """0.15·N meetings with agenda, attendance and adopted minutes; returns meetings and items."""
     bodies = list(MeetingBody.objects.all())
     pto_r = next(b for b in bodies if b.kind == MeetingBody.Kind.PTO_R)
-    pto_r.members.add(programme, *other_users[: n_users // 10][:50])
+    pto_r.members.add(programme, *other_users[: len(other_users) // 10][:50])
     n_meetings = max(int(cases * 0.15), 5)
     meetings = Meeting.objects.bulk_create(
         [
@@ -343,15 +398,4 @@ def generate(*, cases: int, seed: int = 42) -> dict:  # noqa: C901 - one bulk lo
         ],
         batch_size=BATCH,
     )
-    _log(f"{n_meetings} meetings with {len(items)} agenda items and minutes", started)
-    with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")
-    return {
-        "cases": cases,
-        "directors": n_directors,
-        "users_with_grants": n_users,
-        "grants": len(grants),
-        **made,
-        "meetings": n_meetings,
-        "seconds": round(time.monotonic() - started, 1),
-    }
+    return n_meetings, len(items)
