@@ -111,6 +111,17 @@ def _weeks(days):
     return round(days / DAYS_PER_WEEK, 1)
 
 
+def _chart(labels: list, series: list[tuple[str, list]], *, kind: str = "bar") -> dict | None:
+    """A chart of one or more (label, values) series over `labels`; hidden values are gaps."""
+    return _drawable(
+        {
+            "type": kind,
+            "labels": labels,
+            "datasets": [{"label": name, "data": [_chart_value(v) for v in values]} for name, values in series],
+        }
+    )
+
+
 def _breakdown(key: str, caption: str, rows: list[dict], *, empty: str, kind: str = "bar") -> Table:
     labels = [_label(r, empty) for r in rows]
     return Table(
@@ -118,13 +129,7 @@ def _breakdown(key: str, caption: str, rows: list[dict], *, empty: str, kind: st
         caption=caption,
         headers=[caption, _("Number of cases")],
         rows=[[label, r["value"]] for label, r in zip(labels, rows, strict=True)],
-        chart=_drawable(
-            {
-                "type": kind,
-                "labels": labels,
-                "datasets": [{"label": _("Number of cases"), "data": [_chart_value(r["value"]) for r in rows]}],
-            }
-        ),
+        chart=_chart(labels, [(_("Number of cases"), [r["value"] for r in rows])], kind=kind),
     )
 
 
@@ -135,154 +140,145 @@ def _num(value) -> str:
 def sections(figures: dict, *, variant: str) -> list[Section]:
     """The monitor's sections in reading order; gross-only sections only for the gross variant."""
     gross = variant == "gross"
-    end = parse_date(figures["period"]["end"])
-    end_text = formats.date_format(end, "j F Y")
-    limits = figures["settings"]
+    out = [
+        _status_section(figures),
+        _flow_section(figures),
+        _lead_time_section(figures),
+        _pending_section(figures, gross=gross),
+        _caseload_breakdown_section(figures),
+        _alerts_section(figures),
+    ]
+    if gross and "phases" in figures:
+        out.append(_phases_section(figures))
+    if gross:
+        out.append(_directors_section(figures))
+        out.append(_interventions_section(figures))
+        out.append(_completeness_section(figures))
+    out.append(_trend_section(figures))
+    return out
+
+
+def _status_section(figures: dict) -> Section:
     st = figures["status"]
-    out = []
-
-    out.append(
-        Section(
-            "status",
-            _("Cases at the end of the quarter"),
-            _(
-                "On %(date)s, %(total)s cases were in the approach: %(active)s in active direction, "
-                "%(static)s static and %(aftercare)s in aftercare."
-            )
-            % {
-                "date": end_text,
-                "total": _num(st["caseload"]),
-                "active": _num(st["active"]),
-                "static": _num(st["static"]),
-                "aftercare": _num(st["aftercare"]),
-            },
-            [
-                Table(
-                    key="status",
-                    caption=_("Cases by status at the end of the quarter"),
-                    headers=[_("Status"), _("Number of cases")],
-                    rows=[
-                        [_("active direction"), st["active"]],
-                        [_("static"), st["static"]],
-                        [_("aftercare"), st["aftercare"]],
-                        [_("total"), st["caseload"]],
-                    ],
-                    chart=_drawable(
-                        {
-                            "type": "bar",
-                            "labels": [_("active direction"), _("static"), _("aftercare")],
-                            "datasets": [
-                                {
-                                    "label": _("Number of cases"),
-                                    "data": [_chart_value(st[k]) for k in ("active", "static", "aftercare")],
-                                }
-                            ],
-                        }
-                    ),
-                )
-            ],
+    end = parse_date(figures["period"]["end"])
+    statuses = [("active", _("active direction")), ("static", _("static")), ("aftercare", _("aftercare"))]
+    return Section(
+        "status",
+        _("Cases at the end of the quarter"),
+        _(
+            "On %(date)s, %(total)s cases were in the approach: %(active)s in active direction, "
+            "%(static)s static and %(aftercare)s in aftercare."
         )
+        % {
+            "date": formats.date_format(end, "j F Y"),
+            "total": _num(st["caseload"]),
+            "active": _num(st["active"]),
+            "static": _num(st["static"]),
+            "aftercare": _num(st["aftercare"]),
+        },
+        [
+            Table(
+                key="status",
+                caption=_("Cases by status at the end of the quarter"),
+                headers=[_("Status"), _("Number of cases")],
+                rows=[[name, st[k]] for k, name in statuses] + [[_("total"), st["caseload"]]],
+                chart=_chart(
+                    [name for _k, name in statuses], [(_("Number of cases"), [st[k] for k, _name in statuses])]
+                ),
+            )
+        ],
     )
 
+
+def _flow_section(figures: dict) -> Section:
     flow = figures["flow"]
-    out.append(
-        Section(
-            "flow",
-            _("Reports, inclusions and outflow in the quarter"),
+    return Section(
+        "flow",
+        _("Reports, inclusions and outflow in the quarter"),
+        _(
+            "In the quarter there were %(reports)s new reports and %(inclusions)s inclusions; "
+            "%(not_included)s reports were not included and %(outflows)s cases flowed out."
+        )
+        % {k: _num(v) for k, v in flow.items()},
+        [
+            Table(
+                key="flow",
+                caption=_("Flow in the quarter"),
+                headers=[_("Figure"), _("Number")],
+                rows=[
+                    [_("reports"), flow["reports"]],
+                    [_("inclusions"), flow["inclusions"]],
+                    [_("not included"), flow["not_included"]],
+                    [_("outflows"), flow["outflows"]],
+                ],
+            ),
+            _breakdown(
+                "outflow_by_reason",
+                _("Outflow by reason"),
+                figures["outflow_by_reason"],
+                empty=_("no reason recorded"),
+            ),
+        ],
+    )
+
+
+def _lead_time_text(lead: dict) -> str:
+    """The lead time in words; the net monitor hides the extremes (one case each), so they are left out."""
+    if lead["n"] == 0:
+        return _("No case was included in the quarter.")
+    if is_hidden(lead["mean_days"]):
+        return _("The lead time of the inclusions of this quarter is not shown: see the notes on hidden figures.")
+    values = {
+        "n": _num(lead["n"]),
+        "mean": show(_weeks(lead["mean_days"])),
+        "median": show(_weeks(lead["median_days"])),
+    }
+    if is_hidden(lead["max_days"]):
+        return (
             _(
-                "In the quarter there were %(reports)s new reports and %(inclusions)s inclusions; "
-                "%(not_included)s reports were not included and %(outflows)s cases flowed out."
+                "For the %(n)s inclusions of the quarter the lead time from report to inclusion was %(mean)s "
+                "weeks on average (median %(median)s weeks)."
             )
-            % {k: _num(v) for k, v in flow.items()},
-            [
-                Table(
-                    key="flow",
-                    caption=_("Flow in the quarter"),
-                    headers=[_("Figure"), _("Number")],
-                    rows=[
-                        [_("reports"), flow["reports"]],
-                        [_("inclusions"), flow["inclusions"]],
-                        [_("not included"), flow["not_included"]],
-                        [_("outflows"), flow["outflows"]],
-                    ],
-                ),
-                _breakdown(
-                    "outflow_by_reason",
-                    _("Outflow by reason"),
-                    figures["outflow_by_reason"],
-                    empty=_("no reason recorded"),
-                ),
-            ],
+            % values
         )
-    )
+    return _(
+        "For the %(n)s inclusions of the quarter the lead time from report to inclusion was %(mean)s "
+        "weeks on average (median %(median)s weeks, from %(min)s to %(max)s weeks)."
+    ) % {**values, "min": show(_weeks(lead["min_days"])), "max": show(_weeks(lead["max_days"]))}
 
+
+def _lead_time_section(figures: dict) -> Section:
     lead = figures["lead_time"]
-    lead_text = (
-        _("No case was included in the quarter.")
-        if lead["n"] == 0
-        else _("The lead time of the inclusions of this quarter is not shown: see the notes on hidden figures.")
-        if is_hidden(lead["mean_days"])
-        else _(
-            "For the %(n)s inclusions of the quarter the lead time from report to inclusion was %(mean)s "
-            "weeks on average (median %(median)s weeks)."
-        )
-        % {
-            "n": _num(lead["n"]),
-            "mean": show(_weeks(lead["mean_days"])),
-            "median": show(_weeks(lead["median_days"])),
-        }
-        if is_hidden(lead["max_days"])
-        else _(
-            "For the %(n)s inclusions of the quarter the lead time from report to inclusion was %(mean)s "
-            "weeks on average (median %(median)s weeks, from %(min)s to %(max)s weeks)."
-        )
-        % {
-            "n": _num(lead["n"]),
-            "mean": show(_weeks(lead["mean_days"])),
-            "median": show(_weeks(lead["median_days"])),
-            "min": show(_weeks(lead["min_days"])),
-            "max": show(_weeks(lead["max_days"])),
-        }
-    )
-    out.append(
-        Section(
-            "lead_time",
-            _("Lead time from report to inclusion"),
-            lead_text,
-            [
-                Table(
-                    key="lead_time",
-                    caption=_("Lead time of the inclusions in the quarter"),
-                    headers=[_("Measure"), _("Days"), _("Weeks")],
-                    rows=[
-                        [_("mean"), lead["mean_days"], _weeks(lead["mean_days"])],
-                        [_("median"), lead["median_days"], _weeks(lead["median_days"])],
-                        [_("shortest"), lead["min_days"], _weeks(lead["min_days"])],
-                        [_("longest"), lead["max_days"], _weeks(lead["max_days"])],
-                        [_("number of inclusions"), lead["n"], None],
-                    ],
-                )
-            ],
-        )
+    return Section(
+        "lead_time",
+        _("Lead time from report to inclusion"),
+        _lead_time_text(lead),
+        [
+            Table(
+                key="lead_time",
+                caption=_("Lead time of the inclusions in the quarter"),
+                headers=[_("Measure"), _("Days"), _("Weeks")],
+                rows=[
+                    [_("mean"), lead["mean_days"], _weeks(lead["mean_days"])],
+                    [_("median"), lead["median_days"], _weeks(lead["median_days"])],
+                    [_("shortest"), lead["min_days"], _weeks(lead["min_days"])],
+                    [_("longest"), lead["max_days"], _weeks(lead["max_days"])],
+                    [_("number of inclusions"), lead["n"], None],
+                ],
+            )
+        ],
     )
 
-    pending = figures["pending"]
-    weeks_limit = limits["pending_days"] // DAYS_PER_WEEK
+
+def _pending_tables(pending: dict, *, weeks_limit: int, gross: bool) -> list[Table]:
+    bands = pending["bands"]
     tables = [
         Table(
             key="pending_bands",
             caption=_("Pending reports by age at the end of the quarter"),
             headers=[_("Age in weeks"), _("Number of reports")],
-            rows=[[b["label"], b["value"]] for b in pending["bands"]] + [[_("total"), pending["count"]]],
-            chart=_drawable(
-                {
-                    "type": "bar",
-                    "labels": [b["label"] for b in pending["bands"]],
-                    "datasets": [
-                        {"label": _("Number of reports"), "data": [_chart_value(b["value"]) for b in pending["bands"]]}
-                    ],
-                }
-            ),
+            rows=[[b["label"], b["value"]] for b in bands] + [[_("total"), pending["count"]]],
+            chart=_chart([b["label"] for b in bands], [(_("Number of reports"), [b["value"] for b in bands])]),
         ),
         Table(
             key="pending",
@@ -309,92 +305,83 @@ def sections(figures: dict, *, variant: str) -> list[Section]:
                 rows=[[c["label"], c["value"], _weeks(c["value"])] for c in pending["cases"]],
             )
         )
-    out.append(
-        Section(
-            "pending",
-            _("Reports still pending"),
-            _(
-                "At the end of the quarter %(count)s reports were awaiting a decision; %(over)s of them "
-                "(%(share)s) for longer than %(weeks)s weeks."
-            )
-            % {
-                "count": _num(pending["count"]),
-                "over": _num(pending["over_limit"]),
-                "share": _pct(pending["share_over_limit"]),
-                "weeks": weeks_limit,
-            },
-            tables,
+    return tables
+
+
+def _pending_section(figures: dict, *, gross: bool) -> Section:
+    pending = figures["pending"]
+    weeks_limit = figures["settings"]["pending_days"] // DAYS_PER_WEEK
+    return Section(
+        "pending",
+        _("Reports still pending"),
+        _(
+            "At the end of the quarter %(count)s reports were awaiting a decision; %(over)s of them "
+            "(%(share)s) for longer than %(weeks)s weeks."
         )
+        % {
+            "count": _num(pending["count"]),
+            "over": _num(pending["over_limit"]),
+            "share": _pct(pending["share_over_limit"]),
+            "weeks": weeks_limit,
+        },
+        _pending_tables(pending, weeks_limit=weeks_limit, gross=gross),
     )
 
+
+def _caseload_breakdown_section(figures: dict) -> Section:
     not_recorded = _("not recorded")
-    out.append(
-        Section(
-            "breakdown",
-            _("Caseload by ideology, risk category, area and organisation"),
-            _(
-                "The %(total)s cases in the approach at the end of the quarter, broken down four ways. The "
-                "organisation is that of the case's director."
-            )
-            % {"total": _num(st["caseload"])},
-            [
-                _breakdown("by_ideology", _("Ideology"), figures["by_ideology"], empty=not_recorded),
-                _breakdown("by_risk_category", _("Risk category"), figures["by_risk_category"], empty=not_recorded),
-                _breakdown("by_area", _("Area"), figures["by_area"], empty=not_recorded),
-                _breakdown(
-                    "by_organisation",
-                    _("Director's organisation"),
-                    figures["by_organisation"],
-                    empty=_("no director"),
-                ),
-            ],
+    breakdowns = [
+        ("by_ideology", _("Ideology"), not_recorded),
+        ("by_risk_category", _("Risk category"), not_recorded),
+        ("by_area", _("Area"), not_recorded),
+        ("by_organisation", _("Director's organisation"), _("no director")),
+    ]
+    return Section(
+        "breakdown",
+        _("Caseload by ideology, risk category, area and organisation"),
+        _(
+            "The %(total)s cases in the approach at the end of the quarter, broken down four ways. The "
+            "organisation is that of the case's director."
         )
+        % {"total": _num(figures["status"]["caseload"])},
+        [_breakdown(key, caption, figures[key], empty=empty) for key, caption, empty in breakdowns],
     )
 
-    alerts = figures["alerts"]
-    out.append(
-        Section(
-            "alerts",
-            _("Cases without contact or intervention"),
-            _(
-                "%(no_contact)s cases had no contact for more than %(contact_days)s days (static, detained and "
-                "abroad cases not counted); %(no_intervention)s cases had no intervention for more than "
-                "%(intervention_days)s days."
-            )
-            % {
-                "no_contact": _num(alerts["no_contact"]),
-                "no_intervention": _num(alerts["no_intervention"]),
-                "contact_days": limits["no_contact_days"],
-                "intervention_days": limits["no_intervention_days"],
-            },
-            [
-                Table(
-                    key="alerts",
-                    caption=_("Cases with an alert at the end of the quarter"),
-                    headers=[_("Alert"), _("Number of cases")],
-                    rows=[
-                        [
-                            _("no contact for more than %(days)s days") % {"days": limits["no_contact_days"]},
-                            alerts["no_contact"],
-                        ],
-                        [
-                            _("no intervention for more than %(days)s days") % {"days": limits["no_intervention_days"]},
-                            alerts["no_intervention"],
-                        ],
+
+def _alerts_section(figures: dict) -> Section:
+    alerts, limits = figures["alerts"], figures["settings"]
+    return Section(
+        "alerts",
+        _("Cases without contact or intervention"),
+        _(
+            "%(no_contact)s cases had no contact for more than %(contact_days)s days (static, detained and "
+            "abroad cases not counted); %(no_intervention)s cases had no intervention for more than "
+            "%(intervention_days)s days."
+        )
+        % {
+            "no_contact": _num(alerts["no_contact"]),
+            "no_intervention": _num(alerts["no_intervention"]),
+            "contact_days": limits["no_contact_days"],
+            "intervention_days": limits["no_intervention_days"],
+        },
+        [
+            Table(
+                key="alerts",
+                caption=_("Cases with an alert at the end of the quarter"),
+                headers=[_("Alert"), _("Number of cases")],
+                rows=[
+                    [
+                        _("no contact for more than %(days)s days") % {"days": limits["no_contact_days"]},
+                        alerts["no_contact"],
                     ],
-                )
-            ],
-        )
+                    [
+                        _("no intervention for more than %(days)s days") % {"days": limits["no_intervention_days"]},
+                        alerts["no_intervention"],
+                    ],
+                ],
+            )
+        ],
     )
-
-    if gross and "phases" in figures:
-        out.append(_phases_section(figures))
-    if gross:
-        out.append(_directors_section(figures))
-        out.append(_interventions_section(figures))
-        out.append(_completeness_section(figures))
-    out.append(_trend_section(figures))
-    return out
 
 
 def director_rows(rows: list[dict]) -> list[list]:
@@ -446,15 +433,9 @@ def _directors_section(figures: dict) -> Section:
                 caption=_("Caseload per director against capacity"),
                 headers=director_headers(),
                 rows=director_rows(figures["directors"]),
-                chart=_drawable(
-                    {
-                        "type": "bar",
-                        "labels": labels,
-                        "datasets": [
-                            {"label": _("Caseload"), "data": [r["caseload"] for r in rows]},
-                            {"label": _("Capacity"), "data": [r["capacity"] for r in rows]},
-                        ],
-                    }
+                chart=_chart(
+                    labels,
+                    [(_("Caseload"), [r["caseload"] for r in rows]), (_("Capacity"), [r["capacity"] for r in rows])],
                 ),
             )
         ],
@@ -576,49 +557,50 @@ def _phase_names() -> dict[str, str]:
     }
 
 
+def _phase_row(names: dict[str, str], row: dict) -> list:
+    q, a = row["quarter"], row["all"]
+    return [
+        names.get(row["phase"], row["phase"]),
+        q["n"],
+        _weeks(q["mean_days"]),
+        _weeks(q["median_days"]),
+        a["n"],
+        _weeks(a["mean_days"]),
+        _weeks(a["median_days"]),
+        _weeks(a["min_days"]),
+        _weeks(a["max_days"]),
+    ]
+
+
+def _phases_text(overall: dict | None) -> str:
+    text = _("Lead times in weeks, from the dates of the status transitions of each case.")
+    if not (overall and overall["n"]):
+        return text
+    return (
+        _(
+            "Since the start, %(n)s cases were included %(mean)s weeks after their report on average "
+            "(median %(median)s, from %(min)s to %(max)s weeks; seed 003: 8 weeks on average, 1 to 32). "
+        )
+        % {
+            "n": overall["n"],
+            "mean": show(_weeks(overall["mean_days"])),
+            "median": show(_weeks(overall["median_days"])),
+            "min": show(_weeks(overall["min_days"])),
+            "max": show(_weeks(overall["max_days"])),
+        }
+        + text
+    )
+
+
 def _phases_section(figures: dict) -> Section:
     """Lead time per phase from the case transitions (docs/domain.md S3), in the quarter and all time."""
     names = _phase_names()
-    rows = []
-    overall = None
-    for row in figures["phases"]:
-        q, a = row["quarter"], row["all"]
-        if row["phase"] == "report_to_inclusion":
-            overall = a
-        rows.append(
-            [
-                names.get(row["phase"], row["phase"]),
-                q["n"],
-                _weeks(q["mean_days"]),
-                _weeks(q["median_days"]),
-                a["n"],
-                _weeks(a["mean_days"]),
-                _weeks(a["median_days"]),
-                _weeks(a["min_days"]),
-                _weeks(a["max_days"]),
-            ]
-        )
-    text = _("Lead times in weeks, from the dates of the status transitions of each case.")
-    if overall and overall["n"]:
-        text = (
-            _(
-                "Since the start, %(n)s cases were included %(mean)s weeks after their report on average "
-                "(median %(median)s, from %(min)s to %(max)s weeks; seed 003: 8 weeks on average, 1 to 32). "
-            )
-            % {
-                "n": overall["n"],
-                "mean": show(_weeks(overall["mean_days"])),
-                "median": show(_weeks(overall["median_days"])),
-                "min": show(_weeks(overall["min_days"])),
-                "max": show(_weeks(overall["max_days"])),
-            }
-            + text
-        )
-    labels = [r[0] for r in rows]
+    rows = [_phase_row(names, row) for row in figures["phases"]]
+    overall = {row["phase"]: row["all"] for row in figures["phases"]}.get("report_to_inclusion")
     return Section(
         "phases",
         _("Lead time per phase"),
-        text,
+        _phases_text(overall),
         [
             Table(
                 key="phases",
@@ -635,15 +617,12 @@ def _phases_section(figures: dict) -> Section:
                     _("Longest (since the start)"),
                 ],
                 rows=rows,
-                chart=_drawable(
-                    {
-                        "type": "bar",
-                        "labels": labels,
-                        "datasets": [
-                            {"label": _("mean in the quarter (weeks)"), "data": [_chart_value(r[2]) for r in rows]},
-                            {"label": _("mean since the start (weeks)"), "data": [_chart_value(r[5]) for r in rows]},
-                        ],
-                    }
+                chart=_chart(
+                    [r[0] for r in rows],
+                    [
+                        (_("mean in the quarter (weeks)"), [r[2] for r in rows]),
+                        (_("mean since the start (weeks)"), [r[5] for r in rows]),
+                    ],
                 ),
             )
         ],
@@ -657,15 +636,7 @@ def _trend_table(key, caption, trend, measures, kind="line") -> Table:
         caption=caption,
         headers=[_("Quarter")] + [name for _key, name in measures],
         rows=[[row["label"]] + [row.get(k) for k, _name in measures] for row in trend],
-        chart=_drawable(
-            {
-                "type": kind,
-                "labels": labels,
-                "datasets": [
-                    {"label": name, "data": [_chart_value(row.get(k)) for row in trend]} for k, name in measures
-                ],
-            }
-        ),
+        chart=_chart(labels, [(name, [row.get(k) for row in trend]) for k, name in measures], kind=kind),
     )
 
 
