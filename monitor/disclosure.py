@@ -425,74 +425,91 @@ def _statistic(value, count_shown: bool, count, threshold: int):
     return value
 
 
+def _single_case(value):
+    """A minimum or maximum is the figure of one case: never in the net monitor."""
+    return hidden(SINGLE_CASE) if value is not None else None
+
+
+def _net_lead_time(lead: dict, *, n, inclusions_shown: bool, threshold: int) -> dict:
+    return {
+        "n": n,
+        "mean_days": _statistic(lead["mean_days"], inclusions_shown, lead["n"], threshold),
+        "median_days": _statistic(lead["median_days"], inclusions_shown, lead["n"], threshold),
+        "min_days": _single_case(lead["min_days"]),
+        "max_days": _single_case(lead["max_days"]),
+    }
+
+
+def _net_pending(pending: dict, *, q: str, hide: set[str], threshold: int) -> dict:
+    count_shown = f"{q}.pending.count" not in hide
+    over_shown = f"{q}.pending.over" not in hide
+    return {
+        "count": _cell(pending["count"], f"{q}.pending.count", hide),
+        "over_limit": _cell(pending["over_limit"], f"{q}.pending.over", hide),
+        "share_over_limit": _statistic(
+            pending["share_over_limit"], count_shown and over_shown, pending["count"], threshold
+        ),
+        "mean_age_days": _statistic(pending["mean_age_days"], count_shown, pending["count"], threshold),
+        "max_age_days": _single_case(pending["max_age_days"]),
+        "bands": [{**b, "value": _cell(b["value"], f"{q}.pending.band.{b['label']}", hide)} for b in pending["bands"]],
+    }
+
+
+def _net_breakdown(rows: list[dict], *, key: str, q: str, hide: set[str]) -> list[dict]:
+    """Label and count only: a breakdown row of the gross monitor may carry more."""
+    return [
+        {
+            "label": r["label"],
+            "label_en": r.get("label_en"),
+            "value": _cell(r["value"], f"{q}.{key}.{_label_key(r['label'])}", hide),
+        }
+        for r in rows
+    ]
+
+
+def _net_trend_point(row: dict, *, hide: set[str], threshold: int) -> dict:
+    """One quarter of the trend, hidden by that quarter's own cell keys."""
+    p = f"{row['year']}Q{row['quarter']}"
+    point = {"label": row["label"], "year": row["year"], "quarter": row["quarter"]}
+    for k in STATUS:
+        point[k] = _cell(row[k], f"{p}.status.{k}", hide)
+    for k in FLOW:
+        point[k] = _cell(row[k], f"{p}.flow.{k}", hide)
+    point["pending"] = _cell(row["pending"], f"{p}.pending.count", hide)
+    point["lead_time_mean"] = _statistic(
+        row["lead_time_mean"], f"{p}.flow.inclusions" not in hide, row["inclusions"], threshold
+    )
+    return point
+
+
 def net_figures(gross: dict, *, threshold: int, hide: set[str]) -> dict:
     """The net variant (docs/monitor.md): aggregate only, no director or case rows, `hide` hidden."""
     g = copy.deepcopy(gross)
     q = quarter_key(g["period"])
-
-    def c(key, value):
-        return _cell(value, f"{q}.{key}", hide)
-
-    status = {k: c(f"status.{k}", g["status"][k]) for k in STATUS}
-    flow = {k: c(f"flow.{k}", g["flow"][k]) for k in FLOW}
-    lead = g["lead_time"]
-    inclusions_shown = f"{q}.flow.inclusions" not in hide
-    pending = g["pending"]
-    count_shown = f"{q}.pending.count" not in hide
-    over_shown = f"{q}.pending.over" not in hide
+    flow = {k: _cell(g["flow"][k], f"{q}.flow.{k}", hide) for k in FLOW}
     net = {
         "schema": 2,
         "period": g["period"],
         "settings": {**g["settings"], "threshold": threshold},
-        "status": status,
+        "status": {k: _cell(g["status"][k], f"{q}.status.{k}", hide) for k in STATUS},
         "flow": flow,
         "outflow_by_reason": [
-            {**r, "value": c(f"outflow.{_label_key(r['label'])}", r["value"])} for r in g["outflow_by_reason"]
+            {**r, "value": _cell(r["value"], f"{q}.outflow.{_label_key(r['label'])}", hide)}
+            for r in g["outflow_by_reason"]
         ],
-        "lead_time": {
-            "n": flow["inclusions"],
-            "mean_days": _statistic(lead["mean_days"], inclusions_shown, lead["n"], threshold),
-            "median_days": _statistic(lead["median_days"], inclusions_shown, lead["n"], threshold),
-            "min_days": hidden(SINGLE_CASE) if lead["min_days"] is not None else None,
-            "max_days": hidden(SINGLE_CASE) if lead["max_days"] is not None else None,
-        },
-        "pending": {
-            "count": c("pending.count", pending["count"]),
-            "over_limit": c("pending.over", pending["over_limit"]),
-            "share_over_limit": _statistic(
-                pending["share_over_limit"], count_shown and over_shown, pending["count"], threshold
-            ),
-            "mean_age_days": _statistic(pending["mean_age_days"], count_shown, pending["count"], threshold),
-            "max_age_days": hidden(SINGLE_CASE) if pending["max_age_days"] is not None else None,
-            "bands": [{**b, "value": c(f"pending.band.{b['label']}", b["value"])} for b in pending["bands"]],
-        },
-        "alerts": {k: c(f"alerts.{k}", v) for k, v in g["alerts"].items()},
+        "lead_time": _net_lead_time(
+            g["lead_time"],
+            n=flow["inclusions"],
+            inclusions_shown=f"{q}.flow.inclusions" not in hide,
+            threshold=threshold,
+        ),
+        "pending": _net_pending(g["pending"], q=q, hide=hide, threshold=threshold),
+        "alerts": {k: _cell(v, f"{q}.alerts.{k}", hide) for k, v in g["alerts"].items()},
     }
     for key in BREAKDOWNS:
-        net[key] = [
-            {
-                "label": r["label"],
-                "label_en": r.get("label_en"),
-                "value": c(f"{key}.{_label_key(r['label'])}", r["value"]),
-            }
-            for r in g[key]
-        ]
-    trend = []
-    for row in g["trend"]:
-        p = f"{row['year']}Q{row['quarter']}"
-        point = {"label": row["label"], "year": row["year"], "quarter": row["quarter"]}
-        for k in STATUS:
-            point[k] = _cell(row[k], f"{p}.status.{k}", hide)
-        for k in FLOW:
-            point[k] = _cell(row[k], f"{p}.flow.{k}", hide)
-        point["pending"] = _cell(row["pending"], f"{p}.pending.count", hide)
-        point["lead_time_mean"] = _statistic(
-            row["lead_time_mean"], f"{p}.flow.inclusions" not in hide, row["inclusions"], threshold
-        )
-        trend.append(point)
-    net["trend"] = trend
-    values = cells(g)
-    net["published"] = {k: (hidden() if k in hide else v) for k, v in values.items()}
+        net[key] = _net_breakdown(g[key], key=key, q=q, hide=hide)
+    net["trend"] = [_net_trend_point(row, hide=hide, threshold=threshold) for row in g["trend"]]
+    net["published"] = {k: (hidden() if k in hide else v) for k, v in cells(g).items()}
     return net
 
 
