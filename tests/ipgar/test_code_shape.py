@@ -19,9 +19,6 @@ KNOWN_LONG = {
     ("meetings/demo.py", "_directors_2019"): 74,
     ("meetings/demo.py", "_pto_r_2020"): 107,
     ("meetings/demo.py", "_team_2021"): 191,
-    ("tests/monitor/dataset.py", "build"): 142,
-    ("tests/monitor/dataset.py", "reference"): 147,
-    ("tests/monitor/test_browser.py", "test_pto_r_member_and_partner_read_both_versions"): 61,
     (
         "tests/meetings/test_woo_browser.py",
         "test_secretary_prepares_and_flags_the_coordinator_approves_and_it_downloads",

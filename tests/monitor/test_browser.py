@@ -31,8 +31,15 @@ def test_pto_r_member_and_partner_read_both_versions(page, live_server, browser_
     page.goto(f"{live_server.url}/monitor/")
     axe(page)
     assert page.get_by_role("heading", level=1).inner_text() == "Kwartaalmonitor"
+    _gross_charts_have_titles_and_folded_tables(page, axe)
+    _net_explains_hidden_cells_once(page, live_server, axe)
+    page.context.clear_cookies()
+    browser_login(page, "do-partner")
+    _partner_reads_the_net_monitor_only(page, live_server, axe)
 
-    # Gross: every chart has a visible title and its own table folded away under it.
+
+def _gross_charts_have_titles_and_folded_tables(page, axe):
+    """Gross: every chart has a visible title and its own table folded away under it."""
     page.get_by_role("link", name="2025 Q2 bruto (intern)").click()
     page.wait_for_load_state()
     assert "2025 Q2" in page.get_by_role("heading", level=1).inner_text()
@@ -54,7 +61,9 @@ def test_pto_r_member_and_partner_read_both_versions(page, live_server, browser_
     assert page.get_by_role("heading", name="Doorlooptijd per fase").is_visible()
     axe(page)
 
-    # Net, as the PTO-R member: hidden cells say so, explained once, never "< 5".
+
+def _net_explains_hidden_cells_once(page, live_server, axe):
+    """Net, as the PTO-R member: hidden cells say so, explained once, never "< 5"."""
     page.goto(f"{live_server.url}/monitor/2025/q2/net/")
     _charts_drawn(page)
     axe(page)
@@ -62,9 +71,9 @@ def test_pto_r_member_and_partner_read_both_versions(page, live_server, browser_
     assert page.locator("#note-a").count() == 1
     assert "< 5" not in page.content() and "&lt; 5" not in page.content()
 
-    # The directors' meeting partner: the net monitor only.
-    page.context.clear_cookies()
-    browser_login(page, "do-partner")
+
+def _partner_reads_the_net_monitor_only(page, live_server, axe):
+    """The directors' meeting partner: the net monitor only, and no empty chart in it."""
     page.goto(f"{live_server.url}/monitor/")
     axe(page)
     assert page.get_by_role("link", name="2025 Q2 bruto (intern)").count() == 0
@@ -72,7 +81,7 @@ def test_pto_r_member_and_partner_read_both_versions(page, live_server, browser_
     page.wait_for_load_state()
     _charts_drawn(page)
     axe(page)
-    # No empty net chart: every chart drawn has something on it (hidden values are gaps).
+    # Every chart drawn has something on it (hidden values are gaps).
     for chart in page.locator("canvas[data-chart]").all():
         chart.scroll_into_view_if_needed()
         assert page.evaluate(PAINTED, chart.get_attribute("data-chart"))
