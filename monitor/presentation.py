@@ -14,6 +14,11 @@ from django.utils.translation import gettext as _
 from .disclosure import HIDDEN, SINGLE_CASE, STAT_HIDDEN, is_hidden
 
 DAYS_PER_WEEK = 7
+# The programme's own reference figures from its start (docs/monitor.md, "Reference figures"),
+# shown beside the measured ones: the share of cases expected to have no life-domain problems
+# (percent), and the lead time from report to inclusion (weeks).
+EXPECTED_WITHOUT_PROBLEMS_PERCENT = (15, 20)
+REFERENCE_LEAD_TIME_WEEKS = {"mean": 8, "shortest": 1, "longest": 32}
 # Every hidden cell points to one of these notes, each explained once on the page.
 NOTE_MARKS = {HIDDEN: "a", STAT_HIDDEN: "b", SINGLE_CASE: "c"}
 
@@ -504,9 +509,15 @@ def _completeness_section(figures: dict) -> Section:
         text = (
             _(
                 "%(count)s of the %(caseload)s cases in the approach (%(share)s) had no problems on any life "
-                "domain (seed 003 expected 15-20%%). "
+                "domain (the programme expects %(low)s-%(high)s%%). "
             )
-            % {"count": without["count"], "caseload": without["caseload"], "share": _pct(without["share"])}
+            % {
+                "count": without["count"],
+                "caseload": without["caseload"],
+                "share": _pct(without["share"]),
+                "low": EXPECTED_WITHOUT_PROBLEMS_PERCENT[0],
+                "high": EXPECTED_WITHOUT_PROBLEMS_PERCENT[1],
+            }
             + text
         )
     return Section(
@@ -579,9 +590,13 @@ def _phases_text(overall: dict | None) -> str:
     return (
         _(
             "Since the start, %(n)s cases were included %(mean)s weeks after their report on average "
-            "(median %(median)s, from %(min)s to %(max)s weeks; seed 003: 8 weeks on average, 1 to 32). "
+            "(median %(median)s, from %(min)s to %(max)s weeks; the programme's own figures at its start: on "
+            "average %(ref_mean)s weeks, %(ref_shortest)s to %(ref_longest)s). "
         )
         % {
+            "ref_mean": REFERENCE_LEAD_TIME_WEEKS["mean"],
+            "ref_shortest": REFERENCE_LEAD_TIME_WEEKS["shortest"],
+            "ref_longest": REFERENCE_LEAD_TIME_WEEKS["longest"],
             "n": overall["n"],
             "mean": show(_weeks(overall["mean_days"])),
             "median": show(_weeks(overall["median_days"])),

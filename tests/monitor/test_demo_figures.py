@@ -1,4 +1,5 @@
-"""The figures seed 003 asks to make visible, pinned on the demo data (issue 14)."""
+"""The programme's reference figures (docs/monitor.md, "Reference figures") and the other figures the
+monitor makes visible, pinned on the demo data."""
 
 import datetime as dt
 
@@ -13,11 +14,11 @@ pytestmark = pytest.mark.django_db
 WEEK = 7
 
 
-def test_seed_003_figures_on_the_demo_data():
+def test_the_programmes_reference_figures_on_the_demo_data():
     """One test: seeding the demo takes minutes, and each part reads the same snapshots."""
     with time_machine.travel(dt.datetime(2026, 11, 20, 12, 0), tick=False):
         call_command("seed_demo", verbosity=0)
-    _share_of_cases_without_life_domain_problems_is_seed_003s()
+    _share_of_cases_without_life_domain_problems_is_the_programmes()
     _overall_lead_time_is_eight_weeks_on_average_from_one_to_32()
     _lead_time_per_phase_comes_from_the_transitions()
     _registration_completeness_is_not_zero_and_no_problem_cases_are_complete()
@@ -28,7 +29,7 @@ def _gross(year=2026, quarter=3):
     return MonitorSnapshot.objects.get(year=year, quarter=quarter, variant="gross", version=1).figures
 
 
-def _share_of_cases_without_life_domain_problems_is_seed_003s():
+def _share_of_cases_without_life_domain_problems_is_the_programmes():
     without = _gross()["without_problems"]
     assert without == {"count": 9, "caseload": 50, "share": 18.0}
 

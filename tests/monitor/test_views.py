@@ -8,10 +8,11 @@ import pikepdf
 import pytest
 import time_machine
 from django.urls import reverse
+from django.utils import translation
 
 from ipgar import roles
 from ipgar.models import AccessLogEntry
-from monitor import services
+from monitor import presentation, services
 from monitor.models import MonitorSnapshot
 from tests.ipgar.factories import UserFactory
 
@@ -90,6 +91,20 @@ def test_gross_page_shows_figures_maker_and_charts(client, built):
     assert "T-G" in body  # the pending case, per case in the gross monitor only
     assert "Bas Beek" in body  # a director row
     assert "<script>" not in body.replace('<script id="', "")  # json_script only, no inline code
+
+
+def test_gross_monitor_cites_the_programmes_own_reference_figures(client, built):
+    """A reader knows the programme, not the documents it was built from (docs/monitor.md)."""
+    client.force_login(ProgrammeUserFactory())
+    body = client.get(reverse("monitor:detail", args=[2025, 2, "gross"])).content.decode()
+    assert "op geen enkel leefgebied problemen (het programma verwacht 15-20%)." in body
+    assert "de eigen cijfers van het programma bij zijn start: gemiddeld 8 weken, 1 tot 32)." in body
+    gross = MonitorSnapshot.objects.get(variant="gross").figures
+    with translation.override("en"):
+        texts = " ".join(s.text for s in presentation.sections(gross, variant="gross"))
+    assert "had no problems on any life domain (the programme expects 15-20%)." in texts
+    assert "the programme's own figures at its start: on average 8 weeks, 1 to 32)." in texts
+    assert "seed" not in body.lower() and "seed" not in texts.lower()
 
 
 def test_net_page_has_no_director_or_case_rows_and_hides_small_counts(client, built):
