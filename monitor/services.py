@@ -1,4 +1,4 @@
-"""Writes of the monitor: frozen snapshots (docs/monitor.md) and the record of alert digests (§8)."""
+"""Writes of the monitor: frozen snapshots and the record of alert digests (docs/monitor.md)."""
 
 import datetime as dt
 import logging

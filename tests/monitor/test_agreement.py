@@ -1,4 +1,4 @@
-"""The monitor page, its PDF and its Excel file agree cell for cell (issue 14)."""
+"""The monitor page, its PDF and its Excel file agree cell for cell."""
 
 import datetime as dt
 import io
@@ -110,7 +110,7 @@ def test_page_pdf_and_xlsx_agree_cell_for_cell(client, variant):
 
 
 def test_xlsx_text_cells_cannot_run_as_formulas(client):
-    """Pen test 19: a director named "=1+1 …" is text in the Excel export, escaped as the
+    """Formula injection: a director named "=1+1 …" is text in the Excel export, escaped as the
     access-log CSV does (ipgar.exports.spreadsheet_cell)."""
     with time_machine.travel(dt.datetime(2025, 11, 1, 10, 0), tick=False):
         data = dataset.build()

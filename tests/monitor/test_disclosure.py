@@ -1,4 +1,4 @@
-"""Disclosure control of the net monitor (issue 14): primary and secondary suppression, and the
+"""Disclosure control of the net monitor (docs/monitor.md): primary and secondary suppression, and the
 τ-ARGUS protection-interval audit by linear programming over everything published."""
 
 import datetime as dt

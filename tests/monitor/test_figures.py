@@ -1,4 +1,4 @@
-"""Every figure of DESIGN §7 from the SQL snapshot equals the same figure computed in Python."""
+"""Every figure of docs/monitor.md from the SQL snapshot equals the same figure computed in Python."""
 
 import datetime as dt
 

@@ -1,4 +1,4 @@
-"""The monitor stays fast at national scale: its work does not grow with the data (issue 8)."""
+"""The monitor stays fast at national scale: its work does not grow with the data (BENCHMARKS.md)."""
 
 import pytest
 from django.db import connection

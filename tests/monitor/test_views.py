@@ -239,7 +239,7 @@ def test_a_net_release_that_fails_its_audit_is_held_back_and_the_programme_team_
     assert "2025 Q1 · casussen per status · aftercare" in page
 
 
-def test_a_version_frozen_before_issue_14_stays_readable(client, built):
+def test_a_version_frozen_in_schema_1_stays_readable(client, built):
     """Schema 1 snapshots (hidden counts as {"lt": 5}, no phases, no life-domain flag) render."""
     from monitor.disclosure import is_hidden
 
