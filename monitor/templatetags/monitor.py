@@ -9,7 +9,7 @@ register = template.Library()
 
 @register.filter
 def cell(value) -> str:
-    """A monitor figure as text ("< 5" for a hidden count)."""
+    """A monitor figure as text ("not shown (a)" for a hidden figure, never "< 5")."""
     return show(value)
 
 
