@@ -304,7 +304,7 @@ def bench_pages(*, programme, director, own_case, meeting) -> dict:
         "minimal": (pt_client, "/bench/minimal/"),
         "case_list": (pt_client, "/cases/?status=active"),
         "case_list_sorted": (pt_client, "/cases/?status=active&sort=-last_contact"),
-        # Issue 15: sorted, searched (code, and a name: the identity lookup) and exported lists.
+        # Sorted, searched (code, and a name: the identity lookup) and exported lists.
         "case_list_search_code": (pt_client, f"/cases/?q=R-{year}&sort=code"),
         "case_list_search_name": (pt_client, "/cases/?q=Jansen"),
         "meetings_filtered": (pt_client, "/meetings/?date_from=2025-01-01"),
@@ -322,6 +322,47 @@ def bench_pages(*, programme, director, own_case, meeting) -> dict:
     }
 
 
+def _prepare_data(*, scale: str, cases: int) -> dict | None:
+    """Migrate and generate the data once (what `generate` reports, or None when it was there)."""
+    from ipgar.models import User
+
+    call_command("migrate", verbosity=0)
+    generated = None
+    if not User.objects.filter(username="bench-pt").exists():
+        print(f"[{scale}] generating {cases} cases …", file=sys.stderr, flush=True)
+        generated = generate(cases=cases)
+    # As autovacuum would in production: visibility map and statistics after the bulk load.
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM ANALYZE")
+    return generated
+
+
+def _time_monitor(result: dict, *, programme) -> tuple[int, int]:
+    """The monitor of the last full quarter (gross figures in SQL, net derived), computed and timed."""
+    from monitor import figures as monitor_figures
+    from monitor.quarters import Quarter
+
+    year, quarter = (TODAY.year, (TODAY.month - 1) // 3) if TODAY.month > 3 else (TODAY.year - 1, 4)
+    begin = time.perf_counter()
+    monitor_figures.compute(Quarter(year, quarter))
+    result["monitor_seconds"] = round(time.perf_counter() - begin, 3)
+    result["monitor_freeze"] = monitor_freeze(year=year, quarter=quarter, by=programme)
+    return year, quarter
+
+
+def _time_director_list(result: dict, *, director) -> None:
+    """A director's permission-filtered case list, as the caseload page reads it."""
+    from cases import selectors as case_selectors
+
+    timings = []
+    for _ in range(REQUESTS):
+        begin = time.perf_counter()
+        rows = list(case_selectors.caseload(user=director.user))
+        timings.append((time.perf_counter() - begin) * 1000)
+    result["director_list_ms"] = round(statistics.median(timings), 2)
+    result["director_list_rows"] = len(rows)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--scale", required=True)
@@ -334,14 +375,7 @@ def main() -> None:
     from meetings.models import Meeting
     from pool.models import Director
 
-    call_command("migrate", verbosity=0)
-    generated = None
-    if not User.objects.filter(username="bench-pt").exists():
-        print(f"[{args.scale}] generating {args.cases} cases …", file=sys.stderr, flush=True)
-        generated = generate(cases=args.cases)
-    # As autovacuum would in production: visibility map and statistics after the bulk load.
-    with connection.cursor() as cursor:
-        cursor.execute("VACUUM ANALYZE")
+    generated = _prepare_data(scale=args.scale, cases=args.cases)
     result = {"scale": args.scale, "cases": Case.objects.count(), "generated": generated}
 
     programme = User.objects.get(username="bench-pt")
@@ -354,26 +388,8 @@ def main() -> None:
     own_case = Case.objects.filter(director=director, status=Case.Status.ACTIVE).order_by("pk").first()
     meeting = Meeting.objects.filter(body__kind="pto_r").order_by("-date", "pk").first()
 
-    # The monitor of the last full quarter (gross figures in SQL, net derived), computed and timed.
-    from monitor import figures as monitor_figures
-    from monitor.quarters import Quarter
-
-    year, quarter = (TODAY.year, (TODAY.month - 1) // 3) if TODAY.month > 3 else (TODAY.year - 1, 4)
-    begin = time.perf_counter()
-    monitor_figures.compute(Quarter(year, quarter))
-    result["monitor_seconds"] = round(time.perf_counter() - begin, 3)
-    result["monitor_freeze"] = monitor_freeze(year=year, quarter=quarter, by=programme)
-
-    # A director's permission-filtered case list, as the caseload page reads it.
-    from cases import selectors as case_selectors
-
-    timings = []
-    for _ in range(REQUESTS):
-        begin = time.perf_counter()
-        rows = list(case_selectors.caseload(user=director.user))
-        timings.append((time.perf_counter() - begin) * 1000)
-    result["director_list_ms"] = round(statistics.median(timings), 2)
-    result["director_list_rows"] = len(rows)
+    year, quarter = _time_monitor(result, programme=programme)
+    _time_director_list(result, director=director)
 
     pages = bench_pages(programme=programme, director=director, own_case=own_case, meeting=meeting)
     pages["monitor_page"] = (pages["minimal"][0], f"/monitor/{year}/q{quarter}/gross/")
