@@ -54,7 +54,7 @@ STATUSES = [
 REFUSED_PAIRS = [(a, b) for a, b in itertools.product(STATUSES, STATUSES) if (a, b) not in ALLOWED_PAIRS]
 
 
-def test_the_table_is_the_design():
+def test_the_table_is_the_lifecycle_written_out_here():
     assert sorted(S.values) == sorted(STATUSES)
     assert sorted((a, b) for a, targets in workflow.ALLOWED.items() for b in targets) == sorted(ALLOWED_PAIRS)
     assert sorted(workflow.PTO_R_ONLY) == sorted(PTO_R_PAIRS)
