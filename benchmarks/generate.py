@@ -36,12 +36,22 @@ from cases.models import (
 )
 from ipgar import roles
 from ipgar.models import Organisation, User
+from meetings import services as meeting_services
 from meetings.models import AgendaItem, Invitation, Meeting, MeetingBody, MinuteEntry, Minutes
 from pool.models import Director
 
 BATCH = 5000
 TODAY = dt.date(2026, 11, 1)
 S = Case.Status
+
+
+def _minutes_and_minute_takers(meetings: list[Meeting]) -> None:
+    """Adopted minutes, and who takes them as meeting_create records it (guardian's
+    take_minutes for the secretary and the programme team, in two bulk INSERTs)."""
+    Minutes.objects.bulk_create(
+        [Minutes(meeting=meeting, status=Minutes.Status.ADOPTED) for meeting in meetings], batch_size=BATCH
+    )
+    meeting_services.take_minutes_grant(meetings=meetings)
 
 
 def _log(message: str, started: float) -> None:
@@ -388,9 +398,7 @@ def _meetings(rng: random.Random, *, cases: int, included, other_users, programm
         batch_size=BATCH,
         ignore_conflicts=True,
     )
-    Minutes.objects.bulk_create(
-        [Minutes(meeting=meeting, status=Minutes.Status.ADOPTED) for meeting in meetings], batch_size=BATCH
-    )
+    _minutes_and_minute_takers(meetings)
     MinuteEntry.objects.bulk_create(
         [
             MinuteEntry(agenda_item=item, text="Bespreking van het agendapunt.", order=1, created_by=programme)

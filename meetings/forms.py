@@ -41,6 +41,10 @@ class MeetingForm(forms.Form):
     has_closed_part = forms.BooleanField(label=_("has a closed part"), required=False)
 
 
+class SecretaryForm(forms.Form):
+    secretary = forms.ModelChoiceField(label=_("secretary"), queryset=_people())
+
+
 class PlanForm(forms.Form):
     count = forms.IntegerField(label=_("number of meetings"), min_value=1, max_value=26, initial=4)
     after = forms.DateField(label=_("from"), widget=DateInput())

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 from simple_history.models import HistoricalRecords
 
 User = settings.AUTH_USER_MODEL
@@ -65,11 +66,22 @@ class Meeting(models.Model):
         verbose_name = _("meeting")
         verbose_name_plural = _("meetings")
         indexes = [models.Index(fields=["body", "-date"])]
+        # Held per meeting in guardian's tables below (docs/access.md, "Taking minutes").
+        permissions = [("take_minutes", _("Can take the minutes of the meeting"))]
 
     def __str__(self) -> str:
         from ipgar.dates import short_date
 
         return f"{self.body.name} {short_date(self.date)}"
+
+
+# Direct foreign-key permission tables, as for cases (docs/decisions.md D1): real joins.
+class MeetingUserObjectPermission(UserObjectPermissionBase):
+    content_object = models.ForeignKey(Meeting, on_delete=models.CASCADE)
+
+
+class MeetingGroupObjectPermission(GroupObjectPermissionBase):
+    content_object = models.ForeignKey(Meeting, on_delete=models.CASCADE)
 
 
 class Invitation(models.Model):

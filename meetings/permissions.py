@@ -12,6 +12,11 @@ others with a form error, so an intervention partner, privacy officer or adminis
 never invited: docs/access.md gives them no meetings. A district project leader who joins a team
 meeting is recorded by organisation. People without any role (attendees recorded by name who
 never log in) may be recorded; their invitation grants nothing.
+
+Taking minutes (keeping a meeting's agenda, attendance, minutes, actions and Woo release):
+guardian's per-object permission `meetings.take_minutes` on the meeting, held by the
+meeting's secretary and by the programme team's group, written only by meetings.services;
+`can_take_minutes` asks it. Planning meetings and keeping bodies is the programme team's role.
 """
 
 from django.db.models import Exists, OuterRef, Q
@@ -19,7 +24,14 @@ from django.db.models import Exists, OuterRef, Q
 from cases import permissions as case_permissions
 from ipgar import roles
 
-from .models import AgendaItem, Invitation, Meeting, MeetingBody
+from .models import (
+    AgendaItem,
+    Invitation,
+    Meeting,
+    MeetingBody,
+    MeetingGroupObjectPermission,
+    MeetingUserObjectPermission,
+)
 
 K = MeetingBody.Kind
 
@@ -91,13 +103,43 @@ def can_view_meeting(user, meeting: Meeting) -> bool:
     return Meeting.objects.filter(meeting_condition(user), pk=meeting.pk).exists()
 
 
-def can_manage(user, meeting: Meeting | None = None) -> bool:
-    """The programme team acts as secretary of every meeting; the named secretary of their own."""
-    if not _authenticated(user):
+def can_plan_meetings(user) -> bool:
+    """Plan meetings and keep the bodies: the programme team (not a question about one meeting)."""
+    return _authenticated(user) and roles.is_programme_team(user)
+
+
+TAKE_MINUTES = "take_minutes"
+
+
+def take_minutes_condition(user, meeting_ref: str = "pk"):
+    """SQL condition on a meeting reference: `user` holds guardian's `meetings.take_minutes` on
+    the meeting, in person (the secretary) or through a group (the programme team's role).
+
+    The one source for "may take the minutes of this meeting" (docs/access.md, "Taking
+    minutes"): the rows are written and removed only by meetings.services when a meeting is
+    made or its secretary changes; `can_take_minutes` and the meeting page ask this.
+    """
+    user_row = MeetingUserObjectPermission.objects.filter(
+        user_id=user.pk,
+        content_object=OuterRef(meeting_ref),
+        permission__codename=TAKE_MINUTES,
+        permission__content_type__app_label="meetings",
+    )
+    group_row = MeetingGroupObjectPermission.objects.filter(
+        group__user=user.pk,
+        content_object=OuterRef(meeting_ref),
+        permission__codename=TAKE_MINUTES,
+        permission__content_type__app_label="meetings",
+    )
+    return Exists(user_row) | Exists(group_row)
+
+
+def can_take_minutes(user, meeting: Meeting | None) -> bool:
+    """May keep this meeting's agenda, attendance, minutes, actions and Woo release (one query;
+    not remembered, so a change of secretary counts at once)."""
+    if not _authenticated(user) or meeting is None or meeting.pk is None:
         return False
-    if roles.is_programme_team(user):
-        return True
-    return meeting is not None and meeting.secretary_id == user.pk
+    return Meeting.objects.filter(take_minutes_condition(user), pk=meeting.pk).exists()
 
 
 def is_admitted_to_closed_part(user, meeting: Meeting, invitation: Invitation | None = None) -> bool:

@@ -57,7 +57,7 @@ def my_meetings(*, user) -> QuerySet[Meeting]:
 
 
 def body_list(*, user) -> QuerySet[MeetingBody]:
-    if not permissions.can_manage(user):
+    if not permissions.can_plan_meetings(user):
         return MeetingBody.objects.none()
     return MeetingBody.objects.annotate(
         member_count=Count("members", distinct=True), last_meeting=Max("meetings__date")
@@ -143,7 +143,7 @@ class MeetingView:
     actions: list
     forward: list
     admitted: bool
-    can_manage: bool
+    can_take_minutes: bool  # permissions.can_take_minutes: guardian's meetings.take_minutes
     to_adopt: list  # minutes of earlier meetings this meeting can adopt
     amendments: list
     loose_decisions: list = field(default_factory=list)  # recorded without an item (cases.demo, admin)
@@ -267,7 +267,8 @@ def meeting_view(*, user, meeting: Meeting) -> MeetingView:  # noqa: C901 - to s
         else:
             sections.append((view.item.section, labels[view.item.section], [view]))
     to_adopt = []
-    if permissions.can_manage(user, meeting):
+    can_take_minutes = permissions.can_take_minutes(user, meeting)
+    if can_take_minutes:
         to_adopt = list(
             Minutes.objects.filter(
                 meeting__body_id=meeting.body_id, meeting__date__lt=meeting.date, status=Minutes.Status.CIRCULATED
@@ -282,7 +283,7 @@ def meeting_view(*, user, meeting: Meeting) -> MeetingView:  # noqa: C901 - to s
         actions=actions,
         forward=frozen_forward(minutes) if frozen else list(forward_agenda(body=meeting.body, on=meeting.date)),
         admitted=admitted,
-        can_manage=permissions.can_manage(user, meeting),
+        can_take_minutes=can_take_minutes,
         to_adopt=to_adopt,
         amendments=[
             amendment

@@ -7,6 +7,7 @@ recorded amendment (minutes_amend).
 
 import datetime as dt
 
+from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F, Max
@@ -29,6 +30,8 @@ from .models import (
     Invitation,
     Meeting,
     MeetingBody,
+    MeetingGroupObjectPermission,
+    MeetingUserObjectPermission,
     MinuteEntry,
     Minutes,
     MinutesAmendment,
@@ -47,14 +50,15 @@ def check_date(value: dt.date | None, *, field: str = "date") -> None:
     date_window.check_dates(**{field: value})
 
 
-def _require_secretary(by, meeting: Meeting | None = None) -> None:
-    if not permissions.can_manage(by, meeting):
+def _require_planner(by) -> None:
+    if not permissions.can_plan_meetings(by):
         raise PermissionDenied
 
 
-def _minutes_of(meeting: Meeting) -> Minutes:
-    minutes, _created = Minutes.objects.get_or_create(meeting=meeting)
-    return minutes
+def _require_secretary(by, meeting: Meeting) -> None:
+    """Whoever holds guardian's take_minutes on the meeting (docs/access.md, "Taking minutes")."""
+    if not permissions.can_take_minutes(by, meeting):
+        raise PermissionDenied
 
 
 def _require_editable(meeting: Meeting) -> None:
@@ -72,7 +76,7 @@ def _require_editable(meeting: Meeting) -> None:
 @transaction.atomic
 def body_update(*, body: MeetingBody, name: str, rhythm_weeks: int | None, members, member_organisations, by):
     """Change a body's name, rhythm, member people and organisations (programme team)."""
-    _require_secretary(by)
+    _require_planner(by)
     body.name = name
     body.rhythm_weeks = rhythm_weeks
     body.full_clean()
@@ -95,7 +99,7 @@ def next_dates(*, body: MeetingBody, count: int, after: dt.date) -> list[dt.date
 @transaction.atomic
 def meeting_plan_from_rhythm(*, body: MeetingBody, count: int, after: dt.date, by) -> list[Meeting]:
     """Create the next meetings of a body from its rhythm (team every 4 weeks, intervision every 8)."""
-    _require_secretary(by)
+    _require_planner(by)
     if not body.rhythm_weeks:
         raise ValidationError(_("This body has no rhythm; plan its meetings one by one."), code="no_rhythm")
     if not 1 <= count <= 26:
@@ -132,7 +136,7 @@ def meeting_create(
 ) -> Meeting:
     """Create a meeting with its standard agenda: opening, adoption of the previous minutes,
     the body's open actions, and closing; members are invited."""
-    _require_secretary(by)
+    _require_planner(by)
     check_date(date)
     meeting = Meeting(
         body=body,
@@ -146,7 +150,9 @@ def meeting_create(
     )
     meeting.full_clean()
     meeting.save()
+    # The minutes exist from the start: reading a meeting never creates them.
     Minutes.objects.create(meeting=meeting)
+    take_minutes_grant(meetings=[meeting])
     Invitation.objects.bulk_create(
         [
             Invitation(meeting=meeting, user=user, organisation_id=user.organisation_id)
@@ -170,6 +176,49 @@ def meeting_create(
         items.append(AgendaItem(meeting=meeting, order=3, kind=AgendaItem.Kind.ACTIONS, title=_("Action list")))
     items.append(AgendaItem(meeting=meeting, order=CLOSING_ORDER, title=_("Any other business and closing")))
     AgendaItem.objects.bulk_create(items)
+    return meeting
+
+
+def take_minutes_grant(*, meetings: list[Meeting]) -> None:
+    """Guardian's take_minutes on new meetings for their secretary and for the programme
+    team's group (who took minutes by role before; a member added to or removed from the
+    group gains or loses it on every meeting at once). meeting_create calls it; so do the
+    tests' factories and the benchmark's generator, which save meeting rows themselves."""
+    if not meetings:
+        return
+    programme_team = Group.objects.get(name=roles.PROGRAMME_TEAM)
+    permission = Permission.objects.get(content_type__app_label="meetings", codename=permissions.TAKE_MINUTES)
+    MeetingGroupObjectPermission.objects.bulk_create(
+        [MeetingGroupObjectPermission(group=programme_team, permission=permission, content_object=m) for m in meetings],
+        ignore_conflicts=True,
+    )
+    MeetingUserObjectPermission.objects.bulk_create(
+        [
+            MeetingUserObjectPermission(user_id=m.secretary_id, permission=permission, content_object=m)
+            for m in meetings
+            if m.secretary_id is not None
+        ],
+        ignore_conflicts=True,
+    )
+
+
+@transaction.atomic
+def meeting_secretary_set(*, meeting: Meeting, secretary, by) -> Meeting:
+    """Name another secretary (programme team): the new one takes the minutes from now on, the
+    former one no longer (unless the programme team's group gives it to them)."""
+    _require_planner(by)
+    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    former_id = meeting.secretary_id
+    new_id = secretary.pk if secretary is not None else None
+    if former_id == new_id:
+        return meeting
+    meeting.secretary = secretary
+    meeting.full_clean()
+    meeting.save(update_fields=["secretary"])
+    MeetingUserObjectPermission.objects.filter(
+        content_object=meeting, user_id=former_id, permission__codename=permissions.TAKE_MINUTES
+    ).delete()
+    take_minutes_grant(meetings=[meeting])
     return meeting
 
 
@@ -503,8 +552,12 @@ def forward_item_create(
     target_text: str = "",
     still_to_plan: bool = False,
 ) -> ForwardAgendaItem:
-    """Put a topic on the body's forward agenda, with a target date, meeting or 'still to plan'."""
-    _require_secretary(by, target_meeting)
+    """Put a topic on the body's forward agenda, with a target date, meeting or 'still to plan'.
+    Aimed at a meeting: whoever takes its minutes; otherwise the programme team."""
+    if target_meeting is None:
+        _require_planner(by)
+    else:
+        _require_secretary(by, target_meeting)
     if target_meeting is not None and target_meeting.body_id != body.pk:
         raise ValidationError({"target_meeting": _("Choose a meeting of this body.")}, code="other_body")
     check_date(target_date, field="target_date")

@@ -12,6 +12,7 @@ urlpatterns = [
     path("bodies/", views.body_list, name="bodies"),
     path("bodies/<int:pk>/", views.body_detail, name="body"),
     path("<int:pk>/", views.meeting_detail, name="detail"),
+    path("<int:pk>/secretary/", views.secretary_change, name="secretary"),
     path("<int:pk>/items/new/", views.agenda_item_add, name="item_add"),
     path("<int:pk>/attendance/", views.invitation_add, name="attendance"),
     path("<int:pk>/entries/new/", views.entry_add, name="entry_add"),

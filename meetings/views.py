@@ -33,14 +33,14 @@ def _meeting_or_404(request, pk: int):
 
 def _managed_meeting_or_404(request, pk: int):
     meeting = _meeting_or_404(request, pk)
-    if not permissions.can_manage(request.user, meeting):
+    if not permissions.can_take_minutes(request.user, meeting):
         access_log.denied(request, record_type="meetings.meeting", record_id=pk, section="secretary")
         raise Http404
     return meeting
 
 
 def _require_manager(request):
-    if not permissions.can_manage(request.user):
+    if not permissions.can_plan_meetings(request.user):
         access_log.denied(request, record_type="meetings.meetingbody", record_id="", section="secretary")
         raise Http404
 
@@ -79,7 +79,7 @@ def meeting_list(request):
             "form": filterset.form,
             "upcoming": [m for m in (meetings if sorted_by_column else reversed(meetings)) if m.date >= today],
             "past": [m for m in meetings if m.date < today],
-            "can_manage": permissions.can_manage(request.user),
+            "can_plan": permissions.can_plan_meetings(request.user),
             "columns": sort_columns(request, SORT_FIELDS, SORT_LABELS),
             "sorted_by_column": sorted_by_column,
         },
@@ -104,8 +104,8 @@ def meeting_detail(request, pk: int):
     access_log.viewed(request, meeting)
     # Every case shown on the page is a read of that case (pen test).
     access_log.viewed_many(request, [view.cases_shown[pk] for pk in sorted(view.cases_shown)], section="meeting")
-    context = {"view": view, "meeting": meeting}
-    if view.can_manage and view.to_adopt:
+    context = {"view": view, "meeting": meeting, "can_plan": permissions.can_plan_meetings(request.user)}
+    if view.can_take_minutes and view.to_adopt:
         context["adopt_form"] = forms.AdoptForm(minutes_qs=Minutes.objects.filter(pk__in=[m.pk for m in view.to_adopt]))
     return render(request, "meetings/detail.html", context)
 
@@ -197,6 +197,20 @@ def _meeting_form(request, pk, *, form_factory, call, title, success):
         messages.success(request, success)
         return redirect("meetings:detail", pk=meeting.pk)
     return _form_page(request, form=form, title=f"{title} – {meeting}", back=reverse("meetings:detail", args=[pk]))
+
+
+def secretary_change(request, pk: int):
+    """Name another secretary (programme team); guardian's take_minutes moves with it."""
+    _require_manager(request)
+    meeting = _meeting_or_404(request, pk)
+    form = forms.SecretaryForm(request.POST or None, initial={"secretary": meeting.secretary})
+    if request.method == "POST" and run_service(
+        form, lambda data: services.meeting_secretary_set(meeting=meeting, by=request.user, **data)
+    ):
+        messages.success(request, _("The secretary has been changed."))
+        return redirect("meetings:detail", pk=meeting.pk)
+    title = f"{_('Change the secretary')} – {meeting}"
+    return _form_page(request, form=form, title=title, back=reverse("meetings:detail", args=[pk]))
 
 
 def agenda_item_add(request, pk: int):

@@ -365,6 +365,7 @@ POLICY: dict[str, Row] = {
     "meetings:bodies": page(PT),
     "meetings:body": Row(kwargs=lambda w, v: {"pk": w.meeting.body_id}, expect=only(PT)),
     "meetings:detail": of("meeting", Row(expect=INVITED)),
+    "meetings:secretary": of("meeting", page(PT)),
     "meetings:item_add": of("meeting", page(PT)),
     "meetings:attendance": of("meeting", page(PT)),
     "meetings:entry_add": of("meeting", page(PT)),
@@ -461,7 +462,8 @@ WRITE_ROWS = sorted(
     for name in POLICY
     if POLICY[name].method == "get"
     and (name.endswith(("_new", "_edit", "_add", "_create")) or name in {"cases:new", "cases:edit", "cases:status",
-         "cases:escalate", "pool:handover", "pool:assign", "meetings:create", "meetings:attendance", "meetings:amend"})
+         "cases:escalate", "pool:handover", "pool:assign", "meetings:create", "meetings:attendance", "meetings:amend",
+         "meetings:secretary"})
 )  # fmt: skip
 POSTED = {200, 302, 400}
 
@@ -507,7 +509,7 @@ def test_matrix_post_on_write_rows(client, world, name):
 
 
 def test_write_rows_cover_the_forms():
-    assert len(WRITE_ROWS) == 28
+    assert len(WRITE_ROWS) == 29
 
 
 # --- post-outflow partners (a penetration test's finding) ----------------------------------------

@@ -35,7 +35,8 @@ from cases.models import (
 )
 from ipgar import roles
 from ipgar.models import Organisation
-from meetings.models import Decision, Meeting, MeetingBody
+from meetings import services as meeting_services
+from meetings.models import Decision, Meeting, MeetingBody, Minutes
 from pool.models import Director
 from tests.ipgar.factories import UserFactory
 
@@ -255,10 +256,19 @@ class MeetingFactory(factory.django.DjangoModelFactory):
 
     class Meta:
         model = Meeting
+        skip_postgeneration_save = True
 
     body = factory.LazyFunction(lambda: MeetingBody.objects.get(kind=MeetingBody.Kind.PTO_R))
     date = factory.LazyFunction(lambda: timezone.localdate() - dt.timedelta(days=1))
     place = "Stadhuis"
+
+    @factory.post_generation
+    def opened(self, create, extracted, **kwargs):
+        """What meetings.services.meeting_create gives every meeting: its minutes and its
+        minute-takers (guardian's take_minutes for the secretary and the programme team)."""
+        if create:
+            Minutes.objects.create(meeting=self)
+            meeting_services.take_minutes_grant(meetings=[self])
 
 
 class DecisionFactory(factory.django.DjangoModelFactory):

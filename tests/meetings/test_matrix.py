@@ -10,11 +10,13 @@ import io
 import docx
 import pypdf
 import pytest
-from django.core.exceptions import ValidationError
+from django.contrib.auth.models import Group
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
 from ipgar import roles
-from meetings import services
+from ipgar.models import User
+from meetings import permissions, services
 from meetings.models import Invitation, MeetingBody
 from tests.access.factories import InterventionPartnerFactory
 from tests.ipgar.factories import UserFactory
@@ -178,3 +180,97 @@ def test_guest_invitations_by_role_and_body(role, kind, invitable):
             services.invitation_save(meeting=m, user=user, attendance=Invitation.Attendance.GUEST, by=pt)
         assert list(error.value.message_dict) == ["user"]
         assert not Invitation.objects.filter(meeting=m, user=user).exists()
+
+
+# --- taking minutes: guardian's meetings.take_minutes on the meeting (docs/access.md) --------
+
+
+def _takes_minutes(client, user, m) -> bool:
+    """Every surface of "take the minutes" for one person and meeting; they must agree: the one
+    check, guardian's has_perm, a secretary page, the tools on the meeting page and a service."""
+    check = permissions.can_take_minutes(user, m)
+    has_perm = User.objects.get(pk=user.pk).has_perm("meetings.take_minutes", m)
+    client.force_login(user)
+    page = client.get(reverse("meetings:entry_add", args=[m.pk])).status_code
+    detail = client.get(reverse("meetings:detail", args=[m.pk]))
+    tools = reverse("meetings:entry_add", args=[m.pk]) in detail.content.decode()
+    try:
+        services.entry_add(agenda_item=m.agenda_items.first(), kind="note", text="notulen", by=user)
+        service = True
+    except PermissionDenied:
+        service = False
+    answers = {"check": check, "has_perm": has_perm, "page": page == 200, "tools": tools, "service": service}
+    assert detail.status_code == 200, "every principal here reads the meeting"
+    assert len(set(answers.values())) == 1, answers
+    return check
+
+
+# principal -> (takes the minutes before the secretary is replaced, after)
+TAKES_MINUTES = {
+    "programme team": (True, True),  # by its group, on every meeting
+    "former secretary": (True, False),
+    "new secretary": (False, True),
+    "former secretary, also programme team": (True, True),
+    "other member": (False, False),
+    "secretary of another meeting": (False, False),
+}
+
+
+@pytest.fixture
+def secretaries():
+    pt = ProgrammeUserFactory()
+    people = {
+        "programme team": ProgrammeUserFactory(),
+        "former secretary": DirectorUserFactory(),
+        "new secretary": DirectorUserFactory(),
+        "former secretary, also programme team": DirectorUserFactory(),
+        "other member": DirectorUserFactory(),
+        "secretary of another meeting": DirectorUserFactory(),
+    }
+    people["former secretary, also programme team"].groups.add(Group.objects.get(name=PT))
+    MeetingBody.objects.get(kind=K.TEAM).members.add(*people.values())
+    m = meeting(kind=K.TEAM, date=dt.date(2026, 1, 13), by=pt, secretary=people["former secretary"])
+    shared = meeting(
+        kind=K.TEAM, date=dt.date(2026, 1, 20), by=pt, secretary=people["former secretary, also programme team"]
+    )
+    meeting(kind=K.TEAM, date=dt.date(2026, 2, 10), by=pt, secretary=people["secretary of another meeting"])
+    return {"pt": pt, "people": people, "meeting": m, "shared": shared}
+
+
+@pytest.mark.parametrize("principal", list(TAKES_MINUTES))
+def test_a_replaced_secretary_loses_taking_minutes_and_the_new_one_gains_it(client, secretaries, principal):
+    before, after = TAKES_MINUTES[principal]
+    user, m = secretaries["people"][principal], secretaries["meeting"]
+    if principal == "former secretary, also programme team":
+        m = secretaries["shared"]  # the secretary of this one; replaced below like the others
+    assert _takes_minutes(client, user, m) is before
+    # The programme team names the new secretary on the meeting's page.
+    client.force_login(secretaries["pt"])
+    response = client.post(
+        reverse("meetings:secretary", args=[m.pk]), {"secretary": secretaries["people"]["new secretary"].pk}
+    )
+    assert response.status_code == 302
+    m.refresh_from_db()
+    assert m.secretary == secretaries["people"]["new secretary"]
+    assert _takes_minutes(client, user, m) is after
+
+
+def test_only_the_programme_team_names_the_secretary(client, secretaries):
+    people, m = secretaries["people"], secretaries["meeting"]
+    for name in ("former secretary", "new secretary", "other member"):
+        with pytest.raises(PermissionDenied):
+            services.meeting_secretary_set(meeting=m, secretary=people[name], by=people[name])
+        client.force_login(people[name])
+        response = client.post(reverse("meetings:secretary", args=[m.pk]), {"secretary": people[name].pk})
+        assert response.status_code == 404
+    m.refresh_from_db()
+    assert m.secretary == people["former secretary"]
+
+
+def test_leaving_the_programme_team_ends_taking_minutes_of_every_meeting(client, secretaries):
+    member, m = secretaries["people"]["programme team"], secretaries["meeting"]
+    assert _takes_minutes(client, member, m)
+    member.groups.remove(Group.objects.get(name=PT))
+    member.groups.add(Group.objects.get(name=DIR))  # still reads the team meeting, as a director
+    member = User.objects.get(pk=member.pk)
+    assert not _takes_minutes(client, member, m)
