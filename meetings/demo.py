@@ -105,8 +105,6 @@ def _memberships(p: dict[str, User]) -> None:
 def _meeting(body_kind: str, date: dt.date, *, by, **kwargs) -> Meeting:
     existing = Meeting.objects.filter(body__kind=body_kind, date=date).first()
     if existing is not None:
-        if not Minutes.objects.filter(meeting=existing).exists():
-            Minutes.objects.create(meeting=existing)
         return existing
     return services.meeting_create(body=MeetingBody.objects.get(kind=body_kind), date=date, by=by, **kwargs)
 
@@ -552,17 +550,12 @@ def _seed_000_adoption(m: Meeting, previous: Meeting, p, pt) -> None:
 
 
 def _pto_r_minutes(p, pt) -> None:
-    """Minutes, attendance and case items for the PTO-R meetings cases.demo made for its decisions."""
+    """Case items and adoption for the PTO-R meetings of the decisions seed_demo recorded (made by
+    meetings.services.meeting_create, so with their minutes and standard agenda)."""
     today = timezone.localdate()
     meetings = list(Meeting.objects.filter(body__kind=K.PTO_R).order_by("date"))
-    present = ["pt", "ptor-politie", "demo-ptor-om", "demo-ptor-rn", "demo-ptor-ggd", "demo-ptor-wpi"]
     previous = None
     for m in meetings:
-        if not Minutes.objects.filter(meeting=m).exists():
-            Minutes.objects.create(meeting=m)
-            if m.date <= today:
-                _attend(m, p, by=pt, present=present, absent=["demo-ptor-rvdk"])
-            services.agenda_item_add(meeting=m, title="Opening, agenda en mededelingen", by=pt)
         for decision in m.decisions.filter(case__isnull=False, agenda_item__isnull=True).select_related("case"):
             item = services.agenda_item_add(
                 meeting=m,
