@@ -35,6 +35,10 @@ from benchmarks.generate import TODAY, generate  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 REQUESTS = int(os.environ.get("BENCH_REQUESTS", "30"))
+# BENCH_PAGES=case_list_sorted,case_detail measures only those pages (and the minimal page, the
+# reference) and skips the monitor, the freeze and the throughput stage (unless "throughput" is
+# named): a quick before/after run while working on a few pages. Unset: everything.
+ONLY_PAGES = {name.strip() for name in os.environ.get("BENCH_PAGES", "").split(",") if name.strip()}
 
 
 def _verified_client(user) -> Client:
@@ -343,6 +347,8 @@ def _time_monitor(result: dict, *, programme) -> tuple[int, int]:
     from monitor.quarters import Quarter
 
     year, quarter = (TODAY.year, (TODAY.month - 1) // 3) if TODAY.month > 3 else (TODAY.year - 1, 4)
+    if ONLY_PAGES:
+        return year, quarter
     begin = time.perf_counter()
     monitor_figures.compute(Quarter(year, quarter))
     result["monitor_seconds"] = round(time.perf_counter() - begin, 3)
@@ -361,6 +367,15 @@ def _time_director_list(result: dict, *, director) -> None:
         timings.append((time.perf_counter() - begin) * 1000)
     result["director_list_ms"] = round(statistics.median(timings), 2)
     result["director_list_rows"] = len(rows)
+
+
+def _only_asked(pages: dict) -> dict:
+    """The pages BENCH_PAGES names, and the minimal page; all of them when it is unset."""
+    if not ONLY_PAGES:
+        return pages
+    unknown = ONLY_PAGES - set(pages) - {"throughput"}
+    assert not unknown, f"BENCH_PAGES: no such page {sorted(unknown)}; pages: {sorted(pages)}"
+    return {name: page for name, page in pages.items() if name == "minimal" or name in ONLY_PAGES}
 
 
 def main() -> None:
@@ -393,10 +408,10 @@ def main() -> None:
 
     pages = bench_pages(programme=programme, director=director, own_case=own_case, meeting=meeting)
     pages["monitor_page"] = (pages["minimal"][0], f"/monitor/{year}/q{quarter}/gross/")
-    result["pages"] = _time_pages(pages)
+    cookie = pages["caseload"][0].cookies["sessionid"].value
+    result["pages"] = _time_pages(_only_asked(pages))
 
-    if args.throughput:
-        cookie = pages["caseload"][0].cookies["sessionid"].value
+    if args.throughput and (not ONLY_PAGES or "throughput" in ONLY_PAGES):
         result["throughput"] = _throughput({"minimal": "/bench/minimal/", "caseload": "/cases/caseload/"}, cookie)
     print(json.dumps(result))
 

@@ -70,10 +70,37 @@ def _machine() -> str:
     return f"{cpu}, {os.cpu_count()} cores{memory}, Python {platform.python_version()}, {platform.system()}"
 
 
+def _partial(results: dict) -> int:
+    """BENCH_PAGES or BENCH_SCALES: print the ratios of what was measured; the files stay as they are."""
+    for scale, result in results.items():
+        minimal = result["pages"]["minimal"]
+        for name, page in result["pages"].items():
+            print(
+                f"[{scale}] {name}: median {page['median_ms']} ms ({page['median_ms'] / minimal['median_ms']:.2f}x),"
+                f" p95 {page['p95_ms']} ms ({page['p95_ms'] / minimal['p95_ms']:.2f}x), {page['queries']} queries"
+            )
+        print(f"[{scale}] director's caseload selector: {result['director_list_ms']} ms")
+        if "throughput" in result:
+            caseload, minimal_load = result["throughput"]["caseload"], result["throughput"]["minimal"]
+            print(
+                f"[{scale}] throughput caseload/minimal: {caseload['rps'] / minimal_load['rps']:.3f}",
+                caseload,
+                minimal_load,
+            )
+    if {"S", "L"} <= set(results):
+        for name, page in results["L"]["pages"].items():
+            print(f"L/S {name}: {page['median_ms'] / results['S']['pages'][name]['median_ms']:.2f}")
+    return 0
+
+
 def main() -> int:
     base = _server_url()
     results = {}
+    # BENCH_SCALES=L measures one scale only (the datasets are kept between runs).
+    scales = {name.strip() for name in os.environ.get("BENCH_SCALES", "S,L").split(",") if name.strip()}
     for scale, cases in SCALES.items():
+        if scale not in scales:
+            continue
         print(f"[{scale}] measuring …", flush=True)
         output = _measure(base, scale, cases)
         sys.stderr.write(output.stderr[-4000:])
@@ -81,6 +108,8 @@ def main() -> int:
             print(output.stdout[-4000:])
             return output.returncode
         results[scale] = json.loads(output.stdout.strip().splitlines()[-1])
+    if os.environ.get("BENCH_PAGES") or scales != set(SCALES):
+        return _partial(results)
     summary = _summary(results)
     (ROOT / "benchmarks" / "results.json").write_text(json.dumps(summary, indent=2) + "\n")
     _write_markdown(summary)
