@@ -8,14 +8,13 @@ column is a form error that the view reports, never a 500.
 import re
 
 import django_filters
-from django.db.models import Q
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from ipgar import roles
 from ipgar.sorting import NullsLastOrderingFilter, sort_filterset
 
-from .models import Area, Case, Ideology, RiskCategory
+from .models import Area, Case, CaseIdentity, Ideology, NameWords, RiskCategory, prefix_query, search_words
 
 SORT_FIELDS = (
     ("code", "code"),
@@ -92,20 +91,29 @@ class CaseFilter(django_filters.FilterSet):
             field.label = capfirst(field.label)
 
     def search(self, qs, _name, value):
+        """By word beginnings (`R-2026`, `017`, `Jans`), from full-text indexes: a substring
+        search read every case and identity at national scale (BENCHMARKS.md, issue 17)."""
         value = value.strip()
         if not value:
             return qs
-        by_code = Q(code__icontains=value)
         if not roles.is_programme_team(self.user):
-            return qs.filter(by_code)
+            return qs.search_code(value)
         # The programme team finds a person by name or BSN: an identity lookup, logged by the view.
         self.identity_lookup = True
+        by_code = Case.objects.search_code(value).order_by().values("pk")
         if _BSN.match(value):
-            return qs.filter(by_code | Q(identity__bsn=value.zfill(9)))
-        by_name = Q()
-        for word in value.split():
-            by_name &= Q(identity__first_name__icontains=word) | Q(identity__last_name__icontains=word)
-        return qs.filter(by_code | by_name)
+            found = CaseIdentity.objects.filter(bsn=value.zfill(9)).order_by().values("case_id")
+        elif words := search_words(value):
+            found = (
+                CaseIdentity.objects.alias(name_words=NameWords("first_name", "last_name"))
+                .filter(name_words=prefix_query(words))
+                .order_by()
+                .values("case_id")
+            )
+        else:
+            found = CaseIdentity.objects.none().values("case_id")
+        # Each side from its own index; the union then picks the cases.
+        return qs.filter(pk__in=by_code.union(found))
 
     def filter_alert(self, qs, _name, value):
         if value == "any":

@@ -1,11 +1,14 @@
 """The case file: a pseudonymous case, its identity apart, and everything a director records."""
 
 import datetime as dt
+import re
 
 from django.conf import settings
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchQuery, SearchVectorField
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -80,6 +83,42 @@ class InterventionType(ReferenceData):
         verbose_name_plural = _("intervention catalogue")
 
 
+# --- search: full-text words of codes and names ---------------------------------------
+#
+# The case list searches codes and (programme team) names by word prefix, answered from GIN
+# indexes over these expressions (built-in full-text search; pg_trgm is not in the embedded
+# PostgreSQL). The expressions must stay exactly as the indexes were built (migration 0010).
+
+
+class CodeWords(models.Func):
+    """The words of a case code: "R-2026-017" -> r, 2026, 017 and 17 (the number without its
+    leading zeros), so "2026", "017", "17" and "R-2026" find it. `ipgar_code_words(code)` is a
+    database function (migration 0010): declared costly, so the planner reads the index rather
+    than working out the words of every code."""
+
+    function = "ipgar_code_words"
+    output_field = SearchVectorField()
+
+
+class NameWords(models.Func):
+    """The words of a first and a last name, lowercased ("D'Angelo" -> d, angelo)."""
+
+    template = "to_tsvector('simple'::regconfig, %(expressions)s)"
+    arg_joiner = " || ' ' || "
+    output_field = SearchVectorField()
+
+
+def search_words(text: str) -> list[str]:
+    """The words of what someone typed, split as PostgreSQL's parser splits stored text."""
+    return [word for word in re.split(r"[\W_]+", text.lower()) if word]
+
+
+def prefix_query(words: list[str]) -> SearchQuery:
+    """Every word as the beginning of a stored word. Words are letters and digits only, so
+    the tsquery syntax cannot be injected; the value is a bound parameter."""
+    return SearchQuery(" & ".join(f"'{word}':*" for word in words), search_type="raw", config="simple")
+
+
 # --- the case ------------------------------------------------------------------------
 
 
@@ -95,6 +134,18 @@ def _last_contact(today):
         .exclude(kind=Contact.Kind.ATTEMPT)
         .order_by("-date")
         .values("date")[:1]
+    )
+
+
+def _contact_until(today):
+    """The last real contact up to `today`: the case's own `last_contact_on` column (kept by
+    triggers on contacts) whenever it lies on or before `today`, which is always so for today
+    itself (contacts are never dated in the future). Only for a day in the past with a later
+    contact is it looked up."""
+    return models.Case(
+        models.When(Q(last_contact_on__isnull=True) | Q(last_contact_on__lte=today), then=F("last_contact_on")),
+        default=models.Subquery(_last_contact(today), output_field=models.DateField()),
+        output_field=models.DateField(),
     )
 
 
@@ -161,9 +212,9 @@ class CaseQuerySet(models.QuerySet):
     def with_alerts(self, *, today=None) -> "CaseQuerySet":
         """Annotate the three alerts (docs/monitor.md) in SQL, one place for pages, monitor and tasks.
 
-        Adds `last_contact_on`, `last_intervention_on` (latest start or end), `alert_no_contact`,
-        `alert_no_intervention`, `alert_pending_report` (booleans); `alert_count` filters (alias;
-        on instances the `open_alert_count` property).
+        Adds `alert_no_contact`, `alert_no_intervention`, `alert_pending_report` (booleans);
+        `alert_count` filters (alias; on instances the `open_alert_count` property). The last
+        contact is the case's `last_contact_on` column.
         Thresholds come from settings (days): IPGAR_NO_CONTACT_DAYS — a case on a caseload
         that is not static, detained or abroad, whose last contact (or inclusion, when there
         was none) is older; IPGAR_NO_INTERVENTION_DAYS — a case on a caseload without a
@@ -175,11 +226,11 @@ class CaseQuerySet(models.QuerySet):
         no_contact, no_intervention, pending = _alert_conditions(today)
         # Only what pages show is selected; the intermediate values are aliases, used inside the
         # flags. Every selected reference re-inlines its subqueries, and each costs planning and
-        # execution time on every list page.
-        qs = self.annotate(
-            last_contact_on=models.Subquery(_last_contact(today), output_field=models.DateField()),
+        # execution time on every list page. The last intervention is an alias too: selected,
+        # its subquery ran for every listed case although no page shows it; inside the flag it
+        # runs only for a case on a caseload without a running intervention.
+        qs = self.alias(
             last_intervention_on=models.Subquery(_last_intervention(), output_field=models.DateField()),
-        ).alias(
             running_intervention_id=models.Subquery(_running_intervention()),
         )
         qs = qs.alias(
@@ -189,7 +240,7 @@ class CaseQuerySet(models.QuerySet):
         )
         qs = qs.alias(
             # PostgreSQL's GREATEST skips NULLs: a case without contacts counts from inclusion.
-            contact_since=Coalesce(Greatest("last_contact_on", "included_on"), "reported_on"),
+            contact_since=Coalesce(Greatest(_contact_until(today), "included_on"), "reported_on"),
             intervention_since=Coalesce(Greatest("last_intervention_on", "included_on"), "reported_on"),
         )
         return qs.annotate(
@@ -199,6 +250,17 @@ class CaseQuerySet(models.QuerySet):
         ).alias(
             alert_count=_flag(no_contact) + _flag(no_intervention) + _flag(pending),
         )
+
+    def search_code(self, text: str) -> "CaseQuerySet":
+        """Cases whose code has every word of `text` as the beginning of one of its words."""
+        words = search_words(text)
+        if not words:  # only punctuation: as a plain substring, as before
+            return self.filter(code__icontains=text)
+        if len(words) > 1 and words[0] == "r":
+            # Every code starts with "R-": the word filters nothing, and looking it up in the
+            # index would read every case.
+            words = words[1:]
+        return self.alias(code_words=CodeWords("code")).filter(code_words=prefix_query(words))
 
     def with_alert(self, kind: str = "any", *, today=None) -> "CaseQuerySet":
         """Cases with an open alert: kind is "any", "no_contact", "no_intervention" or "pending_report"."""
@@ -261,6 +323,10 @@ class Case(models.Model):
     outflow_reason = models.ForeignKey(
         OutflowReason, verbose_name=_("outflow reason"), on_delete=models.PROTECT, null=True, blank=True
     )
+    # The date of the last real contact (an attempt does not count), kept by the database
+    # (triggers on contacts, cases migration 0009) so the list sorts by an indexed column and
+    # the alerts read one value instead of a subquery per case; nothing in Python writes it.
+    last_contact_on = models.DateField(_("last contact"), null=True, blank=True, editable=False)
     is_detained = models.BooleanField(_("detained"), default=False)
     is_abroad = models.BooleanField(_("abroad (travelled out)"), default=False)
     information_picture = models.TextField(_("information picture"), blank=True)
@@ -271,7 +337,8 @@ class Case(models.Model):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
-    history = HistoricalRecords(excluded_fields=["updated_at"])
+    # last_contact_on follows the contacts, whose own history records them.
+    history = HistoricalRecords(excluded_fields=["updated_at", "last_contact_on"])
     objects = CaseQuerySet.as_manager()
 
     class Meta:
@@ -289,6 +356,22 @@ class Case(models.Model):
             # The case list's order (newest report first), with and without a status filter.
             models.Index(fields=["-reported_on", "-id"], name="case_list_order_idx"),
             models.Index(fields=["status", "-reported_on", "-id"], name="case_list_status_order_idx"),
+            # Sorted by last contact, newest first (empty last), with and without a status filter:
+            # the first page is read from the index instead of sorting every filtered case.
+            models.Index(
+                F("status"),
+                F("last_contact_on").desc(nulls_last=True),
+                F("reported_on").desc(),
+                F("id").desc(),
+                name="case_status_last_contact_idx",
+            ),
+            models.Index(
+                F("last_contact_on").desc(nulls_last=True),
+                F("reported_on").desc(),
+                F("id").desc(),
+                name="case_last_contact_idx",
+            ),
+            GinIndex(CodeWords("code"), name="case_code_words_idx"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -323,6 +406,11 @@ class CaseIdentity(models.Model):
     class Meta:
         verbose_name = _("identity")
         verbose_name_plural = _("identities")
+        indexes = [
+            # The programme team's search by name (case list), and by BSN.
+            GinIndex(NameWords("first_name", "last_name"), name="identity_name_words_idx"),
+            models.Index(fields=["bsn"], condition=~Q(bsn=""), name="identity_bsn_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.case.code}"
@@ -694,3 +782,30 @@ def permitted(user, codename: str, case_ref: str = "pk", *, at=None):
         case=OuterRef(case_ref), user=user, kind__in=kinds_carrying(codename)
     )
     return Exists(guardian_row) & Exists(grant)
+
+
+def granted_codenames_sql(case_ref: str, *, user_id: int, at) -> tuple[str, list]:
+    """`permitted` for every codename of one case at once, as plain SQL: an array of the codenames
+    `user_id` holds on the case `case_ref` (an SQL expression) under a grant of a kind carrying
+    it in force at `at`. The same condition as `permitted` (guardian's row for the user, case and
+    codename AND a grant in force); written out because building ten `Exists` through the ORM
+    cost more per case page than the query itself (BENCHMARKS.md, issue 17)."""
+    carries = [
+        (codename, kind) for kind, codenames in CaseAccessGrant.PERMISSIONS_BY_KIND.items() for codename in codenames
+    ]
+    values = ", ".join(["(%s, %s)"] * len(carries))
+    sql = f"""ARRAY(
+        SELECT DISTINCT p.codename
+        FROM {CaseUserObjectPermission._meta.db_table} held
+        JOIN auth_permission p ON p.id = held.permission_id
+        JOIN django_content_type ct ON ct.id = p.content_type_id AND ct.app_label = 'cases'
+        JOIN (VALUES {values}) AS carries(codename, kind) ON carries.codename = p.codename
+        WHERE held.user_id = %s AND held.content_object_id = {case_ref}
+          AND EXISTS (
+            SELECT 1 FROM {CaseAccessGrant._meta.db_table} g
+            WHERE g.case_id = {case_ref} AND g.user_id = %s AND g.kind = carries.kind
+              AND g.valid_from <= %s AND g.revoked_at IS NULL AND (g.valid_until IS NULL OR g.valid_until > %s)
+          )
+    )"""  # noqa: S608 - table names from the models, values as parameters
+    params = [value for pair in carries for value in pair] + [user_id, user_id, at, at]
+    return sql, params

@@ -19,8 +19,7 @@ import datetime as dt
 import logging
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import DataError, transaction
-from django.db.models import BooleanField, ExpressionWrapper
+from django.db import DataError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from guardian.backends import ObjectPermissionBackend
@@ -29,7 +28,7 @@ from guardian.shortcuts import assign_perm, remove_perm
 from ipgar import date_window, roles
 from ipgar.dates import start_of_day
 
-from .models import Case, CaseAccessGrant, permitted
+from .models import Case, CaseAccessGrant, granted_codenames_sql
 
 logger = logging.getLogger(__name__)
 
@@ -54,20 +53,26 @@ SCHEDULE_AHEAD = dt.timedelta(hours=1)
 
 def granted_codenames(user, case: Case) -> frozenset[str]:
     """The guardian permissions `user` holds on `case` under a grant in force now (one query,
-    remembered on the user object for the request)."""
+    remembered on the user object for the request; `case_get` answers it with the case)."""
     if not getattr(user, "is_authenticated", False) or case.pk is None:
         return frozenset()
     cache = getattr(user, "_case_perm_cache", None)
+    if cache is None or case.pk not in cache:
+        # The case's id is an integer, written into the SQL; everything else is a parameter.
+        sql, params = granted_codenames_sql(str(int(case.pk)), user_id=user.pk, at=timezone.now())
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT {sql}", params)
+            remember(user, case.pk, cursor.fetchone()[0])
+    return user._case_perm_cache[case.pk]
+
+
+def remember(user, case_id: int, codenames) -> frozenset[str]:
+    """Keep the codenames read for `case_id` for the rest of the request."""
+    cache = getattr(user, "_case_perm_cache", None)
     if cache is None:
         cache = user._case_perm_cache = {}
-    if case.pk not in cache:
-        conditions = {
-            codename: ExpressionWrapper(permitted(user, codename), output_field=BooleanField())
-            for codename in CODENAMES
-        }
-        row = Case.objects.filter(pk=case.pk).values(**conditions).first() or {}
-        cache[case.pk] = frozenset(codename for codename in CODENAMES if row.get(codename))
-    return cache[case.pk]
+    cache[case_id] = frozenset(codenames or ())
+    return cache[case_id]
 
 
 def _forget(user, case_id) -> None:

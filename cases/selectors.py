@@ -7,10 +7,13 @@ Every selector starts from `Case.objects.visible_to(user)`; alerts come from
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Exists, IntegerField, OuterRef, Prefetch, Q, Subquery, Value
+from django.contrib.postgres.fields import ArrayField
+from django.db.models import CharField, Count, Exists, IntegerField, OuterRef, Prefetch, Q, Subquery, Value
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from ipgar import roles
 from ipgar.dates import short_date
 
 from . import permissions
@@ -24,6 +27,7 @@ from .models import (
     LifeDomainScore,
     NetworkLink,
     PlanGoal,
+    granted_codenames_sql,
 )
 
 ALERT_FILTERS = ("any", "no_contact", "no_intervention", "pending_report")
@@ -55,7 +59,7 @@ def case_list(*, user, filters: dict | None = None):
     if (value := filters.get("alert")) in ALERT_FILTERS:
         qs = qs.filter(alert_count__gt=0) if value == "any" else qs.filter(**{f"alert_{value}": True})
     if value := (filters.get("q") or "").strip():
-        qs = qs.filter(code__icontains=value)
+        qs = qs.search_code(value)
     return qs.order_by("-reported_on", "-id")
 
 
@@ -268,8 +272,26 @@ def case_get(*, user, pk) -> Case | None:
         pk = int(pk)
     except (TypeError, ValueError):
         return None
+    if not getattr(user, "is_authenticated", False):
+        return None
     # The case page names the director's organisation: joined here rather than read on its own.
-    return _base(user).select_related("director__organisation").filter(pk=pk).first()
+    cases = (
+        Case.objects.with_alerts()
+        .select_related("director__user", "area", "risk_category", "ideology", "report_source")
+        .select_related("director__organisation")
+        .filter(pk=pk)
+    )
+    if roles.is_programme_team(user):
+        return cases.first()
+    # Everyone else: the case with what the user holds on it (permissions.granted_codenames, the
+    # same condition as visible_to), in one query; the page's further checks read it from there.
+    sql, params = granted_codenames_sql('"cases_case"."id"', user_id=user.pk, at=timezone.now())
+    granted_codenames = RawSQL(sql, params, output_field=ArrayField(CharField()))  # noqa: S611 - constants and parameters
+    case = cases.annotate(granted_codenames=granted_codenames).first()
+    if case is None:
+        return None
+    granted = permissions.remember(user, case.pk, case.granted_codenames)
+    return case if "view_case" in granted else None
 
 
 def case_identity(*, user, case: Case) -> CaseIdentity | None:
@@ -359,7 +381,7 @@ def plan_goal_get(*, case: Case, pk) -> PlanGoal | None:
 
 # --- history ---------------------------------------------------------------------------------
 
-HISTORY_SKIP = {"id", "case", "version", "created_at", "updated_at", "anonymised_at", "legal_hold"}
+HISTORY_SKIP = {"id", "case", "version", "created_at", "updated_at", "anonymised_at", "legal_hold", "last_contact_on"}
 
 
 @dataclass
