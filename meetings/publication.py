@@ -125,7 +125,7 @@ def texts_of(view: MeetingView) -> list[tuple[str, int, str, str]]:
         out.append((T.ACTION_DESCRIPTION, action.pk, action.description, _("action list")))
     out += [(T.FORWARD_TOPIC, f.pk or 0, f.topic, _("forward agenda")) for f in view.forward]
     out += [(T.ATTENDANCE, i.pk, i.comment, _("attendance")) for i in view.invitations if i.comment]
-    if view.minutes.pk and view.minutes.adoption_changes:
+    if view.minutes.adoption_changes:
         out.append((T.ADOPTION, view.minutes.pk, view.minutes.adoption_changes, _("adoption")))
     out += [(T.AMENDMENT, a.pk, a.text, _("amendments")) for a in view.amendments]
     return out
@@ -305,7 +305,7 @@ def build(view: MeetingView, *, internal: bool = False, detector: Detector | Non
         for f in view.forward
     ]
     adoption = []
-    if view.minutes.pk and view.minutes.adoption_changes:
+    if view.minutes.adoption_changes:
         adoption = redactor.text(T.ADOPTION, view.minutes.pk, view.minutes.adoption_changes, where=_("adoption"))
     amendments = [
         {"amendment": a, "text": redactor.text(T.AMENDMENT, a.pk, a.text, where=_("amendments"))}

@@ -191,7 +191,7 @@ def meeting_view(*, user, meeting: Meeting) -> MeetingView:  # noqa: C901 - to s
             Prefetch("decisions", queryset=Decision.objects.select_related("case", "director__user", "outflow_reason")),
         )
     )
-    frozen = minutes.pk and minutes.status == Minutes.Status.ADOPTED and minutes.frozen_actions is not None
+    frozen = minutes.status == Minutes.Status.ADOPTED and minutes.frozen_actions is not None
     if frozen:
         # Adopted minutes show the action list as it stood at adoption.
         state = {row["id"]: row for row in minutes.frozen_actions}
@@ -287,7 +287,7 @@ def meeting_view(*, user, meeting: Meeting) -> MeetingView:  # noqa: C901 - to s
         to_adopt=to_adopt,
         amendments=[
             amendment
-            for amendment in (minutes.amendments.select_related("agenda_item", "by") if minutes.pk else [])
+            for amendment in minutes.amendments.select_related("agenda_item", "by")
             if amendment.agenda_item_id not in hidden_items
         ],
         loose_decisions=loose_shown,

@@ -850,8 +850,8 @@ def woo_prepare(*, meeting: Meeting, by, reason: str = "", render=None) -> WooPu
 
     _require_secretary(by, meeting)
     meeting = Meeting.objects.select_related("body", "minutes", "secretary").get(pk=meeting.pk)
-    minutes = Minutes.objects.filter(meeting=meeting).first()
-    if minutes is None or minutes.status != Minutes.Status.ADOPTED:
+    minutes = meeting.minutes
+    if minutes.status != Minutes.Status.ADOPTED:
         raise ValidationError(_("Only adopted minutes are published."), code="not_adopted")
     released = WooRelease.objects.filter(meeting=meeting).exists()
     if released and not reason.strip():

@@ -91,7 +91,7 @@ def meeting_list_csv(request):
     _require_meeting_user(request)
     filterset = MeetingFilter(request.GET or None, queryset=selectors.meeting_list(user=request.user))
     rows = [
-        [short_date(m.date), m.body.name, m.minutes.get_status_display() if hasattr(m, "minutes") else ""]
+        [short_date(m.date), m.body.name, m.minutes.get_status_display()]
         for m in filterset.qs.select_related("body", "minutes")
     ]
     access_log.record(request, record_type="meetings.meeting", action=access_log.Action.EXPORT, section="list")
