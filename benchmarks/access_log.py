@@ -376,7 +376,7 @@ def _explains(heavy_user: str, week_from, week_until, case_code: str) -> dict:
             [week_from, week_until],
         ),
         "explain_case_hottest": _explain(*hottest.queryset(51).query.sql_with_params()),
-        "explain_subject_hottest": _explain(*subject.queryset(500).query.sql_with_params()),
+        "explain_subject_hottest": _explain(*subject.queryset(101).query.sql_with_params()),
     }
 
 

@@ -120,7 +120,7 @@ def _explain_blocks(summary: dict) -> list[str]:
             "and of the first page of the most-read case (one ordered scan per condition, merged):",
             "explain_case_hottest",
         ),
-        ("and of its per-person view (500 rows):", "explain_subject_hottest"),
+        ("and of its per-person view (a page of 100, read as 101):", "explain_subject_hottest"),
     ]
     lines = []
     for title, key in blocks:

@@ -1,6 +1,7 @@
 """The privacy officer's reading of the access log (metadata only, never case content)."""
 
 import datetime as dt
+from urllib.parse import urlencode
 
 from django import forms
 from django.apps import apps
@@ -182,16 +183,20 @@ class PersonForm(forms.Form):
     )
 
 
-PERSON_LIMIT = 500
+PERSON_PAGE_SIZE = 100
 
 
 @require_http_methods(["GET", "POST"])
 def access_log_person(request):
-    """Every read of one person's file (all their cases), newest first; the lookup is logged."""
+    """Every read of one person's file (all their cases), newest first, 100 at a time by keyset;
+    the lookup is logged on every page."""
     _require_privacy_officer(request)
     Case = apps.get_model("cases", "Case")
     form = PersonForm(request.POST or None)
     cases = None
+    # A BSN search pages by POST (hidden fields), so the BSN never reaches the address bar; a
+    # case code pages by GET links.
+    params = request.POST if request.method == "POST" else request.GET
     if request.method == "POST" and form.is_valid():
         term = form.cleaned_data["q"].strip().replace(" ", "").replace(".", "")
         if term.isdigit():
@@ -201,7 +206,7 @@ def access_log_person(request):
     elif request.GET.get("case"):
         form = PersonForm(initial={"q": request.GET["case"]})
         cases = list(Case.objects.filter(code__iexact=request.GET["case"].strip()))
-    entries = []
+    page = LogQuery.none().page(PERSON_PAGE_SIZE)
     if cases is not None:
         # The lookup is itself a read of the person's file (docs/decisions.md D3): one row per case, or one
         # row saying a search found nothing (never the BSN that was typed).
@@ -210,18 +215,32 @@ def access_log_person(request):
         else:
             audit.record(request, record_type="cases.case", record_id="", section="access_log_person", action="search")
         # One ordered branch per case id and per code, merged (ipgar.access_log_query): an OR sorted
-        # every read of the person's cases first.
+        # every read of the person's cases first. By keyset, 100 rows: 500 rows cost more to build
+        # than to read at 50 M rows (BENCHMARKS.md, the access-log section).
         log = AccessLogEntry.objects.all()
-        entries = access_labels.annotate(
-            LogQuery(
-                [log.filter(record_type=access_labels.CASE, record_id=str(case.pk)) for case in cases]
-                + [log.filter(record_label=code) for code in sorted({case.code for case in cases})]
-            ).older(PERSON_LIMIT)
+        query = LogQuery(
+            [log.filter(record_type=access_labels.CASE, record_id=str(case.pk)) for case in cases]
+            + [log.filter(record_label=code) for code in sorted({case.code for case in cases})]
         )
+        page = query.page(
+            PERSON_PAGE_SIZE,
+            before=Cursor.decode(params.get("before")),
+            after=Cursor.decode(params.get("after")),
+        )
+        page.entries = access_labels.annotate(page.entries)
+    by_post = request.method == "POST" and form.is_valid()
     return render(
         request,
         "ipgar/access_log_person.html",
-        {"form": form, "cases": cases, "entries": entries, "limit": PERSON_LIMIT},
+        {
+            "form": form,
+            "cases": cases,
+            "page": page,
+            "entries": page.entries,
+            "by_post": by_post,
+            "term": form.cleaned_data["q"] if by_post else "",
+            "query": "" if by_post or not cases else urlencode({"case": request.GET.get("case", "")}),
+        },
     )
 
 

@@ -1,6 +1,6 @@
 """Rows of the access-log tables (ipgar/_access_entries.html), built in Python.
 
-The privacy officer's log page shows 50 entries, the per-person view up to 500, six cells
+The privacy officer's log page shows 50 entries, the per-person view 100, six cells
 each; one template variable, filter and condition per cell cost more than reading the rows
 from 50 million (BENCHMARKS.md, the access-log section). These build the same HTML, as the
 case tables do (cases/templatetags/case_rows.py). Every value from the database goes through

@@ -202,3 +202,117 @@ def test_log_rows_are_escaped_and_refusals_stand_out(client, fg):
     assert "&lt;script&gt;x&lt;/script&gt;" in html
     assert "R-&lt;b&gt;-1" in html
     assert '<td class="ams-table__cell"><strong>Geweigerd: casus 8</strong></td>' in html
+
+
+# --- the per-person view, 100 entries a page by keyset ---------------------------------------------
+
+
+def _person_rows(case) -> list[int]:
+    """The reads of the case's file as the old OR condition found them, newest first."""
+    return list(
+        AccessLogEntry.objects.filter(Q(record_type="cases.case", record_id=str(case.pk)) | Q(record_label=case.code))
+        .order_by("-at", "-id")
+        .values_list("pk", flat=True)
+    )
+
+
+def _walk_person(send, first: dict) -> tuple[list[list[int]], list[list[int]], list[int]]:
+    """Every page following "next" from the first, then as many "previous" steps back; and the
+    rows as they stood when the first page was read (each page logs its lookup, newer than all)."""
+    response = send(first)
+    expected = None
+    forward = []
+    while True:
+        page = response.context["page"]
+        if expected is None:
+            expected = _person_rows(response.context["cases"][0])
+        forward.append([entry.pk for entry in page])
+        if not page.has_next:
+            break
+        response = send({**first, "before": page.next_cursor})
+    backward = [forward[-1]]
+    for _step in forward[1:]:
+        response = send({**first, "after": page.previous_cursor})
+        page = response.context["page"]
+        backward.append([entry.pk for entry in page])
+    return forward, backward, expected
+
+
+def test_the_per_person_view_pages_by_case_code_every_entry_once_in_order(client, fg, hot_case, monkeypatch):
+    monkeypatch.setattr(audit_views, "PERSON_PAGE_SIZE", 4)
+    forward, backward, expected = _walk_person(
+        lambda query: client.get(reverse("ipgar:access_log_person"), query), {"case": hot_case.code}
+    )
+    # 9 reads (by id and label), 9 refusals by id, and the first page's own lookup.
+    assert len(expected) == 19
+    assert [pk for page in forward for pk in page] == expected
+    assert [len(page) for page in forward] == [4, 4, 4, 4, 3]
+    assert backward == forward[::-1]
+
+
+def test_the_per_person_view_pages_a_bsn_search_by_post_without_the_bsn_in_an_address(
+    client, fg, hot_case, monkeypatch
+):
+    monkeypatch.setattr(audit_views, "PERSON_PAGE_SIZE", 4)
+    bsn = hot_case.identity.bsn
+    pages_html = []
+
+    def send(data):
+        response = client.post(reverse("ipgar:access_log_person"), data)
+        pages_html.append(response.content.decode())
+        return response
+
+    forward, backward, expected = _walk_person(send, {"q": bsn})
+    assert [pk for page in forward for pk in page] == expected
+    assert len(expected) == 19
+    assert backward == forward[::-1]
+    first = pages_html[0]
+    page_nav = first[first.index('aria-label="Pagina') :]
+    # The next page is a POST form carrying the search; no link, no BSN in any href.
+    assert f'<input type="hidden" name="q" value="{bsn}">' in page_nav
+    assert 'name="before"' in page_nav
+    assert 'name="after"' not in page_nav  # the first page has nothing newer
+    assert all(f'href="?q={bsn}' not in html and f"={bsn}&" not in html for html in pages_html)
+
+
+def test_the_per_person_view_shows_at_most_100_entries(client, fg):
+    case = CaseFactory(code="R-2099-100")
+    reader = UserFactory(username="lezer", role=roles.DIRECTOR)
+    start = dt.datetime(2026, 9, 1, 9, 0, tzinfo=AMS)
+    for minute in range(105):
+        with time_machine.travel(start + dt.timedelta(minutes=minute), tick=False):
+            _write(reader, record_id=case.pk, label=case.code)
+    response = client.get(reverse("ipgar:access_log_person"), {"case": case.code})
+    page = response.context["page"]
+    assert len(page) == 100
+    assert page.has_next
+    html = response.content.decode()
+    assert html.count('<tr class="ams-table__row">') == 101  # the header row and 100 entries
+    assert "case=R-2099-100&amp;before=" in html
+    second = client.get(reverse("ipgar:access_log_person"), {"case": case.code, "before": page.next_cursor})
+    # 105 reads and the first page's lookup: 6 left.
+    assert len(second.context["page"]) == 6
+    assert not second.context["page"].has_next
+
+
+def test_the_per_person_view_pages_run_a_constant_number_of_queries(
+    client, fg, hot_case, monkeypatch, django_assert_num_queries
+):
+    monkeypatch.setattr(audit_views, "PERSON_PAGE_SIZE", 4)
+    first = client.get(reverse("ipgar:access_log_person"), {"case": hot_case.code}).context["page"]
+    middle = client.get(
+        reverse("ipgar:access_log_person"), {"case": hot_case.code, "before": first.next_cursor}
+    ).context["page"]
+    # session, user, roles, case, organisation + lookup insert, page (one UNION), case codes of
+    # refusals, session save (update between two savepoints)
+    for query in ({}, {"before": first.next_cursor}, {"after": middle.next_cursor}):
+        with django_assert_num_queries(11):
+            client.get(reverse("ipgar:access_log_person"), {"case": hot_case.code, **query})
+
+
+def test_the_per_person_view_escapes_its_rows(client, fg):
+    case = CaseFactory(code="R-2099-007")
+    _write(UserFactory(username="<script>x</script>", role=roles.DIRECTOR), record_id=case.pk, label=case.code)
+    html = client.get(reverse("ipgar:access_log_person"), {"case": case.code}).content.decode()
+    assert "<script>x</script>" not in html
+    assert "&lt;script&gt;x&lt;/script&gt;" in html
