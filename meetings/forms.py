@@ -140,7 +140,7 @@ def _inclusion_proposals(meeting) -> str:
         if case.director_id:
             parts.append(_("%(code)s: already given to %(name)s") % {"code": case.code, "name": case.director})
             continue
-        ranked = [p for p in director_proposals(case=case, on=meeting.date) if p.rank][:2]
+        ranked = director_proposals(case=case, on=meeting.date, limit=2)
         if ranked:
             parts.append(f"{case.code}: " + "; ".join(p.explanation for p in ranked))
     if not parts:

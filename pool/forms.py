@@ -73,7 +73,11 @@ class NeedsForm(forms.Form):
 
 
 class AssignForm(forms.Form):
-    director = forms.ChoiceField(label=_("Director"), widget=forms.RadioSelect)
+    director = forms.ChoiceField(
+        label=_("Director"),
+        widget=forms.RadioSelect,
+        help_text=_("The proposed directors, and those on the page of every director shown above."),
+    )
     reason = forms.CharField(label=_("Reason for this choice"), widget=forms.Textarea(attrs={"rows": 3}))
     confirm_over_capacity = forms.BooleanField(
         label=_("I confirm assigning beyond the director's capacity (give the reason above)"), required=False
@@ -233,6 +237,10 @@ class ThreeWayForm(forms.Form):
         self.fields["oov_participant"].queryset = User.objects.filter(
             groups__name=roles.PROGRAMME_TEAM, is_active=True
         ).order_by("first_name")
+
+
+class PoolSearchForm(forms.Form):
+    q = forms.CharField(label=_("Search by name or organisation"), required=False, max_length=100)
 
 
 class DirectorySearchForm(forms.Form):

@@ -9,8 +9,9 @@ from collections import Counter
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.core.paginator import Page, Paginator
 from django.db import models
-from django.db.models import Count, ExpressionWrapper, F, Func, OuterRef, Prefetch, Q, Subquery, Value, When
+from django.db.models import Count, Exists, ExpressionWrapper, F, Func, OuterRef, Prefetch, Q, Subquery, Value, When
 from django.db.models.functions import Cast, Coalesce, Floor
 from django.db.models.query import ModelIterable
 from django.utils import timezone
@@ -119,14 +120,41 @@ def director_figures(*, on: dt.date | None = None) -> models.QuerySet:
     return figures
 
 
-def pool_overview(*, on: dt.date | None = None) -> models.QuerySet:
-    """The pool now: directors in the pool, and former ones who still hold cases. `places_free`
-    sorts by free places (computed in SQL only when sorted by: it repeats the caseload counts)."""
-    return (
+def pool_overview(*, on: dt.date | None = None, search: str = "") -> models.QuerySet:
+    """The pool now: directors in the pool, and former ones who still hold cases, optionally those
+    whose name or organisation matches `search`. `places_free` sorts by free places (computed in SQL
+    only when sorted by: it repeats the caseload counts)."""
+    return director_search(
         director_figures(on=on)
         .filter(Q(in_pool=True) | Q(active_cases__gt=0))
-        .alias(places_free=F("max_cases") - F("active_cases") - F("assigned_pending"))
+        .alias(places_free=F("max_cases") - F("active_cases") - F("assigned_pending")),
+        search=search,
     )
+
+
+def pool_overview_csv_rows(*, on: dt.date | None = None) -> models.QuerySet:
+    """Every director of the overview as plain values, for the CSV (no page: the file has them all)."""
+    columns = ("user__username", "user__first_name", "user__last_name", "organisation__name", "fte")
+    return pool_overview(on=on).values(*columns, "max_cases", "active_cases")
+
+
+def _search_condition(search: str) -> Q:
+    """Name, username or organisation contains every word of `search`."""
+    condition = Q()
+    for word in search.split():
+        condition &= (
+            Q(user__first_name__icontains=word)
+            | Q(user__last_name__icontains=word)
+            | Q(user__username__icontains=word)
+            | Q(organisation__name__icontains=word)
+            | Q(organisation__code__icontains=word)
+        )
+    return condition
+
+
+def director_search(directors: models.QuerySet, *, search: str = "") -> models.QuerySet:
+    """Directors whose name, username or organisation contains every word of `search`."""
+    return directors.filter(_search_condition(search)) if search.split() else directors
 
 
 def reviews_due(*, on: dt.date | None = None, within_days: int = 0) -> models.QuerySet:
@@ -234,7 +262,7 @@ class Proposal:
         return self.free <= 0
 
 
-def _ranking_key(proposal: Proposal):
+def _ranking_key(*, eligible: bool, free: int, cards: int, username: str):
     # The ranking rule (docs/domain.md source S0 debate, the memo, docs/domain.md source S4), in this order:
     # 1. restrictions are not weighed but obeyed: an ineligible director is not ranked;
     # 2. room first: a director with a free place comes before anyone at or over capacity
@@ -243,7 +271,7 @@ def _ranking_key(proposal: Proposal):
     #    director's own organisation ranks higher (police in docs/domain.md source S0: best cards matter at
     #    the start of a case, which is when it is assigned);
     # 4. then more free places; 5. then the name, so the order is stable.
-    return (not proposal.eligible, proposal.free <= 0, -proposal.cards, -proposal.free, proposal.director.user.username)
+    return (not eligible, free <= 0, -cards, -free, username)
 
 
 def _explain(*, director: Director, case: Case, cards: int, needs_total: int, free: int, absence, eligible: bool):
@@ -292,23 +320,78 @@ def _explain(*, director: Director, case: Case, cards: int, needs_total: int, fr
     }
 
 
-def director_proposals(*, case: Case, extra_partner_ids=(), on: dt.date | None = None) -> list[Proposal]:
-    """Directors in the pool ranked for this case, each with a one-sentence explanation."""
-    on = on or timezone.localdate()
-    needs = case_needs(case=case, extra_partner_ids=extra_partner_ids)
+@dataclass(frozen=True)
+class Ranked:
+    """A director's place in the ranking for one case: what the rule needs, no more."""
+
+    pk: int
+    rank: int | None  # None: not eligible (a restriction), so not ranked
+    eligible: bool
+    matches: bool  # name or organisation matches the search
+
+
+def director_ranking(*, case: Case, needs: Counter, on: dt.date, search: str = "") -> list[Ranked]:
+    """Every director in the pool (but the case's own) in the order of the ranking rule.
+
+    One query of plain values: the rule needs only each director's organisation, free places,
+    eligibility and username, so the pool is ranked without building a director, an explanation
+    or a form option per director; those are made only for the directors a page shows.
+    """
+    areas = Director.restricted_to_areas.through.objects.filter(director_id=OuterRef("pk"))
+    rows = (
+        director_figures(on=on)
+        .prefetch_related(None)
+        .order_by()
+        .filter(in_pool=True)
+        .exclude(pk=case.director_id or 0)
+        .annotate(
+            eligible=ExpressionWrapper(
+                ~Exists(areas) | Exists(areas.filter(area_id=case.area_id)), output_field=models.BooleanField()
+            ),
+            matches=ExpressionWrapper(_search_condition(search), output_field=models.BooleanField())
+            if search.split()
+            else Value(True),
+        )
+        .values_list(
+            "pk",
+            "organisation_id",
+            "max_cases",
+            "active_cases",
+            "assigned_pending",
+            "user__username",
+            "eligible",
+            "matches",
+        )
+    )
+    keyed = []
+    for pk, organisation_id, max_cases, active, pending, username, eligible, matches in rows:
+        # Advised cases already given to the director take a place too (as _FiguresIterable).
+        free = max_cases - active - pending
+        key = _ranking_key(eligible=eligible, free=free, cards=needs.get(organisation_id, 0), username=username)
+        keyed.append((key, pk, eligible, matches))
+    keyed.sort()
+    ranks = iter(range(1, len(keyed) + 1))
+    return [
+        Ranked(pk=pk, rank=next(ranks) if eligible else None, eligible=eligible, matches=matches)
+        for _key, pk, eligible, matches in keyed
+    ]
+
+
+def _proposals(*, case: Case, needs: Counter, on: dt.date, ranked: list[Ranked]) -> list[Proposal]:
+    """The proposals, each with its explanation, for the directors in `ranked`, in that order."""
     needs_total = sum(needs.values())
+    directors = director_figures(on=on).filter(pk__in=[r.pk for r in ranked]).in_bulk() if ranked else {}
     proposals = []
-    for director in director_figures(on=on).filter(in_pool=True):
-        if director.pk == case.director_id:
+    for place in ranked:
+        director = directors.get(place.pk)
+        if director is None:  # left the pool between the two reads
             continue
-        restricted = [area.pk for area in director.restricted_to_areas.all()]
-        eligible = not restricted or case.area_id in restricted
         cards = needs.get(director.organisation_id, 0)
         absence = next((a for a in director.current_and_coming_absences if a.starts_on <= on <= a.ends_on), None)
         proposals.append(
             Proposal(
                 director=director,
-                eligible=eligible,
+                eligible=place.eligible,
                 cards=cards,
                 needs_total=needs_total,
                 free=director.free_places,
@@ -320,11 +403,79 @@ def director_proposals(*, case: Case, extra_partner_ids=(), on: dt.date | None =
                     needs_total=needs_total,
                     free=director.free_places,
                     absence=absence,
-                    eligible=eligible,
+                    eligible=place.eligible,
                 ),
+                rank=place.rank,
             )
         )
-    proposals.sort(key=_ranking_key)
-    for rank, proposal in enumerate((p for p in proposals if p.eligible), start=1):
-        proposal.rank = rank
     return proposals
+
+
+def director_proposals(
+    *, case: Case, extra_partner_ids=(), on: dt.date | None = None, limit: int | None = None
+) -> list[Proposal]:
+    """Directors in the pool ranked for this case, each with a one-sentence explanation: every one
+    (eligible first, then those a restriction rules out), or only the best `limit` eligible ones."""
+    on = on or timezone.localdate()
+    needs = case_needs(case=case, extra_partner_ids=extra_partner_ids)
+    ranked = director_ranking(case=case, needs=needs, on=on)
+    if limit is not None:
+        ranked = [r for r in ranked if r.eligible][:limit]
+    return _proposals(case=case, needs=needs, on=on, ranked=ranked)
+
+
+# How many directors the assistant proposes, and how many of the others a page lists.
+PROPOSED = 10
+OTHERS_PER_PAGE = 25
+
+
+@dataclass
+class Assistant:
+    """What the assignment assistant shows for a case: the best PROPOSED directors, the first
+    PROPOSED of those a restriction rules out (folded away), and, when asked, a page of every
+    director matching a search, in the ranking's order."""
+
+    proposed: list[Proposal]
+    restricted: list[Proposal]
+    restricted_count: int
+    pool_count: int
+    others: Page | None
+    chosen: Proposal | None  # the director posted, wherever in the ranking (the form checks it)
+
+    def choices(self) -> list[Proposal]:
+        """The eligible directors the page offers in the form, ranked, each once."""
+        offered = {p.director.pk: p for p in [*self.proposed, *(self.others or []), self.chosen] if p and p.eligible}
+        return sorted(offered.values(), key=lambda p: p.rank)
+
+
+def assistant(
+    *,
+    case: Case,
+    extra_partner_ids=(),
+    on: dt.date | None = None,
+    browse: bool = False,
+    search: str = "",
+    page: str | None = None,
+    chosen_pk: int | None = None,
+) -> Assistant:
+    """The assignment assistant at a constant cost: the pool is ranked as plain values, and
+    directors are built and explained only for what is shown (issue 17)."""
+    on = on or timezone.localdate()
+    needs = case_needs(case=case, extra_partner_ids=extra_partner_ids)
+    ranked = director_ranking(case=case, needs=needs, on=on, search=search)
+    proposed = [r for r in ranked if r.eligible][:PROPOSED]
+    restricted = [r for r in ranked if not r.eligible]
+    others = Paginator([r for r in ranked if r.matches], OTHERS_PER_PAGE).get_page(page) if browse or search else None
+    chosen = [r for r in ranked if r.pk == chosen_pk][:1]
+    shown = {r.pk: r for r in [*proposed, *restricted[:PROPOSED], *(others or []), *chosen]}
+    built = {p.director.pk: p for p in _proposals(case=case, needs=needs, on=on, ranked=list(shown.values()))}
+    if others is not None:
+        others.object_list = [built[r.pk] for r in others.object_list if r.pk in built]
+    return Assistant(
+        proposed=[built[r.pk] for r in proposed if r.pk in built],
+        restricted=[built[r.pk] for r in restricted[:PROPOSED] if r.pk in built],
+        restricted_count=len(restricted),
+        pool_count=len(ranked) if not search else len([r for r in ranked if r.matches]),
+        others=others,
+        chosen=built.get(chosen_pk),
+    )

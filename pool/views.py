@@ -13,6 +13,7 @@ from ipgar import access_log
 from ipgar.csv_export import csv_response
 from ipgar.forms import run_service
 from ipgar.home_cache import programme_figures_changed
+from ipgar.paging import page_of, query_without_page
 from ipgar.sorting import sort_columns, sort_filterset, sorted_list
 
 from . import forms, permissions, selectors, services
@@ -44,6 +45,8 @@ OVERVIEW_SORT_LABELS = {
     "places_free": gettext_lazy("free places"),
 }
 OverviewSort = sort_filterset(OVERVIEW_SORT_FIELDS, OVERVIEW_SORT_LABELS, then=("user__username",))
+# Directors per page of the overview: a page costs the same at 20 or 200 directors (issue 17).
+OVERVIEW_PAGE_SIZE = 25
 
 
 def _refuse(request, *, record_type: str, record_id="", section: str = ""):
@@ -67,7 +70,11 @@ def _director_or_404(request, pk: int):
 def overview(request):
     if not permissions.can_view_pool(request.user):
         _refuse(request, record_type="pool", section="overview")
-    directors = list(sorted_list(request, selectors.pool_overview(), OverviewSort))
+    search_form = forms.PoolSearchForm(request.GET or None)
+    search = search_form.cleaned_data["q"] if search_form.is_valid() else ""
+    page = page_of(
+        request, sorted_list(request, selectors.pool_overview(search=search), OverviewSort), per_page=OVERVIEW_PAGE_SIZE
+    )
     access_log.record(request, record_type="pool.director", action=access_log.Action.LIST, section="overview")
     columns = sort_columns(request, OVERVIEW_SORT_FIELDS, OVERVIEW_SORT_LABELS)
     # "Cases / maximum" sorts three ways (cases, maximum, free places): one header, one aria-sort.
@@ -79,7 +86,11 @@ def overview(request):
         request,
         "pool/overview.html",
         {
-            "directors": directors,
+            "directors": list(page.object_list),
+            "page": page,
+            "query": query_without_page(request),
+            "search_form": search_form,
+            "search": search,
             "today": timezone.localdate(),
             "awaiting": selectors.cases_awaiting_director()[:50],
             "columns": columns,
@@ -89,21 +100,22 @@ def overview(request):
 
 
 def caseload_csv(request):
+    """Every director of the pool (not a page of them), streamed row by row."""
     if not permissions.can_view_pool(request.user):
         _refuse(request, record_type="pool", section="caseload.csv")
-    directors = list(selectors.pool_overview())
-    rows = [
+    yes, no = _("yes"), _("no")
+    rows = (
         [
-            director.user.username,
-            director.user.get_full_name(),
-            director.organisation.name,
-            formats.number_format(director.fte, 2),
-            director.max_cases,
-            director.active_cases,
-            _("yes") if director.over_capacity else _("no"),
+            row["user__username"],
+            f"{row['user__first_name']} {row['user__last_name']}".strip(),
+            row["organisation__name"],
+            formats.number_format(row["fte"], 2),
+            row["max_cases"],
+            row["active_cases"],
+            yes if row["active_cases"] > row["max_cases"] else no,
         ]
-        for director in directors
-    ]
+        for row in selectors.pool_overview_csv_rows()
+    )
     access_log.record(request, record_type="pool.director", action=access_log.Action.DOWNLOAD, section="caseload.csv")
     return csv_response(filename="caseload.csv", header=[str(label) for label in CSV_COLUMNS], rows=rows)
 
@@ -200,8 +212,18 @@ def assign(request, case_pk: int):
         _refuse(request, record_type="cases.case", record_id=case_pk, section="assign")
     needs_form = forms.NeedsForm(request.GET or None)
     needs = needs_form.cleaned_data["needs"] if needs_form.is_valid() else []
-    proposals = selectors.director_proposals(case=case, extra_partner_ids=[o.pk for o in needs])
-    form = forms.AssignForm(request.POST or None, proposals=proposals)
+    search_form = forms.PoolSearchForm(request.GET or None)
+    search = search_form.cleaned_data["q"] if search_form.is_valid() else ""
+    posted = request.POST.get("director", "")
+    view = selectors.assistant(
+        case=case,
+        extra_partner_ids=[o.pk for o in needs],
+        browse="all" in request.GET,
+        search=search,
+        page=request.GET.get("page"),
+        chosen_pk=int(posted) if posted.isdigit() and len(posted) < 19 else None,
+    )
+    form = forms.AssignForm(request.POST or None, proposals=view.choices())
     if request.method == "POST" and run_service(
         form,
         lambda data: services.case_assign(
@@ -219,7 +241,18 @@ def assign(request, case_pk: int):
     return render(
         request,
         "pool/assign.html",
-        {"case": case, "proposals": proposals, "form": form, "needs_form": needs_form},
+        {
+            "case": case,
+            "view": view,
+            "proposals": view.proposed,
+            "form": form,
+            "needs_form": needs_form,
+            "needs": needs,
+            "search_form": search_form,
+            "search": search,
+            "page": view.others,
+            "query": query_without_page(request),
+        },
     )
 
 

@@ -148,10 +148,10 @@ def test_sorted_pool_overview_runs_the_same_queries_at_1_and_12_directors(client
         caseload(DirectorFactory(fte=Decimal("0.5")), 1 + i % 3)
     client.force_login(ProgrammeUserFactory())
     client.get(reverse("pool:overview"))  # warm the session
-    # Session, user, groups, directors, absences, areas, awaiting cases, access log (+ savepoints),
+    # Session, user, groups, count, directors, absences, areas, awaiting cases, access log (+ savepoints),
     # as unsorted.
     for sort in ("-free_places", "organisation", "caseload"):
-        with django_assert_num_queries(12):
+        with django_assert_num_queries(13):
             response = client.get(reverse("pool:overview"), {"sort": sort})
         assert response.status_code == 200
         assert len(response.context["directors"]) == n

@@ -185,12 +185,80 @@ def test_closed_cases_are_not_assignable(client):
     assert client.get(reverse("pool:assign", args=[case.pk])).status_code == 404
 
 
-@pytest.mark.parametrize("n", [1, 10])
+@pytest.mark.parametrize("n", [1, 12])
 def test_proposal_runs_a_constant_number_of_queries(client, django_assert_num_queries, n):
     for _i in range(n):
         caseload(DirectorFactory(organisation=organisation("ggd")), 1)
     case = needing("ggd", "oov")
     client.force_login(ProgrammeUserFactory())
-    with django_assert_num_queries(14):
+    # The pool is ranked in one query of plain values; only the directors shown are built (with their
+    # absences and areas): the same queries for 1 director or more than the ten proposed.
+    with django_assert_num_queries(15):
         response = client.get(reverse("pool:assign", args=[case.pk]))
-    assert len(response.context["proposals"]) == n
+    assert len(response.context["proposals"]) == min(n, 10)
+    # The page of every director costs the same queries whatever the pool's size.
+    with django_assert_num_queries(15):
+        response = client.get(reverse("pool:assign", args=[case.pk]), {"all": "1"})
+    assert len(response.context["page"].object_list) == n
+
+
+@pytest.fixture
+def big_pool():
+    """12 OOV directors, Lid 01 … Lid 12: Lid 01 has the most room (n free places fall with the number)."""
+    directors = []
+    for i in range(1, 13):
+        names = {"user__first_name": "Lid", "user__last_name": f"{i:02d}", "user__username": f"lid-{i:02d}"}
+        directors.append(DirectorFactory(organisation=organisation("oov"), capacity_override=13 - i, **names))
+    return directors
+
+
+def test_the_assistant_proposes_the_best_ten_and_the_rest_are_reachable(client, big_pool):
+    case = needing()
+    client.force_login(ProgrammeUserFactory())
+    url = reverse("pool:assign", args=[case.pk])
+    response = client.get(url)
+    assert [p.director for p in response.context["proposals"]] == big_pool[:10]
+    assert [p.rank for p in response.context["proposals"]] == list(range(1, 11))
+    html = response.content.decode()
+    assert "Lid 11" not in html
+    assert "Alle 12 regisseurs van de pool tonen, in volgorde" in html
+    # Every director, ranked and explained, a page at a time.
+    every = client.get(url, {"all": "1"})
+    assert [(p.rank, p.director) for p in every.context["page"]] == list(enumerate(big_pool, start=1))
+    assert "11. Lid 11: er zijn nog geen interventiebehoeften bekend" in every.content.decode()
+    # Or found by name; the one found is offered in the form.
+    found = client.get(url, {"q": "lid 12"})
+    assert [p.director for p in found.context["page"]] == [big_pool[11]]
+    assert f'value="{big_pool[11].pk}"' in found.content.decode()
+
+
+def test_a_director_outside_the_proposal_is_assigned_with_the_same_rules(client, big_pool):
+    last = big_pool[11]  # 1 place, filled below: assigning needs the over-capacity confirmation
+    caseload(last, 1)
+    case = needing()
+    client.force_login(ProgrammeUserFactory())
+    url = reverse("pool:assign", args=[case.pk]) + "?q=lid+12"
+    refused = client.post(url, {"director": last.pk, "reason": "Kent de familie"})
+    assert refused.status_code == 200
+    assert "Boven capaciteit" in " ".join(refused.context["form"].non_field_errors())
+    # Posted from another page (the ranking shown no longer lists them): still checked and assigned.
+    accepted = client.post(
+        reverse("pool:assign", args=[case.pk]),
+        {"director": last.pk, "reason": "Kent de familie", "confirm_over_capacity": "on"},
+    )
+    assert accepted.status_code == 302
+    case.refresh_from_db()
+    assert case.director == last
+
+
+def test_restricted_directors_are_folded_away_with_their_reason(client, pool):
+    case = needing(area=area("west"))
+    client.force_login(ProgrammeUserFactory())
+    with translation.override("nl"):
+        response = client.get(reverse("pool:assign", args=[case.pk]))
+    html = response.content.decode()
+    assert [p.director for p in response.context["view"].restricted] == [pool["amstelland"]]
+    folded = html[html.index('<details class="ipgar-details">') : html.index("</details>")]
+    assert "1 regisseur wordt niet voorgesteld vanwege een beperking" in folded
+    assert "neemt alleen casussen in" in folded
+    assert f'value="{pool["amstelland"].pk}"' not in html

@@ -91,21 +91,81 @@ def test_former_directors_without_cases_leave_the_overview():
     assert current.pk in shown and former.pk not in shown
 
 
-@pytest.mark.parametrize("n", [1, 12])
+@pytest.mark.parametrize("n", [1, 30])
 def test_overview_and_csv_run_a_constant_number_of_queries(client, django_assert_num_queries, n):
     for i in range(n):
         director = DirectorFactory(fte=Decimal("0.5"))
         caseload(director, 1 + i % 3)
     client.force_login(ProgrammeUserFactory())
-    # session, user, groups, directors, absences, areas, awaiting cases, access log (+ savepoints)
-    with django_assert_num_queries(12):
+    # session, user, groups, count, the page of directors, absences, areas, awaiting cases, access log
+    # (+ savepoints): the same for 1 director or more than a page of them.
+    with django_assert_num_queries(13):
         response = client.get(reverse("pool:overview"))
     assert response.status_code == 200
-    assert len(response.context["directors"]) == n
-    # session, user, groups, directors, absences, areas, the log entry with its organisation (+ savepoints)
-    with django_assert_num_queries(11):
+    assert len(response.context["directors"]) == min(n, 25)
+    # session, user, groups, the log entry with its organisation (+ savepoints), the directors' values
+    # (read while the file streams)
+    with django_assert_num_queries(9):
         response = client.get(reverse("pool:caseload_csv"))
-    assert len(rows(response)) == n + 1
+        body = rows(response)
+    assert len(body) == n + 1
+
+
+def _pool_of(n):
+    """n directors named Lid 01 … Lid n, one case each."""
+    directors = []
+    for i in range(1, n + 1):
+        director = DirectorFactory(user__first_name="Lid", user__last_name=f"{i:02d}", user__username=f"lid-{i:02d}")
+        caseload(director, 1)
+        directors.append(director)
+    return directors
+
+
+def test_overview_is_paged_with_accessible_page_links_and_the_csv_keeps_every_director(client):
+    directors = _pool_of(27)
+    client.force_login(ProgrammeUserFactory())
+    first = client.get(reverse("pool:overview"))
+    assert [d.user.username for d in first.context["directors"]] == [f"lid-{i:02d}" for i in range(1, 26)]
+    html = first.content.decode()
+    assert "27 regisseurs" in html
+    assert '<nav class="ams-pagination" aria-label="Pagina\'s">' in html
+    assert 'href="?page=1" aria-current="page"><span class="ams-visually-hidden">Pagina </span>1</a>' in html
+    assert 'href="?page=2"><span class="ams-visually-hidden">Pagina </span>2</a>' in html
+    assert 'rel="next" href="?page=2"><span class="ams-pagination__link-label">Volgende</span>' in html
+    assert "Pagina 1 van 2" in html
+    second = client.get(reverse("pool:overview"), {"page": 2})
+    assert [d.user.username for d in second.context["directors"]] == ["lid-26", "lid-27"]
+    assert 'href="?page=2" aria-current="page">' in second.content.decode()
+    # The download is every director, not a page of them.
+    usernames = [row[0] for row in rows(client.get(reverse("pool:caseload_csv")))[1:]]
+    assert sorted(usernames) == sorted(d.user.username for d in directors)
+
+
+def test_overview_pages_keep_the_sort_and_sort_links_start_at_the_first_page(client):
+    _pool_of(27)
+    client.force_login(ProgrammeUserFactory())
+    response = client.get(reverse("pool:overview"), {"sort": "-director", "page": 2})
+    assert [d.user.last_name for d in response.context["directors"]] == ["02", "01"]
+    html = response.content.decode()
+    assert 'href="?sort=-director&amp;page=1">' in html
+    assert 'href="?sort=director">Regisseur</a>' in html
+
+
+def test_a_pool_manager_finds_any_director_by_name_or_organisation(client):
+    _pool_of(27)
+    ggd = DirectorFactory(organisation=organisation("ggd"), user__first_name="Daan", user__last_name="Hendriks")
+    client.force_login(ProgrammeUserFactory())
+    by_name = client.get(reverse("pool:overview"), {"q": "hendriks"})
+    assert [d.pk for d in by_name.context["directors"]] == [ggd.pk]
+    assert "1 regisseur past bij “hendriks”" in by_name.content.decode()
+    by_organisation = client.get(reverse("pool:overview"), {"q": organisation("ggd").name[:4]})
+    assert ggd.pk in [d.pk for d in by_organisation.context["directors"]]
+    # Every word must match; the last of 27 directors is found without paging.
+    assert [d.user.username for d in client.get(reverse("pool:overview"), {"q": "lid 27"}).context["directors"]] == [
+        "lid-27"
+    ]
+    nothing = client.get(reverse("pool:overview"), {"q": "niemand"})
+    assert nothing.context["directors"] == [] and "Geen regisseur gevonden." in nothing.content.decode()
 
 
 def test_overview_rows_show_absences_restrictions_secondment_and_escape_names(client):
