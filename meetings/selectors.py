@@ -8,7 +8,8 @@ as cases.permissions.can_view), not one check per item.
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Max, Prefetch, Q, QuerySet
+from django.db import models
+from django.db.models import Count, F, Max, Prefetch, Q, QuerySet, Value, When
 
 from cases.models import Case, Escalation, Intervention
 from ipgar import roles
@@ -36,6 +37,19 @@ def meeting_list(*, user, body: MeetingBody | None = None) -> QuerySet[Meeting]:
         .order_by("-date", "-id")
     )
     return qs.filter(body=body) if body is not None else qs
+
+
+def upcoming_first(meetings: QuerySet[Meeting], *, today: dt.date) -> QuerySet[Meeting]:
+    """The list's usual order, so it can be paged: upcoming meetings soonest first, then earlier
+    ones newest first."""
+    upcoming = Q(date__gte=today)
+    return meetings.order_by(
+        models.Case(When(upcoming, then=Value(0)), default=Value(1)),
+        models.Case(When(upcoming, then=F("date"))).asc(nulls_last=True),
+        models.Case(When(upcoming, then=F("id"))).asc(nulls_last=True),
+        "-date",
+        "-id",
+    )
 
 
 def meeting_get(*, user, pk: int) -> Meeting | None:

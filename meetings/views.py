@@ -16,6 +16,7 @@ from ipgar import access_log
 from ipgar.csv_export import csv_response
 from ipgar.dates import short_date
 from ipgar.forms import run_service
+from ipgar.paging import page_of, query_without_page
 from ipgar.sorting import sort_columns
 
 from . import exports, forms, grounds, permissions, publication, selectors, services
@@ -57,6 +58,9 @@ def _form_page(request, *, form, title: str, back: str, intro: str = "", submit:
 # --- lists and the meeting page --------------------------------------------------------------
 
 
+MEETINGS_PAGE_SIZE = 25
+
+
 def _require_meeting_user(request):
     if not permissions.can_use_meetings(request.user):
         access_log.denied(request, record_type="meetings.meeting", record_id="", section="list")
@@ -68,17 +72,22 @@ def meeting_list(request):
     filterset = MeetingFilter(request.GET or None, queryset=selectors.meeting_list(user=request.user))
     if filterset.is_bound and not filterset.is_valid():
         messages.warning(request, _("Some filters were not understood and are left out."))
-    meetings = list(filterset.qs[:200])
     today = timezone.localdate()
     # Sorted by a column header: both tables in that order; otherwise upcoming soonest first.
     sorted_by_column = filterset.is_bound and bool(filterset.form.cleaned_data.get("sort"))
+    meetings = filterset.qs if sorted_by_column else selectors.upcoming_first(filterset.qs, today=today)
+    # Paged: ten years of meetings cost what one page costs (issue 17).
+    page = page_of(request, meetings, per_page=MEETINGS_PAGE_SIZE)
+    shown = list(page.object_list)
     return render(
         request,
         "meetings/list.html",
         {
             "form": filterset.form,
-            "upcoming": [m for m in (meetings if sorted_by_column else reversed(meetings)) if m.date >= today],
-            "past": [m for m in meetings if m.date < today],
+            "page": page,
+            "query": query_without_page(request),
+            "upcoming": [m for m in shown if m.date >= today],
+            "past": [m for m in shown if m.date < today],
             "can_plan": permissions.can_plan_meetings(request.user),
             "columns": sort_columns(request, SORT_FIELDS, SORT_LABELS),
             "sorted_by_column": sorted_by_column,
