@@ -136,10 +136,20 @@ def _users_fingerprint() -> str:
     )["digest"]
 
 
-def _user_names() -> tuple[frozenset, frozenset, frozenset]:
-    """(names to redact, official full names to keep, e-mail addresses), built once per state of
-    the users table (some five thousand users at national scale); exact, so a new or
-    renamed person counts from the next build on."""
+@dataclass(frozen=True)
+class _UserPatterns:
+    """The users' part of the detector, compiled: the same for every meeting until a user changes."""
+
+    names: re.Pattern | None  # names to redact
+    officials: re.Pattern | None  # official full names to keep
+    emails: re.Pattern | None
+
+
+def _user_patterns() -> _UserPatterns:
+    """The users' names (to redact), officials' full names (to keep) and e-mail addresses as
+    compiled patterns, built once per state of the users table (some five thousand users at
+    national scale; escaping, sorting and joining their ten thousand name forms cost more than
+    the rest of a Woo preview); exact, so a new or renamed person counts from the next build on."""
     from ipgar.models import User
 
     digest = _users_fingerprint()
@@ -153,7 +163,11 @@ def _user_names() -> tuple[frozenset, frozenset, frozenset]:
             if email:
                 emails.add(email)
         # Only a full official name is protected: a non-official namesake's surname stays redacted.
-        cached = (frozenset(names), frozenset(f for f in officials if " " in f), frozenset(emails))
+        cached = _UserPatterns(
+            names=_alternation(names),
+            officials=_alternation(f for f in officials if " " in f),
+            emails=_alternation(emails),
+        )
         _users_cache.clear()
         _users_cache[digest] = cached
     return cached
@@ -187,8 +201,8 @@ class Detector:
         self.case_codes = set(
             Case.objects.filter(Q(pk__in=set(case_ids)) | Q(code__in=codes)).values_list("code", flat=True)
         )
-        user_names, officials, user_details = _user_names()
-        names, details, births = set(user_names), set(user_details), set()
+        users = _user_patterns()
+        names, details, births = set(), set(), set()
         for contact in Contact.objects.only("name", "email", "phone"):
             parts = contact.name.split()
             names |= _name_forms(
@@ -199,13 +213,15 @@ class Detector:
             names |= _name_forms(identity.first_name, identity.last_name)
             details |= {v for v in (identity.bsn, identity.address, identity.postcode) if v}
             births |= _date_forms(identity.date_of_birth)
-        self.officials = _alternation(officials)
-        self.names = _alternation(names)
-        self.details = _alternation(details)
+        self.officials = users.officials
+        # The users' patterns are compiled once (cached); the meeting's own names and details
+        # (contacts, case identities) are few. Findings of both are merged (merge() below): where
+        # a user's name and a case's name overlap, the wider span is withheld.
+        self.names = [p for p in (users.names, _alternation(names)) if p]
+        self.details = [p for p in (users.emails, _alternation(details)) if p]
         self.births = _alternation(births)
-        self.organisations = {o.lower() for o in Organisation.objects.values_list("name", flat=True)} | {
-            c.lower() for c in Organisation.objects.values_list("code", flat=True)
-        }
+        organisations = Organisation.objects.values_list("name", "code")
+        self.organisations = {value.lower() for pair in organisations for value in pair}
         self.use_deduce = use_deduce
 
     def find(self, text: str) -> list[Finding]:  # noqa: C901 - one pass per kind of finding (listed in the final note)
@@ -220,11 +236,11 @@ class Detector:
                 return
             found.append(Finding(start, end, text[start:end], kind, ground, flagged))
 
-        if self.names:
-            for m in self.names.finditer(text):
+        for pattern in self.names:
+            for m in pattern.finditer(text):
                 add(m.start(), m.end(), KIND_NAME, PRIVACY)
-        if self.details:
-            for m in self.details.finditer(text):
+        for pattern in self.details:
+            for m in pattern.finditer(text):
                 add(
                     m.start(),
                     m.end(),
