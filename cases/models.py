@@ -1,14 +1,16 @@
 """The case file: a pseudonymous case, its identity apart, and everything a director records."""
 
 import datetime as dt
+import functools
 import re
 
 from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchQuery, SearchVectorField
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Exists, F, OuterRef, Q
+from django.db.models import CharField, Exists, F, Func, OuterRef, Q, Value
 from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -784,28 +786,29 @@ def permitted(user, codename: str, case_ref: str = "pk", *, at=None):
     return Exists(guardian_row) & Exists(grant)
 
 
-def granted_codenames_sql(case_ref: str, *, user_id: int, at) -> tuple[str, list]:
-    """`permitted` for every codename of one case at once, as plain SQL: an array of the codenames
-    `user_id` holds on the case `case_ref` (an SQL expression) under a grant of a kind carrying
-    it in force at `at`. The same condition as `permitted` (guardian's row for the user, case and
-    codename AND a grant in force); written out because building ten `Exists` through the ORM
-    cost more per case page than the query itself (BENCHMARKS.md, issue 17)."""
-    carries = [
-        (codename, kind) for kind, codenames in CaseAccessGrant.PERMISSIONS_BY_KIND.items() for codename in codenames
+# Stand-ins compiled into `permitted`'s SQL once, then swapped for the real values on each call.
+_TEMPLATE_USER_ID = -7_340_017
+_TEMPLATE_AT = dt.datetime(1901, 2, 3, 4, 5, 6, 789, tzinfo=dt.UTC)
+
+
+@functools.cache
+def _granted_codenames_template() -> tuple[str, list]:
+    """`permitted` for every codename of the case `"cases_case"."id"`, as one array expression
+    compiled by the ORM once per process, with its parameters (stand-ins for user and time)."""
+    codenames = sorted({c for carried in CaseAccessGrant.PERMISSIONS_BY_KIND.values() for c in carried})
+    held = [
+        models.Case(models.When(permitted(_TEMPLATE_USER_ID, codename, at=_TEMPLATE_AT), then=Value(codename)))
+        for codename in codenames
     ]
-    values = ", ".join(["(%s, %s)"] * len(carries))
-    sql = f"""ARRAY(
-        SELECT DISTINCT p.codename
-        FROM {CaseUserObjectPermission._meta.db_table} held
-        JOIN auth_permission p ON p.id = held.permission_id
-        JOIN django_content_type ct ON ct.id = p.content_type_id AND ct.app_label = 'cases'
-        JOIN (VALUES {values}) AS carries(codename, kind) ON carries.codename = p.codename
-        WHERE held.user_id = %s AND held.content_object_id = {case_ref}
-          AND EXISTS (
-            SELECT 1 FROM {CaseAccessGrant._meta.db_table} g
-            WHERE g.case_id = {case_ref} AND g.user_id = %s AND g.kind = carries.kind
-              AND g.valid_from <= %s AND g.revoked_at IS NULL AND (g.valid_until IS NULL OR g.valid_until > %s)
-          )
-    )"""  # noqa: S608 - table names from the models, values as parameters
-    params = [value for pair in carries for value in pair] + [user_id, user_id, at, at]
+    array = Func(*held, template="array_remove(ARRAY[%(expressions)s], NULL)", output_field=ArrayField(CharField()))
+    sql, params = Case.objects.annotate(held=array).values("held").query.sql_with_params()
+    return sql[len("SELECT ") : sql.rindex(' AS "held" FROM "cases_case"')], list(params)
+
+
+def granted_codenames_sql(*, user_id: int, at) -> tuple[str, list]:
+    """The codenames `user_id` holds at `at` on the case of the enclosing query over cases_case, as
+    one SQL array: `permitted` for every codename, the ORM's own SQL compiled once per process
+    (docs/access.md). Building ten `Exists` per case page cost more than the query (BENCHMARKS.md)."""
+    sql, template_params = _granted_codenames_template()
+    params = [user_id if p == _TEMPLATE_USER_ID else at if p == _TEMPLATE_AT else p for p in template_params]
     return sql, params

@@ -58,11 +58,11 @@ def granted_codenames(user, case: Case) -> frozenset[str]:
         return frozenset()
     cache = getattr(user, "_case_perm_cache", None)
     if cache is None or case.pk not in cache:
-        # The case's id is an integer, written into the SQL; everything else is a parameter.
-        sql, params = granted_codenames_sql(str(int(case.pk)), user_id=user.pk, at=timezone.now())
+        sql, params = granted_codenames_sql(user_id=user.pk, at=timezone.now())
         with connection.cursor() as cursor:
-            cursor.execute(f"SELECT {sql}", params)
-            remember(user, case.pk, cursor.fetchone()[0])
+            cursor.execute(f'SELECT {sql} FROM "cases_case" WHERE "cases_case"."id" = %s', [*params, case.pk])  # noqa: S608 - the ORM's own SQL
+            row = cursor.fetchone()
+            remember(user, case.pk, row[0] if row else ())
     return user._case_perm_cache[case.pk]
 
 

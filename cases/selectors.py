@@ -285,7 +285,7 @@ def case_get(*, user, pk) -> Case | None:
         return cases.first()
     # Everyone else: the case with what the user holds on it (permissions.granted_codenames, the
     # same condition as visible_to), in one query; the page's further checks read it from there.
-    sql, params = granted_codenames_sql('"cases_case"."id"', user_id=user.pk, at=timezone.now())
+    sql, params = granted_codenames_sql(user_id=user.pk, at=timezone.now())
     granted_codenames = RawSQL(sql, params, output_field=ArrayField(CharField()))  # noqa: S611 - constants and parameters
     case = cases.annotate(granted_codenames=granted_codenames).first()
     if case is None:
