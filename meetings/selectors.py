@@ -13,6 +13,7 @@ from django.db.models import Count, F, Max, Prefetch, Q, QuerySet, Value, When
 
 from cases.models import Case, Escalation, Intervention
 from ipgar import roles
+from ipgar.models import User
 
 from . import permissions
 from .models import (
@@ -164,10 +165,59 @@ class MeetingView:
     cases_shown: dict = field(default_factory=dict)  # case pk -> case, every case this reader sees here
 
 
-def _action_hidden(action, *, visible_cases: set, admitted_meetings: set) -> str:
+# How the minutes group attendance (docs/domain.md source S0): comments by e-mail count as
+# absent, and are also listed on their own.
+ATTENDANCE_GROUPS = {
+    "present": (Invitation.Attendance.PRESENT,),
+    "absent": (Invitation.Attendance.ABSENT, Invitation.Attendance.COMMENTS_BY_EMAIL),
+    "guests": (Invitation.Attendance.GUEST,),
+    "by_email": (Invitation.Attendance.COMMENTS_BY_EMAIL,),
+}
+
+
+def attendance_groups(invitations) -> dict[str, list[Invitation]]:
+    """The invitations per group of ATTENDANCE_GROUPS, each in the given order."""
+    return {group: [i for i in invitations if i.attendance in kinds] for group, kinds in ATTENDANCE_GROUPS.items()}
+
+
+@dataclass(frozen=True)
+class ActionView:
+    """An action of the action list as these minutes show it. `done_on` is the state the
+    minutes hold: today's, or for adopted minutes the state at adoption (Minutes.frozen_actions);
+    the ActionItem itself is never changed to show it."""
+
+    pk: int
+    meeting: Meeting
+    agenda_item: AgendaItem | None
+    subject: str
+    description: str
+    owner: User | None
+    deadline: dt.date | None
+    deadline_text: str
+    done_on: dt.date | None
+
+    @classmethod
+    def of(cls, action: ActionItem, *, done_on: dt.date | None) -> "ActionView":
+        return cls(
+            pk=action.pk,
+            meeting=action.meeting,
+            agenda_item=action.agenda_item,
+            subject=action.subject,
+            description=action.description,
+            owner=action.owner,
+            deadline=action.deadline,
+            deadline_text=action.deadline_text,
+            done_on=done_on,
+        )
+
+    @property
+    def agenda_item_id(self) -> int | None:
+        return self.agenda_item.pk if self.agenda_item is not None else None
+
+
+def _action_hidden(action: ActionView, *, visible_cases: set, admitted_meetings: set) -> str:
     """Why an action is withheld from this reader ("closed", "case", or ""): judged by its own
-    item and that item's meeting, not by the meeting it is carried over to (no attribute is
-    written onto the ActionItem)."""
+    item and that item's meeting, not by the meeting it is carried over to."""
     item = action.agenda_item
     if item is None:
         return ""
@@ -184,17 +234,8 @@ def _visible_actions(actions: list, *, visible_cases: set, admitted_meetings: se
     ]
 
 
-def meeting_view(*, user, meeting: Meeting) -> MeetingView:  # noqa: C901 - to split (listed in the final note)
-    """Everything the meeting page and the minutes exports show, filtered for this reader."""
-    minutes = meeting.minutes  # every meeting gets its minutes from meetings.services.meeting_create
-    invitations = list(
-        Invitation.objects.filter(meeting=meeting).select_related("user", "organisation").order_by("organisation__name")
-    )
-    own = next((i for i in invitations if i.user_id == user.pk), None)
-    admitted = (
-        permissions.is_admitted_to_closed_part(user, meeting, own) if own or roles.is_programme_team(user) else False
-    )
-    items = list(
+def _agenda_items(meeting: Meeting) -> list[AgendaItem]:
+    return list(
         AgendaItem.objects.filter(meeting=meeting)
         .select_related("case", "refers_to_meeting")
         .prefetch_related(
@@ -205,61 +246,71 @@ def meeting_view(*, user, meeting: Meeting) -> MeetingView:  # noqa: C901 - to s
             Prefetch("decisions", queryset=Decision.objects.select_related("case", "director__user", "outflow_reason")),
         )
     )
-    frozen = minutes.status == Minutes.Status.ADOPTED and minutes.frozen_actions is not None
-    if frozen:
-        # Adopted minutes show the action list as it stood at adoption.
-        state = {row["id"]: row for row in minutes.frozen_actions}
-        actions = list(
-            ActionItem.objects.filter(pk__in=state)
-            .select_related("owner", "meeting", "agenda_item__case")
-            .order_by("meeting__date", "id")
-        )
-        for action in actions:
-            done_on = state[action.pk].get("done_on")
-            action.done_on = dt.date.fromisoformat(done_on) if done_on else None
-    else:
-        actions = list(actions_on(meeting=meeting))
+
+
+def _is_frozen(minutes: Minutes) -> bool:
+    """Adopted minutes show the action list and forward agenda as they stood at adoption."""
+    return minutes.status == Minutes.Status.ADOPTED and minutes.frozen_actions is not None
+
+
+def _actions(meeting: Meeting, minutes: Minutes) -> list[ActionView]:
+    """Every action of this meeting's list, before any is withheld from the reader."""
+    if not _is_frozen(minutes):
+        return [ActionView.of(a, done_on=a.done_on) for a in actions_on(meeting=meeting)]
+    state = {row["id"]: row.get("done_on") for row in minutes.frozen_actions}
+    rows = (
+        ActionItem.objects.filter(pk__in=state)
+        .select_related("owner", "meeting", "agenda_item__case")
+        .order_by("meeting__date", "id")
+    )
+    return [ActionView.of(a, done_on=dt.date.fromisoformat(state[a.pk]) if state[a.pk] else None) for a in rows]
+
+
+def _case_ids(items: list, loose: list, actions: list) -> set[int]:
+    """Every case this meeting's page mentions: items, decisions (loose ones too) and actions."""
     case_ids = {i.case_id for i in items if i.case_id}
-    loose = list(Decision.objects.filter(meeting=meeting, agenda_item__isnull=True).select_related("case"))
     case_ids |= {d.case_id for d in loose if d.case_id}
     case_ids |= {a.agenda_item.case_id for a in actions if a.agenda_item_id and a.agenda_item.case_id}
     case_ids |= {d.case_id for i in items for d in i.decisions.all() if d.case_id}
-    visible_cases = set(Case.objects.visible_to(user).filter(pk__in=case_ids).values_list("pk", flat=True))
-    # Closed parts of the meetings the carried-over actions were agreed at: admitted there?
+    return case_ids
+
+
+def _admitted_meetings(user, meeting: Meeting, actions: list, *, admitted: bool) -> set[int]:
+    """The meetings whose closed part this reader was admitted to, among this one and those the
+    carried-over actions were agreed at."""
     closed_meetings = {a.agenda_item.meeting_id for a in actions if a.agenda_item_id and a.agenda_item.is_closed_part}
     if roles.is_programme_team(user):
-        admitted_meetings = closed_meetings | {meeting.pk}
-    else:
-        admitted_meetings = set(
-            Invitation.objects.filter(
-                user=user, meeting_id__in=closed_meetings, admitted_to_closed_part=True
-            ).values_list("meeting_id", flat=True)
+        return closed_meetings | {meeting.pk}
+    admitted_meetings = set(
+        Invitation.objects.filter(user=user, meeting_id__in=closed_meetings, admitted_to_closed_part=True).values_list(
+            "meeting_id", flat=True
         )
-        if admitted:
-            admitted_meetings.add(meeting.pk)
-    actions = _visible_actions(actions, visible_cases=visible_cases, admitted_meetings=admitted_meetings)
-    summary_ok = (
-        meeting.body.kind == MeetingBody.Kind.PTO_R
-        and (roles.is_programme_team(user) or roles.is_pto_r_member(user))
-        and bool(case_ids)
     )
-    views, hidden_items = [], set()
-    for number, item in enumerate(items, start=1):
-        view = ItemView(item=item, number=number)
-        if item.is_closed_part and not admitted:
-            view.hidden = "closed"
-        elif item.case_id and item.case_id not in visible_cases:
-            view.hidden = "case"
-            view.summary_allowed = summary_ok
-            if summary_ok:
-                view.case_code = item.case.code
-                view.decisions = list(item.decisions.all())
-        if view.hidden:
-            hidden_items.add(item.pk)
-        else:
-            view.entries = list(item.entries.all())
-            view.decisions = [d for d in item.decisions.all() if not d.case_id or d.case_id in visible_cases]
-        views.append(view)
+    if admitted:
+        admitted_meetings.add(meeting.pk)
+    return admitted_meetings
+
+
+def _item_view(item: AgendaItem, number: int, *, admitted: bool, visible_cases: set, summary_ok: bool) -> ItemView:
+    if item.is_closed_part and not admitted:
+        return ItemView(item=item, number=number, hidden="closed")
+    if item.case_id and item.case_id not in visible_cases:
+        if not summary_ok:
+            return ItemView(item=item, number=number, hidden="case")
+        return ItemView(
+            item=item,
+            number=number,
+            hidden="case",
+            summary_allowed=True,
+            case_code=item.case.code,
+            decisions=list(item.decisions.all()),
+        )
+    decisions = [d for d in item.decisions.all() if not d.case_id or d.case_id in visible_cases]
+    return ItemView(item=item, number=number, entries=list(item.entries.all()), decisions=decisions)
+
+
+def _cases_shown(views: list[ItemView], loose_shown: list) -> dict:
+    """Case pk -> case for every case this reader sees on the page (written to the access log)."""
     cases_shown = {}
     for view in views:
         if view.case_code:
@@ -271,41 +322,78 @@ def meeting_view(*, user, meeting: Meeting) -> MeetingView:  # noqa: C901 - to s
         for decision in view.decisions:
             if decision.case_id:
                 cases_shown[decision.case_id] = decision.case
-    loose_shown = [d for d in loose if d.case_id is None or d.case_id in visible_cases or summary_ok]
     cases_shown |= {d.case_id: d.case for d in loose_shown if d.case_id}
-    # One order everywhere: the agenda's; a section heading wherever the section changes.
+    return cases_shown
+
+
+def _sections(views: list[ItemView]) -> list:
+    """One order everywhere: the agenda's; a section heading wherever the section changes."""
     sections, labels = [], dict(AgendaItem.Section.choices)
     for view in views:
         if sections and sections[-1][0] == view.item.section:
             sections[-1][2].append(view)
         else:
             sections.append((view.item.section, labels[view.item.section], [view]))
-    to_adopt = []
+    return sections
+
+
+def _to_adopt(meeting: Meeting) -> list[Minutes]:
+    """Circulated minutes of the body's earlier meetings: this meeting can adopt them."""
+    return list(
+        Minutes.objects.filter(
+            meeting__body_id=meeting.body_id, meeting__date__lt=meeting.date, status=Minutes.Status.CIRCULATED
+        ).select_related("meeting")
+    )
+
+
+def meeting_view(*, user, meeting: Meeting) -> MeetingView:
+    """Everything the meeting page and the minutes exports show, filtered for this reader."""
+    minutes = meeting.minutes  # every meeting gets its minutes from meetings.services.meeting_create
+    invitations = list(
+        Invitation.objects.filter(meeting=meeting).select_related("user", "organisation").order_by("organisation__name")
+    )
+    own = next((i for i in invitations if i.user_id == user.pk), None)
+    admitted = (
+        permissions.is_admitted_to_closed_part(user, meeting, own) if own or roles.is_programme_team(user) else False
+    )
+    items = _agenda_items(meeting)
+    actions = _actions(meeting, minutes)
+    loose = list(Decision.objects.filter(meeting=meeting, agenda_item__isnull=True).select_related("case"))
+    case_ids = _case_ids(items, loose, actions)
+    visible_cases = set(Case.objects.visible_to(user).filter(pk__in=case_ids).values_list("pk", flat=True))
+    admitted_meetings = _admitted_meetings(user, meeting, actions, admitted=admitted)
+    summary_ok = (
+        meeting.body.kind == MeetingBody.Kind.PTO_R
+        and (roles.is_programme_team(user) or roles.is_pto_r_member(user))
+        and bool(case_ids)
+    )
+    views = [
+        _item_view(item, number, admitted=admitted, visible_cases=visible_cases, summary_ok=summary_ok)
+        for number, item in enumerate(items, start=1)
+    ]
+    hidden_items = {view.item.pk for view in views if view.hidden}
+    loose_shown = [d for d in loose if d.case_id is None or d.case_id in visible_cases or summary_ok]
     can_take_minutes = permissions.can_take_minutes(user, meeting)
-    if can_take_minutes:
-        to_adopt = list(
-            Minutes.objects.filter(
-                meeting__body_id=meeting.body_id, meeting__date__lt=meeting.date, status=Minutes.Status.CIRCULATED
-            ).select_related("meeting")
-        )
     return MeetingView(
         meeting=meeting,
         minutes=minutes,
         invitations=invitations,
-        sections=sections,
+        sections=_sections(views),
         items=views,
-        actions=actions,
-        forward=frozen_forward(minutes) if frozen else list(forward_agenda(body=meeting.body, on=meeting.date)),
+        actions=_visible_actions(actions, visible_cases=visible_cases, admitted_meetings=admitted_meetings),
+        forward=frozen_forward(minutes)
+        if _is_frozen(minutes)
+        else list(forward_agenda(body=meeting.body, on=meeting.date)),
         admitted=admitted,
         can_take_minutes=can_take_minutes,
-        to_adopt=to_adopt,
+        to_adopt=_to_adopt(meeting) if can_take_minutes else [],
         amendments=[
             amendment
             for amendment in minutes.amendments.select_related("agenda_item", "by")
             if amendment.agenda_item_id not in hidden_items
         ],
         loose_decisions=loose_shown,
-        cases_shown=cases_shown,
+        cases_shown=_cases_shown(views, loose_shown),
     )
 
 

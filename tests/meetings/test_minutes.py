@@ -7,7 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from cases.models import Case, CaseTransition
 from meetings import selectors, services
-from meetings.models import AgendaItem, Decision, MeetingBody, MinuteEntry, Minutes
+from meetings.models import AgendaItem, Decision, Meeting, MeetingBody, MinuteEntry, Minutes
 from tests.ipgar.factories import UserFactory
 
 from .factories import CaseFactory, DirectorFactory, ProgrammeUserFactory, meeting
@@ -93,6 +93,21 @@ def test_adopted_minutes_are_corrected_by_a_recorded_amendment(pt):
     )
     view = selectors.meeting_view(user=pt, meeting=first)
     assert view.amendments == [amendment]
+
+
+def test_adopted_minutes_show_the_action_list_as_it_stood_at_adoption(pt):
+    first, second = meeting(date=MARCH, by=pt), meeting(date=APRIL, by=pt)
+    action = services.action_create(meeting=first, subject="Notitie pool", description="Opstellen", by=pt)
+    services.minutes_circulate(minutes=first.minutes, by=pt)
+    services.minutes_adopt(minutes=first.minutes, at_meeting=second, by=pt)
+    services.action_complete(action=action, meeting=second, by=pt)
+    adopted = selectors.meeting_view(user=pt, meeting=Meeting.objects.get(pk=first.pk))
+    assert [(a.subject, a.done_on) for a in adopted.actions] == [("Notitie pool", None)]
+    assert [(a.subject, a.done_on) for a in selectors.meeting_view(user=pt, meeting=second).actions] == [
+        ("Notitie pool", APRIL)
+    ]
+    action.refresh_from_db()
+    assert action.done_on == APRIL  # the view of the adopted minutes changed nothing
 
 
 def test_only_the_secretary_or_programme_team_keeps_minutes(pt):
