@@ -21,6 +21,7 @@ import functools
 import logging
 import re
 from dataclasses import dataclass
+from itertools import chain
 
 from django.db.models import Q
 from django.utils import formats
@@ -224,47 +225,55 @@ class Detector:
         self.organisations = {value.lower() for pair in organisations for value in pair}
         self.use_deduce = use_deduce
 
-    def find(self, text: str) -> list[Finding]:  # noqa: C901 - one pass per kind of finding (listed in the final note)
-        """Findings in `text`, not overlapping, in order; flagged ones are uncertain."""
+    def find(self, text: str) -> list[Finding]:
+        """Findings in `text`, not overlapping, in order; flagged ones are uncertain. Nothing is
+        found inside a public official's name."""
         if not text:
             return []
-        protected = [(m.start(), m.end()) for m in self.officials.finditer(text)] if self.officials else []
-        found: list[Finding] = []
-
-        def add(start, end, kind, ground, flagged=False):
-            if any(start < p_end and p_start < end for p_start, p_end in protected):
-                return
-            found.append(Finding(start, end, text[start:end], kind, ground, flagged))
-
-        for pattern in self.names:
-            for m in pattern.finditer(text):
-                add(m.start(), m.end(), KIND_NAME, PRIVACY)
-        for pattern in self.details:
-            for m in pattern.finditer(text):
-                add(
-                    m.start(),
-                    m.end(),
-                    KIND_BSN if m.group(0).isdigit() else KIND_ADDRESS,
-                    BSN if m.group(0).isdigit() else PRIVACY,
-                )
-        if self.births:
-            for m in self.births.finditer(text):
-                add(m.start(), m.end(), KIND_BIRTH, PRIVACY)
-        for m in BIRTH.finditer(text):
-            add(m.start(1), m.end(1), KIND_BIRTH, PRIVACY)
-        for kind, ground, pattern in PATTERNS:
-            for m in pattern.finditer(text):
-                add(m.start(), m.end(), kind, ground)
-        if self.use_deduce:
-            for annotation in _deduce().deidentify(text).annotations:
-                start, end, tag = annotation.start_char, annotation.end_char, annotation.tag
-                if tag in DEDUCE_CERTAIN:
-                    add(start, end, *DEDUCE_CERTAIN[tag])
-                elif tag in DEDUCE_FLAGGED or (tag == "locatie" and any(c.isdigit() for c in annotation.text)):
-                    if annotation.text.strip().lower() in self.organisations:
-                        continue
-                    add(start, end, KIND_UNSURE if tag != "locatie" else KIND_ADDRESS, PRIVACY, tag != "locatie")
+        protected = [(m.start(), m.end()) for m in _matches(self.officials, text)]
+        found = [
+            Finding(start, end, text[start:end], kind, ground, flagged)
+            for start, end, kind, ground, flagged in chain(self._known(text), _patterns(text), self._deduced(text))
+            if not any(start < p_end and p_start < end for p_start, p_end in protected)
+        ]
         return merge(found, text)
+
+    def _known(self, text: str):
+        """Layer 1: the names, details and dates of birth this system knows."""
+        for m in chain.from_iterable(pattern.finditer(text) for pattern in self.names):
+            yield m.start(), m.end(), KIND_NAME, PRIVACY, False
+        for m in chain.from_iterable(pattern.finditer(text) for pattern in self.details):
+            digits = m.group(0).isdigit()
+            yield m.start(), m.end(), KIND_BSN if digits else KIND_ADDRESS, BSN if digits else PRIVACY, False
+        for m in _matches(self.births, text):
+            yield m.start(), m.end(), KIND_BIRTH, PRIVACY, False
+
+    def _deduced(self, text: str):
+        """Layer 3: what Deduce finds; a person or an address it is unsure of is flagged, an
+        organisation's name is not a finding."""
+        if not self.use_deduce:
+            return
+        for annotation in _deduce().deidentify(text).annotations:
+            start, end, tag = annotation.start_char, annotation.end_char, annotation.tag
+            if tag in DEDUCE_CERTAIN:
+                yield start, end, *DEDUCE_CERTAIN[tag], False
+            elif tag in DEDUCE_FLAGGED or (tag == "locatie" and any(c.isdigit() for c in annotation.text)):
+                if annotation.text.strip().lower() in self.organisations:
+                    continue
+                yield start, end, KIND_UNSURE if tag != "locatie" else KIND_ADDRESS, PRIVACY, tag != "locatie"
+
+
+def _matches(pattern: re.Pattern | None, text: str):
+    return pattern.finditer(text) if pattern is not None else ()
+
+
+def _patterns(text: str):
+    """Layer 2: dates after "geboren" and the like, and the PATTERNS."""
+    for m in BIRTH.finditer(text):
+        yield m.start(1), m.end(1), KIND_BIRTH, PRIVACY, False
+    for kind, ground, pattern in PATTERNS:
+        for m in pattern.finditer(text):
+            yield m.start(), m.end(), kind, ground, False
 
 
 def merge(findings: list[Finding], text: str) -> list[Finding]:

@@ -1,6 +1,7 @@
 """Thin views of the meetings app: read through selectors, write through services, 404 otherwise."""
 
 import datetime as dt
+from functools import partial
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -440,40 +441,56 @@ def _woo_context(request, meeting, *, forms_in=None):
     }
 
 
+def _woo_set_ground(data, *, by):
+    return services.agenda_item_set_ground(item=data["agenda_item"], ground=data["ground"], by=by)
+
+
+def _woo_publish_in_part(data, *, by):
+    return services.agenda_item_publish_in_part(item=data["agenda_item"], partial=data["partial"], by=by)
+
+
+def _woo_prepare(data, *, meeting, by):
+    return services.woo_prepare(meeting=meeting, reason=data["reason"], by=by)
+
+
+def _woo_mark(data, *, meeting, by):
+    target, target_id = data["target"].split(":")
+    return services.woo_mark(
+        meeting=meeting,
+        target=target,
+        target_id=int(target_id),
+        passage=data["passage"],
+        occurrence=data["occurrence"] or 1,
+        decision=data["decision"],
+        ground=data["ground"],
+        by=by,
+    )
+
+
+def _woo_posted(request, meeting):
+    """Which of the Woo page's forms was posted (told apart by a field of its prefix): its
+    prefix, the bound form, and the service call it runs."""
+    post, by = request.POST, request.user
+    if "ground-agenda_item" in post:
+        return "ground", forms.GroundForm(post, meeting=meeting, prefix="ground"), partial(_woo_set_ground, by=by)
+    if "partial-agenda_item" in post:
+        form = forms.PartialForm(post, meeting=meeting, prefix="partial")
+        return "partial", form, partial(_woo_publish_in_part, by=by)
+    if "prepare-reason" in post:
+        return "prepare", forms.PrepareForm(post, prefix="prepare"), partial(_woo_prepare, meeting=meeting, by=by)
+    view = selectors.meeting_view(user=by, meeting=meeting)
+    form = forms.WooMarkForm(post, texts=publication.texts_of(view), prefix="mark")
+    return "mark", form, partial(_woo_mark, meeting=meeting, by=by)
+
+
 def woo_preview(request, pk: int):
     """The secretary's Woo page: what will be published, the detector's flags, marks on any
     text, grounds of withheld items, partial closed items, and preparing a release."""
     meeting = _managed_meeting_or_404(request, pk)
     bound = {}
     if request.method == "POST":
-        view = selectors.meeting_view(user=request.user, meeting=meeting)
-        if "ground-agenda_item" in request.POST:
-            form = bound["ground"] = forms.GroundForm(request.POST, meeting=meeting, prefix="ground")
-            call = lambda d: services.agenda_item_set_ground(item=d["agenda_item"], ground=d["ground"], by=request.user)  # noqa: E731
-        elif "partial-agenda_item" in request.POST:
-            form = bound["partial"] = forms.PartialForm(request.POST, meeting=meeting, prefix="partial")
-            call = lambda d: services.agenda_item_publish_in_part(  # noqa: E731
-                item=d["agenda_item"], partial=d["partial"], by=request.user
-            )
-        elif "prepare-reason" in request.POST:
-            form = bound["prepare"] = forms.PrepareForm(request.POST, prefix="prepare")
-            call = lambda d: services.woo_prepare(meeting=meeting, reason=d["reason"], by=request.user)  # noqa: E731
-        else:
-            form = bound["mark"] = forms.WooMarkForm(request.POST, texts=publication.texts_of(view), prefix="mark")
-
-            def call(d):
-                target, target_id = d["target"].split(":")
-                services.woo_mark(
-                    meeting=meeting,
-                    target=target,
-                    target_id=int(target_id),
-                    passage=d["passage"],
-                    occurrence=d["occurrence"] or 1,
-                    decision=d["decision"],
-                    ground=d["ground"],
-                    by=request.user,
-                )
-
+        name, form, call = _woo_posted(request, meeting)
+        bound[name] = form
         if run_service(form, call):
             messages.success(request, _("The publication has been updated."))
             return redirect("meetings:woo", pk=meeting.pk)

@@ -157,6 +157,10 @@ def test_woo_preview_marks_more_passages_with_form_errors_for_bad_input(client, 
     ground = client.post(url, {"ground-agenda_item": minutes_setup["closed"].pk, "ground-ground": "5.1.2.d"})
     assert ground.status_code == 302
     assert AgendaItem.objects.get(pk=minutes_setup["closed"].pk).woo_ground == "5.1.2.d"
+    in_part = client.post(url, {"partial-agenda_item": minutes_setup["closed"].pk, "partial-partial": "on"})
+    assert in_part.status_code == 302
+    closed = AgendaItem.objects.get(pk=minutes_setup["closed"].pk)
+    assert closed.woo_partial and closed.woo_ground == "5.1.2.d"
 
 
 def test_icalendar_feed_of_own_meetings(client):
