@@ -12,9 +12,9 @@ from django.utils.translation import gettext as _
 
 from ipgar.dates import long_date, short_date
 
-from .models import Invitation, Minutes
+from .models import Minutes
 from .publication import Publication
-from .selectors import MeetingView
+from .selectors import MeetingView, attendance_groups
 
 PRINT_CSS = Path(__file__).resolve().parent / "static" / "meetings" / "print.css"
 
@@ -31,21 +31,6 @@ def _pdf(html: str) -> bytes:
     return HTML(string=html).write_pdf(stylesheets=[CSS(filename=str(PRINT_CSS))], pdf_variant="pdf/ua-1")
 
 
-def attendance_lists(view: MeetingView) -> dict:
-    A = Invitation.Attendance  # noqa: N806 - the attendance enum, short in a long condition
-    groups = {"present": [], "absent": [], "guests": [], "by_email": []}
-    for invitation in view.invitations:
-        if invitation.attendance == A.PRESENT:
-            groups["present"].append(invitation)
-        elif invitation.attendance in (A.ABSENT, A.COMMENTS_BY_EMAIL):
-            groups["absent"].append(invitation)
-            if invitation.attendance == A.COMMENTS_BY_EMAIL:
-                groups["by_email"].append(invitation)
-        elif invitation.attendance == A.GUEST:
-            groups["guests"].append(invitation)
-    return groups
-
-
 def organisations(invitations) -> list[str]:
     """Attendance as docs/domain.md source S0 writes it: "Aanwezig: OOV, Politie, GGD" (each organisation once)."""
     names = []
@@ -57,7 +42,7 @@ def organisations(invitations) -> list[str]:
 
 
 def minutes_html(view: MeetingView, *, people: bool = False) -> str:
-    groups = attendance_lists(view)
+    groups = attendance_groups(view.invitations)
     context = {
         "view": view,
         "title": minutes_title(view),
@@ -102,52 +87,65 @@ def minutes_docx(view: MeetingView, *, people: bool = False) -> bytes:
     return html_to_docx(minutes_html(view, people=people), title=minutes_title(view))
 
 
-def html_to_docx(html: str, *, title: str) -> bytes:  # noqa: C901 - one walk over the HTML tree (listed in the final note)
-    """Headings, paragraphs (bold runs kept), bullet lists and tables of our print HTML."""
+def _runs(paragraph, node) -> None:
+    """The text of `node` as runs of `paragraph`: line breaks kept, <strong>/<b> in bold."""
+    if node.text:
+        paragraph.add_run(node.text)
+    for child in node:
+        if child.tag == "br":
+            paragraph.add_run().add_break()
+        else:
+            run = paragraph.add_run(child.text_content())
+            if child.tag in ("strong", "b"):
+                run.bold = True
+        if child.tail:
+            paragraph.add_run(child.tail)
+
+
+def _heading(document, node) -> None:
+    _runs(document.add_heading(level=int(node.tag[1])), node)
+
+
+def _paragraph(document, node) -> None:
+    _runs(document.add_paragraph(), node)
+
+
+def _bullets(document, node) -> None:
+    for li in node.iter("li"):
+        _runs(document.add_paragraph(style="List Bullet"), li)
+
+
+def _table(document, node) -> None:
+    rows = node.findall(".//tr")
+    caption = node.find("caption")
+    if caption is not None:
+        document.add_paragraph().add_run(caption.text_content()).bold = True
+    width = max((len(r.findall("th") + r.findall("td")) for r in rows), default=1)
+    table = document.add_table(rows=0, cols=width)
+    table.style = "Table Grid"
+    for row in rows:
+        cells = table.add_row().cells
+        for cell, source in zip(cells, row.findall("th") + row.findall("td"), strict=False):
+            cell.text = " ".join(source.text_content().split())
+
+
+# The blocks of our print HTML and what each becomes in Word; any other tag is left out.
+DOCX_BLOCKS = {"h1": _heading, "h2": _heading, "h3": _heading, "p": _paragraph, "ul": _bullets, "table": _table}
+
+
+def html_to_docx(html: str, *, title: str) -> bytes:
+    """Headings, paragraphs (bold runs kept), bullet lists and tables of our print HTML, in one
+    walk over the body's blocks."""
     from docx import Document
     from lxml import html as lxml_html
 
     document = Document()
     document.core_properties.title = title
     document.core_properties.language = get_language()
-    body = lxml_html.document_fromstring(html).find("body")
-
-    def runs(paragraph, node):
-        if node.text:
-            paragraph.add_run(node.text)
-        for child in node:
-            if child.tag == "br":
-                paragraph.add_run().add_break()
-            else:
-                text = child.text_content()
-                run = paragraph.add_run(text)
-                if child.tag in ("strong", "b"):
-                    run.bold = True
-            if child.tail:
-                paragraph.add_run(child.tail)
-
-    for node in body:
-        tag = node.tag
-        if tag in ("h1", "h2", "h3"):
-            heading = document.add_heading(level=int(tag[1]))
-            runs(heading, node)
-        elif tag == "p":
-            runs(document.add_paragraph(), node)
-        elif tag == "ul":
-            for li in node.iter("li"):
-                runs(document.add_paragraph(style="List Bullet"), li)
-        elif tag == "table":
-            rows = node.findall(".//tr")
-            caption = node.find("caption")
-            if caption is not None:
-                document.add_paragraph().add_run(caption.text_content()).bold = True
-            width = max((len(r.findall("th") + r.findall("td")) for r in rows), default=1)
-            table = document.add_table(rows=0, cols=width)
-            table.style = "Table Grid"
-            for row in rows:
-                cells = table.add_row().cells
-                for cell, source in zip(cells, row.findall("th") + row.findall("td"), strict=False):
-                    cell.text = " ".join(source.text_content().split())
+    for node in lxml_html.document_fromstring(html).find("body"):
+        handler = DOCX_BLOCKS.get(node.tag)
+        if handler is not None:
+            handler(document, node)
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()

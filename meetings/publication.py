@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 
-from . import grounds
-from .models import Invitation, Redaction, WooMark
+from . import grounds, selectors
+from .models import Redaction, WooMark
 from .redaction import Detector, Finding
 from .selectors import MeetingView
 
@@ -232,74 +232,93 @@ def _by_organisation(redactor: _Redactor, invitations, where: str) -> list:
     return groups
 
 
-def build(view: MeetingView, *, internal: bool = False, detector: Detector | None = None) -> Publication:
-    """The publication of this (secretary's) view of the minutes; `internal` names who redacted."""
-    redactor = _Redactor(view, internal=internal, detector=detector)
-    log = redactor.log
-    A = Invitation.Attendance  # noqa: N806 - the attendance enum, short in a long condition
-    where = _("attendance")
-    present = _by_organisation(redactor, [i for i in view.invitations if i.attendance == A.PRESENT], where)
-    absent = _by_organisation(
-        redactor, [i for i in view.invitations if i.attendance in (A.ABSENT, A.COMMENTS_BY_EMAIL)], where
+def _withheld_kind(item) -> str:
+    return _("case item") if item.case_id else _("closed part")
+
+
+def _withheld_item(redactor: _Redactor, item_view, ground: str, *, where: str) -> PubItem:
+    """A case item, or a closed-part item not published in part: only that it was discussed."""
+    item = item_view.item
+    kind = _withheld_kind(item)
+    by = redactor.by(redactor.view.meeting.secretary) if item.woo_ground else _("automatic: default ground")
+    redactor.log.append(LogRow(where, kind, ground, by, grounds.is_flagged(ground)))
+    return PubItem(item_view.number, item.section, [Segment(kind, ground)], withheld=ground)
+
+
+def _entry(redactor: _Redactor, entry, *, where: str) -> PubEntry:
+    who = redactor.person(entry.person, where=where) if entry.person_id else []
+    if entry.organisation_id:
+        label = entry.organisation.name
+        who = [*who, Segment(f" ({label})" if who else label)]
+    return PubEntry(who, entry.kind, redactor.text(T.ENTRY, entry.pk, entry.text, where=where))
+
+
+def _published_item(redactor: _Redactor, item_view, *, where: str) -> PubItem:
+    item = item_view.item
+    pub = PubItem(
+        item_view.number,
+        item.section,
+        redactor.text(T.ITEM_TITLE, item.pk, item.title, where=where),
+        closed_part=item.is_closed_part,
+        description=redactor.text(T.ITEM_DESCRIPTION, item.pk, item.description, where=where),
     )
-    guests = _by_organisation(redactor, [i for i in view.invitations if i.attendance == A.GUEST], where)
+    pub.entries = [_entry(redactor, entry, where=where) for entry in item_view.entries]
+    pub.decisions = [(d.number, redactor.text(T.DECISION, d.pk, d.text, where=where)) for d in item_view.decisions]
+    return pub
+
+
+def _inventory_row(item_view, pub: PubItem, rows: list[LogRow], *, date) -> InventoryRow:
+    """The item's row of the inventory, judged by the redactions logged while publishing it."""
+    used = sorted({row.ground for row in rows})
+    if pub.withheld:
+        judgement, description = _("not public"), _withheld_kind(item_view.item)
+    else:
+        judgement = _("partly public") if used else _("public")
+        description = "".join(s.ground or s.text for s in pub.title)
+    remarks = _("ground 4.1.4 is not a Woo ground: to be checked") if any(map(grounds.is_flagged, used)) else ""
+    return InventoryRow(item_view.number, date, description, judgement, used, remarks)
+
+
+def _items(redactor: _Redactor, view: MeetingView) -> tuple[list[PubItem], list[InventoryRow]]:
     items, inventory = [], []
-    date = view.meeting.date
     for item_view in view.items:
-        item = item_view.item
         where = _("item %(number)s") % {"number": item_view.number}
-        before = len(log)
-        withheld = withheld_ground(item)
-        if withheld:
-            kind = _("case item") if item.case_id else _("closed part")
-            by = redactor.by(view.meeting.secretary) if item.woo_ground else _("automatic: default ground")
-            log.append(LogRow(where, kind, withheld, by, grounds.is_flagged(withheld)))
-            pub = PubItem(item_view.number, item.section, [Segment(kind, withheld)], withheld=withheld)
-        else:
-            pub = PubItem(
-                item_view.number,
-                item.section,
-                redactor.text(T.ITEM_TITLE, item.pk, item.title, where=where),
-                closed_part=item.is_closed_part,
-                description=redactor.text(T.ITEM_DESCRIPTION, item.pk, item.description, where=where),
-            )
-            for entry in item_view.entries:
-                who = redactor.person(entry.person, where=where) if entry.person_id else []
-                if entry.organisation_id:
-                    label = entry.organisation.name
-                    who = [*who, Segment(f" ({label})" if who else label)]
-                segments = redactor.text(T.ENTRY, entry.pk, entry.text, where=where)
-                pub.entries.append(PubEntry(who, entry.kind, segments))
-            for decision in item_view.decisions:
-                pub.decisions.append(
-                    (decision.number, redactor.text(T.DECISION, decision.pk, decision.text, where=where))
-                )
-        items.append(pub)
-        used = sorted({row.ground for row in log[before:]})
-        judgement = _("not public") if withheld else (_("partly public") if used else _("public"))
-        remarks = _("ground 4.1.4 is not a Woo ground: to be checked") if any(map(grounds.is_flagged, used)) else ""
-        if withheld:
-            description = _("case item") if item.case_id else _("closed part")
-        else:
-            description = "".join(s.ground or s.text for s in pub.title)
-        inventory.append(InventoryRow(item_view.number, date, description, judgement, used, remarks))
-    actions = []
-    for action in view.actions:
-        where = _("action list")
-        # Judged by its own item, whichever meeting it was agreed at (pen test).
-        ground = withheld_ground(action.agenda_item)
+        before = len(redactor.log)
+        ground = withheld_ground(item_view.item)
         if ground:
-            log.append(LogRow(where, _("action on a withheld item"), ground, _("automatic")))
-            actions.append({"action": action, "subject": [Segment("", ground)], "text": [], "owner": []})
-            continue
-        actions.append(
-            {
-                "action": action,
-                "subject": redactor.text(T.ACTION_SUBJECT, action.pk, action.subject, where=where),
-                "text": redactor.text(T.ACTION_DESCRIPTION, action.pk, action.description, where=where),
-                "owner": redactor.person(action.owner, where=where),
-            }
-        )
+            pub = _withheld_item(redactor, item_view, ground, where=where)
+        else:
+            pub = _published_item(redactor, item_view, where=where)
+        items.append(pub)
+        inventory.append(_inventory_row(item_view, pub, redactor.log[before:], date=view.meeting.date))
+    return items, inventory
+
+
+def _action(redactor: _Redactor, action) -> dict:
+    where = _("action list")
+    # Judged by its own item, whichever meeting it was agreed at (pen test).
+    ground = withheld_ground(action.agenda_item)
+    if ground:
+        redactor.log.append(LogRow(where, _("action on a withheld item"), ground, _("automatic")))
+        return {"action": action, "subject": [Segment("", ground)], "text": [], "owner": []}
+    return {
+        "action": action,
+        "subject": redactor.text(T.ACTION_SUBJECT, action.pk, action.subject, where=where),
+        "text": redactor.text(T.ACTION_DESCRIPTION, action.pk, action.description, where=where),
+        "owner": redactor.person(action.owner, where=where),
+    }
+
+
+def build(view: MeetingView, *, internal: bool = False, detector: Detector | None = None) -> Publication:
+    """The publication of this (secretary's) view of the minutes; `internal` names who redacted.
+    Parts are redacted in the order they are printed, so the log reads in that order too."""
+    redactor = _Redactor(view, internal=internal, detector=detector)
+    attendance = selectors.attendance_groups(view.invitations)
+    present, absent, guests = (
+        _by_organisation(redactor, attendance[group], _("attendance")) for group in ("present", "absent", "guests")
+    )
+    items, inventory = _items(redactor, view)
+    actions = [_action(redactor, action) for action in view.actions]
     forward = [
         {"item": f, "topic": redactor.text(T.FORWARD_TOPIC, f.pk or 0, f.topic, where=_("forward agenda"))}
         for f in view.forward
@@ -312,7 +331,18 @@ def build(view: MeetingView, *, internal: bool = False, detector: Detector | Non
         for a in view.amendments
     ]
     return Publication(
-        view, present, absent, guests, items, actions, forward, inventory, log, redactor.flags, adoption, amendments
+        view,
+        present,
+        absent,
+        guests,
+        items,
+        actions,
+        forward,
+        inventory,
+        redactor.log,
+        redactor.flags,
+        adoption,
+        amendments,
     )
 
 
