@@ -29,18 +29,24 @@ def retention_empty_case(*, case) -> dict[str, int]:
     if redactions:
         removed["redaction"] = redactions
     # Woo marks keep a copy of the passage they judge: they go with the text.
-    T = WooMark.Target  # noqa: N806 - the target enum, short in a long condition
-    items = AgendaItem.objects.filter(case_id=case_id).values("pk")
-    actions = ActionItem.objects.filter(agenda_item__case_id=case_id).values("pk")
-    marks, _ = WooMark.objects.filter(
-        Q(target__in=(T.ITEM_TITLE, T.ITEM_DESCRIPTION), target_id__in=items)
-        | Q(target=T.ENTRY, target_id__in=MinuteEntry.objects.filter(agenda_item__case_id=case_id).values("pk"))
-        | Q(target=T.DECISION, target_id__in=Decision.objects.filter(case_id=case_id).values("pk"))
-        | Q(target__in=(T.ACTION_SUBJECT, T.ACTION_DESCRIPTION), target_id__in=actions)
-        | Q(
-            target=T.AMENDMENT, target_id__in=MinutesAmendment.objects.filter(agenda_item__case_id=case_id).values("pk")
-        )
-    ).delete()
+    marks, _ = WooMark.objects.filter(_marks_on_texts_of(case_id)).delete()
     if marks:
         removed["woomark"] = marks
     return removed
+
+
+def _marks_on_texts_of(case_id: int) -> Q:
+    """Woo marks on any text about the case: the texts per the targets that point at them."""
+    texts = {
+        (WooMark.Target.ITEM_TITLE, WooMark.Target.ITEM_DESCRIPTION): AgendaItem.objects.filter(case_id=case_id),
+        (WooMark.Target.ENTRY,): MinuteEntry.objects.filter(agenda_item__case_id=case_id),
+        (WooMark.Target.DECISION,): Decision.objects.filter(case_id=case_id),
+        (WooMark.Target.ACTION_SUBJECT, WooMark.Target.ACTION_DESCRIPTION): ActionItem.objects.filter(
+            agenda_item__case_id=case_id
+        ),
+        (WooMark.Target.AMENDMENT,): MinutesAmendment.objects.filter(agenda_item__case_id=case_id),
+    }
+    condition = Q()
+    for targets, rows in texts.items():
+        condition |= Q(target__in=targets, target_id__in=rows.values("pk"))
+    return condition

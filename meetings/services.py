@@ -701,35 +701,66 @@ def _field_error(field: str, message, code: str) -> ValidationError:
     return ValidationError({field: ValidationError(message, code=code)})
 
 
+# The texts a Woo mark can point at: target -> (model, field, path from the row to its meeting
+# or, for what is carried over between meetings, to its body).
+_MEETING_TEXTS = {
+    WooMark.Target.ENTRY: (MinuteEntry, "text", "agenda_item__meeting"),
+    WooMark.Target.DECISION: (Decision, "text", "meeting"),
+    WooMark.Target.ITEM_TITLE: (AgendaItem, "title", "meeting"),
+    WooMark.Target.ITEM_DESCRIPTION: (AgendaItem, "description", "meeting"),
+    WooMark.Target.ATTENDANCE: (Invitation, "comment", "meeting"),
+    WooMark.Target.AMENDMENT: (MinutesAmendment, "text", "minutes__meeting"),
+    WooMark.Target.ADOPTION: (Minutes, "adoption_changes", "meeting"),
+}
+_BODY_TEXTS = {
+    WooMark.Target.ACTION_SUBJECT: (ActionItem, "subject", "body_id"),
+    WooMark.Target.ACTION_DESCRIPTION: (ActionItem, "description", "body_id"),
+    WooMark.Target.FORWARD_TOPIC: (ForwardAgendaItem, "topic", "body_id"),
+}
+
+
 def woo_text(*, meeting: Meeting, target: str, target_id: int) -> str:
     """The current text a mark points at; ValidationError when it is not of this meeting."""
-    T = WooMark.Target  # noqa: N806 - the target enum, short in a long condition
-    lookups = {
-        T.ENTRY: (MinuteEntry, "text", "agenda_item__meeting"),
-        T.DECISION: (Decision, "text", "meeting"),
-        T.ITEM_TITLE: (AgendaItem, "title", "meeting"),
-        T.ITEM_DESCRIPTION: (AgendaItem, "description", "meeting"),
-        T.ATTENDANCE: (Invitation, "comment", "meeting"),
-        T.AMENDMENT: (MinutesAmendment, "text", "minutes__meeting"),
-        T.ADOPTION: (Minutes, "adoption_changes", "meeting"),
-    }
-    if target in lookups:
-        model, field, to_meeting = lookups[target]
+    row = None
+    if target in _MEETING_TEXTS:
+        model, field, to_meeting = _MEETING_TEXTS[target]
         row = model.objects.filter(pk=target_id, **{to_meeting: meeting}).values_list(field, flat=True).first()
-    elif target in (T.ACTION_SUBJECT, T.ACTION_DESCRIPTION):
-        field = "subject" if target == T.ACTION_SUBJECT else "description"
-        row = ActionItem.objects.filter(pk=target_id, body_id=meeting.body_id).values_list(field, flat=True).first()
-    elif target == T.FORWARD_TOPIC:
-        row = (
-            ForwardAgendaItem.objects.filter(pk=target_id, body_id=meeting.body_id)
-            .values_list("topic", flat=True)
-            .first()
-        )
-    else:
-        row = None
+    elif target in _BODY_TEXTS:
+        model, field, to_body = _BODY_TEXTS[target]
+        row = model.objects.filter(pk=target_id, **{to_body: meeting.body_id}).values_list(field, flat=True).first()
     if row is None:
         raise _field_error("target", _("Choose a text of these minutes."), "unknown_text")
     return row
+
+
+def _check_mark(*, passage: str, ground: str, decision: str) -> None:
+    """A mark withholds a passage on a chosen ground, or keeps it public without one."""
+    if decision not in WooMark.Decision.values:
+        raise _field_error("decision", _("Choose to withhold or to keep public."), "decision")
+    if decision == WooMark.Decision.WITHHOLD:
+        if not ground:
+            raise _field_error("ground", _("Choose the ground for withholding this passage."), "no_ground")
+        _require_ground(ground)
+    elif ground:
+        raise _field_error("ground", _("A passage kept public has no ground."), "ground_on_keep")
+    if not passage or not passage.strip():
+        raise _field_error("passage", _("Copy the passage to withhold from the text."), "empty")
+    if len(passage) > MAX_PASSAGE:
+        raise _field_error(
+            "passage",
+            _("A passage is at most %(max)d characters; withhold the whole item instead.") % {"max": MAX_PASSAGE},
+            "too_long",
+        )
+
+
+def _passage_start(text: str, passage: str, occurrence: int) -> int:
+    """Where the passage's `occurrence`-th occurrence starts in the text (the first for 0 or less)."""
+    start = -1
+    for _n in range(max(occurrence, 1)):
+        start = text.find(passage, start + 1)
+        if start < 0:
+            raise _field_error("passage", _("This passage does not occur in the text."), "not_found")
+    return start
 
 
 @transaction.atomic
@@ -748,28 +779,9 @@ def woo_mark(
     default), or keep a flagged passage public. Refuses empty, over-long and overlapping
     passages and grounds not on the list, each as a field error."""
     _require_secretary(by, meeting)
-    if decision not in WooMark.Decision.values:
-        raise _field_error("decision", _("Choose to withhold or to keep public."), "decision")
-    if decision == WooMark.Decision.WITHHOLD:
-        if not ground:
-            raise _field_error("ground", _("Choose the ground for withholding this passage."), "no_ground")
-        _require_ground(ground)
-    elif ground:
-        raise _field_error("ground", _("A passage kept public has no ground."), "ground_on_keep")
-    if not passage or not passage.strip():
-        raise _field_error("passage", _("Copy the passage to withhold from the text."), "empty")
-    if len(passage) > MAX_PASSAGE:
-        raise _field_error(
-            "passage",
-            _("A passage is at most %(max)d characters; withhold the whole item instead.") % {"max": MAX_PASSAGE},
-            "too_long",
-        )
+    _check_mark(passage=passage, ground=ground, decision=decision)
     text = woo_text(meeting=meeting, target=target, target_id=target_id)
-    start = -1
-    for _n in range(max(occurrence, 1)):
-        start = text.find(passage, start + 1)
-        if start < 0:
-            raise _field_error("passage", _("This passage does not occur in the text."), "not_found")
+    start = _passage_start(text, passage, occurrence)
     end = start + len(passage)
     overlapping = WooMark.objects.filter(
         meeting=meeting, target=target, target_id=target_id, start__lt=end, end__gt=start
