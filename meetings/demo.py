@@ -51,6 +51,7 @@ PEOPLE = [
     ("demo-oov-af", "Nadia", "Bennani", "oov", "Coördinator aandachtsfunctionarissen", False),
 ]
 SEED_PTO_R = dt.date(2020, 3, 9)
+SEED_DIRECTORS = dt.date(2019, 10, 28)
 DIRECTORS = ["r-oov-1", "r-oov-2", "r-oov-3", "r-amstelland", "r-om", "r-rn", "r-wpi", "r-ggd"]
 
 
@@ -136,105 +137,116 @@ def _attend(meeting, p, *, by, present=(), absent=(), by_email=(), guests=(), ad
             )
 
 
-def _pto_r_2020(p, pt) -> Meeting:
-    """Seed 000: the PTO-R of 9 March 2020 (cases.demo may already have decided cases there)."""
-    previous = _meeting(K.PTO_R, dt.date(2020, 2, 10), by=pt)
-    m = _meeting(K.PTO_R, SEED_PTO_R, by=pt, start_time=dt.time(10, 0), place="Stadhuis, Amstel 1")
-    _attend(
-        m,
-        p,
-        by=pt,
-        present=["pt", "ptor-politie", "demo-ptor-ggd", "demo-ptor-rn", "demo-id", "demo-nctv"],
-        absent=["demo-ptor-rvdk", "demo-ptor-wpi"],
-        by_email=["demo-ptor-om"],
-        guests=["demo-id-gast"],
-    )
-    opening = m.agenda_items.filter(order=1).first() or services.agenda_item_add(
-        meeting=m, title="Opening, agenda en mededelingen", by=pt
-    )
-    _say(opening, "WPI, OM en RvdK zijn afwezig. OM heeft opmerkingen per mail doorgegeven.", kind=E.NOTE, by=pt)
-    _say(opening, "Als gast is aangeschoven: Merel Schouten vanuit de ID.", kind=E.NOTE, by=pt)
-    services.decision_create(meeting=m, agenda_item=opening, text="De agenda wordt vastgesteld.", by=pt)
-    _say(opening, "deelt mede dat hij binnenkort vertrekt bij de NCTV.", kind=E.ANNOUNCEMENT, org="nctv", by=pt)
-    _say(
-        opening,
-        "deelt mede dat regisseur Mohamed Bouzid per 1 april een andere functie krijgt.",
-        kind=E.ANNOUNCEMENT,
-        org="rn",
-        by=pt,
-    )
-    _say(
-        opening,
+def _minute(item, p, rows, *, by, kind=E.STATEMENT) -> None:
+    """Minute entries in order, from rows of (organisation code or None, username or None, text)."""
+    for org, person, text in rows:
+        _say(item, text, kind=kind, org=org, person=p[person] if person else None, by=by)
+
+
+# Seed 000, the PTO-R of 9 March 2020 (docs/domain.md source S0).
+SEED_000_ATTENDANCE = {
+    "present": ["pt", "ptor-politie", "demo-ptor-ggd", "demo-ptor-rn", "demo-id", "demo-nctv"],
+    "absent": ["demo-ptor-rvdk", "demo-ptor-wpi"],
+    "by_email": ["demo-ptor-om"],
+    "guests": ["demo-id-gast"],
+}
+SEED_000_OPENING_NOTES = [
+    (None, None, "WPI, OM en RvdK zijn afwezig. OM heeft opmerkingen per mail doorgegeven."),
+    (None, None, "Als gast is aangeschoven: Merel Schouten vanuit de ID."),
+]
+SEED_000_ANNOUNCEMENTS = [
+    ("nctv", None, "deelt mede dat hij binnenkort vertrekt bij de NCTV."),
+    ("rn", None, "deelt mede dat regisseur Mohamed Bouzid per 1 april een andere functie krijgt."),
+    (
+        "id",
+        None,
         "deelt mede dat de analist is vertrokken en dat hij de taken tijdelijk (tot september) zal waarnemen.",
-        kind=E.ANNOUNCEMENT,
-        org="id",
-        by=pt,
-    )
-    _say(
-        opening,
+    ),
+    (
+        None,
+        "pt",
         "deelt mede dat Sophie Koster de interventies binnen de iPGA-R in kaart zal brengen: wat is er in huis aan "
         "interventies, wat missen we nog? De bevindingen zijn uitsluitend bedoeld voor interne sturing ('bruto' "
         "kwartaalmonitor); de overige partners ontvangen een 'netto' kwartaalmonitor.",
-        kind=E.ANNOUNCEMENT,
-        person=p["pt"],
-        by=pt,
-    )
-    _say(
-        opening,
+    ),
+    (
+        None,
+        "pt",
         "deelt mede dat er op 20 maart een brainstorm is georganiseerd met de leden van de werkgroep Beleidskader, de "
         "overige PTO-R leden en een tweetal mensen uit de wetenschappelijke hoek, over visie, missie en doelgroepen van "
         "de aanpak.",
-        kind=E.ANNOUNCEMENT,
-        person=p["pt"],
-        by=pt,
-    )
-    _say(
-        opening,
+    ),
+    (
+        None,
+        "pt",
         "deelt mede dat er op 23 maart een Benen-Op-Tafel overleg is georganiseerd voor het PTO-R: waar staan we, wat "
         "loopt goed, wat niet en hoe kunnen wij elkaar beter vinden?",
-        kind=E.ANNOUNCEMENT,
-        person=p["pt"],
-        by=pt,
-    )
+    ),
+]
+SEED_000_POOL = [
+    (
+        "id",
+        None,
+        "geeft aan dat de regisseurs momenteel nog teveel denken vanuit hun eigen koker; aansturing vanuit een centraal punt (het programmateam) lijkt goed.",
+    ),
+    (
+        "politie",
+        None,
+        "is van mening dat de expertise vanuit de moederorganisatie een andere expertise is dan de regisseurs-expertise (regievoering zonder macht) en blijft voorstander van verdelen naar 'wie heeft de beste kaarten'.",
+    ),
+    (
+        "nctv",
+        None,
+        "geeft aan dat de meeste gemeenten in het land werken met een centrale pool van regisseurs, gecoördineerd door de gemeenten of de veiligheidshuizen.",
+    ),
+    (
+        "rn",
+        None,
+        "geeft aan dat de discussie onderdeel uitmaakt van de evaluatie en is voorstander van centrale aansturing van de regisseurs.",
+    ),
+    ("ggd", None, "sluit zich hierbij aan."),
+]
+
+
+def _seed_000_minutes_item(m: Meeting, previous: Meeting, *, by) -> AgendaItem:
     minutes_item = m.agenda_items.filter(kind=AgendaItem.Kind.PREVIOUS_MINUTES).first()
     if minutes_item is None:
         minutes_item = services.agenda_item_add(
-            meeting=m, title="Vaststellen conceptverslag PTO-R d.d. 10 februari 2020", by=pt
+            meeting=m, title="Vaststellen conceptverslag PTO-R d.d. 10 februari 2020", by=by
         )
         # cases.demo made this meeting without the standard agenda: file the adoption under this item.
         AgendaItem.objects.filter(pk=minutes_item.pk).update(
             kind=AgendaItem.Kind.PREVIOUS_MINUTES, refers_to_meeting=previous
         )
-    for org, text in [
-        (
-            "id",
-            "geeft aan dat de regisseurs momenteel nog teveel denken vanuit hun eigen koker; aansturing vanuit een centraal punt (het programmateam) lijkt goed.",
-        ),
-        (
-            "politie",
-            "is van mening dat de expertise vanuit de moederorganisatie een andere expertise is dan de regisseurs-expertise (regievoering zonder macht) en blijft voorstander van verdelen naar 'wie heeft de beste kaarten'.",
-        ),
-        (
-            "nctv",
-            "geeft aan dat de meeste gemeenten in het land werken met een centrale pool van regisseurs, gecoördineerd door de gemeenten of de veiligheidshuizen.",
-        ),
-        (
-            "rn",
-            "geeft aan dat de discussie onderdeel uitmaakt van de evaluatie en is voorstander van centrale aansturing van de regisseurs.",
-        ),
-        ("ggd", "sluit zich hierbij aan."),
-    ]:
-        _say(minutes_item, text, org=org, by=pt)
-    # Seed 000 discusses one case (withheld on "4.1.4"): a demo case that was running then.
+    return minutes_item
+
+
+def _seed_000_case_item(m: Meeting, *, by) -> None:
+    """Seed 000 discusses one case (withheld on "4.1.4"): a demo case that was running then."""
     from cases.models import Case
 
     running = Case.objects.filter(included_on__lt=SEED_PTO_R, closed_on__isnull=True).order_by("code").first()
     if running is not None and not m.agenda_items.filter(case=running).exists():
         case_item = services.agenda_item_add(
-            meeting=m, title="", case=running, description="Voortgang van de casus.", by=pt
+            meeting=m, title="", case=running, description="Voortgang van de casus.", by=by
         )
-        _say(case_item, "De regisseur licht de voortgang toe; de interventies lopen volgens plan.", kind=E.NOTE, by=pt)
-        services.agenda_item_set_ground(item=case_item, ground="4.1.4", by=pt)
+        _say(case_item, "De regisseur licht de voortgang toe; de interventies lopen volgens plan.", kind=E.NOTE, by=by)
+        services.agenda_item_set_ground(item=case_item, ground="4.1.4", by=by)
+
+
+def _pto_r_2020(p, pt) -> Meeting:
+    """Seed 000: the PTO-R of 9 March 2020 (cases.demo may already have decided cases there)."""
+    previous = _meeting(K.PTO_R, dt.date(2020, 2, 10), by=pt)
+    m = _meeting(K.PTO_R, SEED_PTO_R, by=pt, start_time=dt.time(10, 0), place="Stadhuis, Amstel 1")
+    _attend(m, p, by=pt, **SEED_000_ATTENDANCE)
+    opening = m.agenda_items.filter(order=1).first() or services.agenda_item_add(
+        meeting=m, title="Opening, agenda en mededelingen", by=pt
+    )
+    _minute(opening, p, SEED_000_OPENING_NOTES, kind=E.NOTE, by=pt)
+    services.decision_create(meeting=m, agenda_item=opening, text="De agenda wordt vastgesteld.", by=pt)
+    _minute(opening, p, SEED_000_ANNOUNCEMENTS, kind=E.ANNOUNCEMENT, by=pt)
+    _minute(_seed_000_minutes_item(m, previous, by=pt), p, SEED_000_POOL, by=pt)
+    _seed_000_case_item(m, by=pt)
     expect = services.agenda_item_add(
         meeting=m, title="Wat verwachten wij van de regisseurs en wat moeten zij kennen en kunnen?", by=pt
     )
@@ -245,122 +257,152 @@ def _pto_r_2020(p, pt) -> Meeting:
     return m
 
 
-def _team_2021(p, pt) -> Meeting:
-    """Seed 001: the team meeting of 15 June 2021 with its action list and forward agenda."""
-    earlier = {
-        d: _meeting(K.TEAM, d, by=pt) for d in (dt.date(2020, 10, 1), dt.date(2020, 12, 3), dt.date(2021, 3, 23))
-    }
-    actions = [
-        (
-            dt.date(2021, 3, 23),
-            "Bijeenkomst over kwetsbaarheid regisseurs bij casuïstiek in de media",
-            "Femke de Vries plant bijeenkomst en vraagt ook iemand van Woordvoering BM om aan te sluiten",
-            "",
-            "27 mei",
-        ),
-        (
-            dt.date(2021, 3, 23),
-            "Teamuitstapje in Westerpark",
-            "Sanne Bakker plant, in samenspraak met Lotte Visser, een BBQ in Landsmeer",
-            "",
-            "Voor de zomervakantie",
-        ),
-        (
-            dt.date(2021, 3, 23),
-            "Familiebijeenkomst(en) met BM",
-            "Regisseurs gaan binnen de caseload na welke casussen hieraan behoefte hebben en koppelen dit terug aan Femke de Vries",
-            "",
-            "z.s.m.",
-        ),
-        (
-            dt.date(2021, 3, 23),
-            "Bijeenkomst over veiligheid met directeur OOV",
-            "Femke de Vries heeft het secretariaat van Willem Haverkamp gevraagd een bijeenkomst in te plannen.",
-            "",
-            "z.s.m.",
-        ),
-        (
-            dt.date(2020, 10, 1),
-            "Actualisering interventiepallet",
-            "Youssef El Amrani heeft het interventiepallet teruggebracht naar een basispallet; daarna wordt het jaarlijks geactualiseerd.",
-            "",
-            "Eerste helft 2021, daarna jaarlijks",
-        ),
-        (
-            dt.date(2020, 12, 3),
-            "Verbinding tussen programmateam en regisseurspool",
-            "Femke de Vries organiseert een bijeenkomst tussen het programmateam en de regisseurspool.",
-            "",
-            "Tweede helft 2021",
-        ),
-        (
-            dt.date(2020, 10, 1),
-            "Evaluatie nieuwe regisseurspool / Teamuitje regisseurspool",
-            "Allen: de ervaringen worden tijdens het volgende teamuitje gedeeld; Femke de Vries werkt verbeterpunten uit.",
-            "",
-            "September 2021",
-        ),
-    ]
-    made = {}
-    owners = {"Femke": "pt", "Sanne": "r-oov-1", "Youssef": "r-oov-2", "Regisseurs": None, "Allen:": None}
-    for date, subject, description, _unused, when in actions:
-        owner = owners.get(description.split()[0])
-        made[subject] = services.action_create(
+# Seed 001, the team meeting of 15 June 2021 (docs/domain.md source S1).
+# Its action list: agreed at, subject, action(s), owner's username, completion as agreed.
+SEED_001_ACTIONS = [
+    (
+        dt.date(2021, 3, 23),
+        "Bijeenkomst over kwetsbaarheid regisseurs bij casuïstiek in de media",
+        "Femke de Vries plant bijeenkomst en vraagt ook iemand van Woordvoering BM om aan te sluiten",
+        "pt",
+        "27 mei",
+    ),
+    (
+        dt.date(2021, 3, 23),
+        "Teamuitstapje in Westerpark",
+        "Sanne Bakker plant, in samenspraak met Lotte Visser, een BBQ in Landsmeer",
+        "r-oov-1",
+        "Voor de zomervakantie",
+    ),
+    (
+        dt.date(2021, 3, 23),
+        "Familiebijeenkomst(en) met BM",
+        "Regisseurs gaan binnen de caseload na welke casussen hieraan behoefte hebben en koppelen dit terug aan Femke de Vries",
+        None,
+        "z.s.m.",
+    ),
+    (
+        dt.date(2021, 3, 23),
+        "Bijeenkomst over veiligheid met directeur OOV",
+        "Femke de Vries heeft het secretariaat van Willem Haverkamp gevraagd een bijeenkomst in te plannen.",
+        "pt",
+        "z.s.m.",
+    ),
+    (
+        dt.date(2020, 10, 1),
+        "Actualisering interventiepallet",
+        "Youssef El Amrani heeft het interventiepallet teruggebracht naar een basispallet; daarna wordt het jaarlijks geactualiseerd.",
+        "r-oov-2",
+        "Eerste helft 2021, daarna jaarlijks",
+    ),
+    (
+        dt.date(2020, 12, 3),
+        "Verbinding tussen programmateam en regisseurspool",
+        "Femke de Vries organiseert een bijeenkomst tussen het programmateam en de regisseurspool.",
+        "pt",
+        "Tweede helft 2021",
+    ),
+    (
+        dt.date(2020, 10, 1),
+        "Evaluatie nieuwe regisseurspool / Teamuitje regisseurspool",
+        "Allen: de ervaringen worden tijdens het volgende teamuitje gedeeld; Femke de Vries werkt verbeterpunten uit.",
+        None,
+        "September 2021",
+    ),
+]
+SEED_001_DONE = "Bijeenkomst over kwetsbaarheid regisseurs bij casuïstiek in de media"
+SEED_001_ATTENDANCE = {
+    "present": ["pt", "r-oov-1", "r-oov-2", "r-oov-3", "r-om", "r-rn", "r-wpi", "r-ggd"],
+    "absent": ["r-amstelland"],
+    "guests": [
+        "demo-sd-centrum",
+        "demo-sd-nieuw-west",
+        "demo-sd-noord",
+        "demo-sd-zuidoost",
+        "demo-sd-zuid",
+        "stadsdeel-west",  # sd-west is an intervention partner: recorded by organisation
+        "demo-oov-af",
+    ],
+}
+SEED_001_INTRODUCTIONS = [
+    (
+        None,
+        "pt",
+        "heet iedereen welkom en licht toe dat de regisseurspool is teruggebracht tot 7 regisseurs en 1 regisseur voor de Amstellandgemeenten.",
+    ),
+    (
+        None,
+        "r-oov-1",
+        "merkt op dat het goed is om voor elke casus de samenwerking te zoeken met het stadsdeel; het stadsdeel vult dan het registratieformulier voor interventiepartners in.",
+    ),
+    (
+        None,
+        "pt",
+        "geeft aan dat bepaalde informatie bewust niet met het stadsdeel wordt gedeeld, zoals het informatiebeeld; een projectleider krijgt alleen 'need-to-know' informatie.",
+    ),
+    (
+        None,
+        "sd-west",
+        "merkt op dat zij in het verleden zelf als regisseur heeft gewerkt en dat de borging en nazorg binnen het stadsdeel toen erg werd gemist.",
+    ),
+]
+SEED_001_PICTURE = [
+    (
+        None,
+        "demo-pt-analist",
+        "geeft een presentatie over het informatiebeeld; het is een vertrouwelijk stuk dat niet verder wordt verspreid.",
+    ),
+    (None, "r-om", "geeft aan het beeld te herkennen."),
+]
+SEED_001_FORWARD = [
+    (
+        "Trainingsdagen voor leden Weegploeg",
+        {"target_date": dt.date(2021, 6, 30), "target_text": "30 juni (9-13 uur) en 8 juli (13-17 uur)"},
+    ),
+    (
+        "Intervisiebijeenkomsten voor regisseurs",
+        {"target_date": dt.date(2021, 6, 22), "target_text": "22/6, 23/9, 11/11 en 16/12"},
+    ),
+    (
+        "Vervolgbijeenkomst over veiligheid met directeur OOV",
+        {"target_text": "Mei/juni of na zomervakantie", "still_to_plan": True},
+    ),
+    ("BBQ voor regisseurspool in Landsmeer", {"target_text": "Voor zomervakantie", "still_to_plan": True}),
+    ("Toelichting GGD op ZRM", {"target_text": "iPGA-R", "still_to_plan": True}),
+    ("Uitnodigen TA's", {"target_text": "iPGA-R", "still_to_plan": True}),
+    (
+        "Bijeenkomst tussen programmateam R&E en regisseurspool",
+        {"target_text": "2e helft 2021", "still_to_plan": True},
+    ),
+    (
+        "Teamuitje regisseurspool",
+        {"target_date": dt.date(2021, 9, 15), "target_text": "September 2021", "still_to_plan": True},
+    ),
+]
+
+
+def _seed_001_actions(p, pt, earlier: dict) -> dict:
+    """The action list as it stood before the meeting, by subject."""
+    return {
+        subject: services.action_create(
             meeting=earlier[date],
             subject=subject,
             description=description,
-            owner=p.get(owner) if owner else None,
+            owner=p[owner] if owner else None,
             deadline_text=when,
             by=pt,
         )
-    may = _meeting(K.TEAM, dt.date(2021, 5, 18), by=pt)
-    m = _meeting(K.TEAM, dt.date(2021, 6, 15), by=pt, start_time=dt.time(13, 30), place="Amstel 1, kamer 4.12")
-    services.action_complete(
-        action=made["Bijeenkomst over kwetsbaarheid regisseurs bij casuïstiek in de media"], meeting=m, by=pt
-    )
-    _attend(
-        m,
-        p,
-        by=pt,
-        present=["pt", "r-oov-1", "r-oov-2", "r-oov-3", "r-om", "r-rn", "r-wpi", "r-ggd"],
-        absent=["r-amstelland"],
-        guests=[
-            "demo-sd-centrum",
-            "demo-sd-nieuw-west",
-            "demo-sd-noord",
-            "demo-sd-zuidoost",
-            "demo-sd-zuid",
-            "stadsdeel-west",  # sd-west is an intervention partner: recorded by organisation
-            "demo-oov-af",
-        ],
-    )
+        for date, subject, description, owner, when in SEED_001_ACTIONS
+    }
+
+
+def _seed_001_agenda(m: Meeting, p, pt) -> None:
+    """Seed 001's order: introductions, attention officers, opening, the minutes with the action
+    list, the information picture, closing."""
     first = services.agenda_item_add(meeting=m, title="Kennismaking met projectleiders stadsdelen", by=pt)
     first.order = 0
     first.save(update_fields=["order"])  # the seed takes the introductions before the opening
-    _say(
-        first,
-        "heet iedereen welkom en licht toe dat de regisseurspool is teruggebracht tot 7 regisseurs en 1 regisseur voor de Amstellandgemeenten.",
-        person=p["pt"],
-        by=pt,
-    )
-    _say(
-        first,
-        "merkt op dat het goed is om voor elke casus de samenwerking te zoeken met het stadsdeel; het stadsdeel vult dan het registratieformulier voor interventiepartners in.",
-        person=p["r-oov-1"],
-        by=pt,
-    )
-    _say(
-        first,
-        "geeft aan dat bepaalde informatie bewust niet met het stadsdeel wordt gedeeld, zoals het informatiebeeld; een projectleider krijgt alleen 'need-to-know' informatie.",
-        person=p["pt"],
-        by=pt,
-    )
-    _say(
-        first,
-        "merkt op dat zij in het verleden zelf als regisseur heeft gewerkt en dat de borging en nazorg binnen het stadsdeel toen erg werd gemist.",
-        person=p["sd-west"],
-        by=pt,
-    )
+    _minute(first, p, SEED_001_INTRODUCTIONS, by=pt)
     second = services.agenda_item_add(
         meeting=m, title="Toelichting door Nadia Bennani over aandachtsfunctionarissen", by=pt
     )
@@ -386,8 +428,6 @@ def _team_2021(p, pt) -> Meeting:
             kind=E.NOTE,
             by=pt,
         )
-    # Seed 001's order: introductions, attention officers, opening, the minutes with the action
-    # list, the information picture, closing.
     services.agenda_item_move(item=second, before=_item(m, 1), by=pt)
     actions_item = m.agenda_items.filter(kind=AgendaItem.Kind.ACTIONS).first()
     if prev is not None:
@@ -397,40 +437,22 @@ def _team_2021(p, pt) -> Meeting:
         if actions_item is not None:
             services.agenda_item_remove(item=actions_item, by=pt)
     picture = services.agenda_item_add(meeting=m, title="Toelichting op informatiebeeld april 2021", by=pt)
-    _say(
-        picture,
-        "geeft een presentatie over het informatiebeeld; het is een vertrouwelijk stuk dat niet verder wordt verspreid.",
-        person=p["demo-pt-analist"],
-        by=pt,
-    )
-    _say(picture, "geeft aan het beeld te herkennen.", person=p["r-om"], by=pt)
-    body = m.body
-    for topic, kwargs in [
-        (
-            "Trainingsdagen voor leden Weegploeg",
-            {"target_date": dt.date(2021, 6, 30), "target_text": "30 juni (9-13 uur) en 8 juli (13-17 uur)"},
-        ),
-        (
-            "Intervisiebijeenkomsten voor regisseurs",
-            {"target_date": dt.date(2021, 6, 22), "target_text": "22/6, 23/9, 11/11 en 16/12"},
-        ),
-        (
-            "Vervolgbijeenkomst over veiligheid met directeur OOV",
-            {"target_text": "Mei/juni of na zomervakantie", "still_to_plan": True},
-        ),
-        ("BBQ voor regisseurspool in Landsmeer", {"target_text": "Voor zomervakantie", "still_to_plan": True}),
-        ("Toelichting GGD op ZRM", {"target_text": "iPGA-R", "still_to_plan": True}),
-        ("Uitnodigen TA's", {"target_text": "iPGA-R", "still_to_plan": True}),
-        (
-            "Bijeenkomst tussen programmateam R&E en regisseurspool",
-            {"target_text": "2e helft 2021", "still_to_plan": True},
-        ),
-        (
-            "Teamuitje regisseurspool",
-            {"target_date": dt.date(2021, 9, 15), "target_text": "September 2021", "still_to_plan": True},
-        ),
-    ]:
-        services.forward_item_create(body=body, topic=topic, by=pt, **kwargs)
+    _minute(picture, p, SEED_001_PICTURE, by=pt)
+
+
+def _team_2021(p, pt) -> Meeting:
+    """Seed 001: the team meeting of 15 June 2021 with its action list and forward agenda."""
+    earlier = {
+        d: _meeting(K.TEAM, d, by=pt) for d in (dt.date(2020, 10, 1), dt.date(2020, 12, 3), dt.date(2021, 3, 23))
+    }
+    made = _seed_001_actions(p, pt, earlier)
+    may = _meeting(K.TEAM, dt.date(2021, 5, 18), by=pt)
+    m = _meeting(K.TEAM, dt.date(2021, 6, 15), by=pt, start_time=dt.time(13, 30), place="Amstel 1, kamer 4.12")
+    services.action_complete(action=made[SEED_001_DONE], meeting=m, by=pt)
+    _attend(m, p, by=pt, **SEED_001_ATTENDANCE)
+    _seed_001_agenda(m, p, pt)
+    for topic, kwargs in SEED_001_FORWARD:
+        services.forward_item_create(body=m.body, topic=topic, by=pt, **kwargs)
     for earlier_meeting in [*earlier.values(), may]:
         if earlier_meeting.minutes.status == Minutes.Status.DRAFT:
             services.minutes_circulate(minutes=earlier_meeting.minutes, by=pt)
@@ -438,11 +460,56 @@ def _team_2021(p, pt) -> Meeting:
     return m
 
 
+# Seed 002, the closed part of the directors' meeting of 28 October 2019 (docs/domain.md source S2).
+SEED_002_ATTENDANCE = {
+    "present": [
+        "demo-do-acvz",
+        "demo-do-oov",
+        "demo-do-politie",
+        "demo-do-om",
+        "demo-do-wpi",
+        "demo-do-3ro",
+        "demo-do-rvdk",
+        "demo-do-secretaris",
+    ],
+    # The demo's directors' meeting partner sits for the GGD, which was absent (seed 002).
+    "absent": ["demo-do-ggd", "demo-do-rn", "do-partner"],
+    "guests": ["pt"],
+    "admitted": ["demo-do-politie", "demo-do-om", "demo-do-rn", "demo-do-rvdk", "demo-do-wpi", "do-partner", "pt"],
+}
+SEED_002_NOTES = [
+    (
+        None,
+        None,
+        "Dit onderwerp is in een besloten deel besproken in aanwezigheid van: Politie, OM, RN, RvdK en WPI. GGD was afwezig.",
+    ),
+]
+SEED_002_STATEMENTS = [
+    (
+        None,
+        "pt",
+        "licht toe dat doorontwikkeling van de aanpak nodig is: kenmerken van 'geradicaliseerden', de opkomst van andere ideologieën dan het jihadisme en de ervaringen met de huidige iPGA-R.",
+    ),
+    (
+        None,
+        "demo-do-politie",
+        "zou liever een duidelijker indeling van het voorstel zien. De term 'status: statisch' vindt hij een groot risico: of je staat op de lijst en er wordt op ingezet, of je gaat van de lijst af.",
+    ),
+    (
+        None,
+        "demo-do-om",
+        "adviseert eerst te starten met een herijking van het beleidskader en het Sociaal Domein op te nemen in de werkgroep.",
+    ),
+    (None, "demo-do-oov", "oppert het een probleemanalyse te noemen en geen Plan van Aanpak."),
+    (None, "demo-do-wpi", "raadt aan ook het eigen functioneren te evalueren."),
+]
+
+
 def _directors_2019(p, pt) -> Meeting:
     """Seed 002: the closed part of the directors' meeting of 28 October 2019."""
     m = _meeting(
         K.DIRECTORS,
-        dt.date(2019, 10, 28),
+        SEED_DIRECTORS,
         by=pt,
         start_time=dt.time(16, 0),
         end_time=dt.time(16, 30),  # docs/domain.md source S2: 16.00 - 16.30 uur
@@ -451,58 +518,15 @@ def _directors_2019(p, pt) -> Meeting:
         secretary=pt,
         has_closed_part=True,
     )
-    admitted = ["demo-do-politie", "demo-do-om", "demo-do-rn", "demo-do-rvdk", "demo-do-wpi", "do-partner", "pt"]
-    _attend(
-        m,
-        p,
-        by=pt,
-        present=[
-            "demo-do-acvz",
-            "demo-do-oov",
-            "demo-do-politie",
-            "demo-do-om",
-            "demo-do-wpi",
-            "demo-do-3ro",
-            "demo-do-rvdk",
-            "demo-do-secretaris",
-        ],
-        # The demo's directors' meeting partner sits for the GGD, which was absent (seed 002).
-        absent=["demo-do-ggd", "demo-do-rn", "do-partner"],
-        guests=["pt"],
-        admitted=admitted,
-    )
+    _attend(m, p, by=pt, **SEED_002_ATTENDANCE)
     item = services.agenda_item_add(
         meeting=m,
         title="Plan van aanpak doorontwikkeling beleidskader en uitvoeringskader iPGA-R",
         is_closed_part=True,
         by=pt,
     )
-    _say(
-        item,
-        "Dit onderwerp is in een besloten deel besproken in aanwezigheid van: Politie, OM, RN, RvdK en WPI. GGD was afwezig.",
-        kind=E.NOTE,
-        by=pt,
-    )
-    _say(
-        item,
-        "licht toe dat doorontwikkeling van de aanpak nodig is: kenmerken van 'geradicaliseerden', de opkomst van andere ideologieën dan het jihadisme en de ervaringen met de huidige iPGA-R.",
-        person=p["pt"],
-        by=pt,
-    )
-    _say(
-        item,
-        "zou liever een duidelijker indeling van het voorstel zien. De term 'status: statisch' vindt hij een groot risico: of je staat op de lijst en er wordt op ingezet, of je gaat van de lijst af.",
-        person=p["demo-do-politie"],
-        by=pt,
-    )
-    _say(
-        item,
-        "adviseert eerst te starten met een herijking van het beleidskader en het Sociaal Domein op te nemen in de werkgroep.",
-        person=p["demo-do-om"],
-        by=pt,
-    )
-    _say(item, "oppert het een probleemanalyse te noemen en geen Plan van Aanpak.", person=p["demo-do-oov"], by=pt)
-    _say(item, "raadt aan ook het eigen functioneren te evalueren.", person=p["demo-do-wpi"], by=pt)
+    _minute(item, p, SEED_002_NOTES, kind=E.NOTE, by=pt)
+    _minute(item, p, SEED_002_STATEMENTS, by=pt)
     services.decision_create(
         meeting=m,
         agenda_item=item,
@@ -619,7 +643,6 @@ def _team_year(p, pt) -> None:
             previous = m
 
 
-SEED_DIRECTORS = dt.date(2019, 10, 28)
 # What the secretary judges public among the detector's flags (bodies, not persons); every other
 # flag is withheld on 5.1.2.e.
 KEEP_PUBLIC = {"Stuurgroep Veiligheid en Zorg", "Sociaal Domein", "Plan van Aanpak", "Benen-Op-Tafel"}
