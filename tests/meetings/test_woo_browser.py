@@ -15,10 +15,9 @@ from tests.ipgar.factories import UserFactory
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 
-def test_secretary_prepares_and_flags_the_coordinator_approves_and_it_downloads(page, live_server, browser_login, axe):
-    _deduce()  # load the detector's lookup structures before the first page (10-20 s, once a process)
-    users = demo.seed()
-    pt = users["pt"]
+def _adopted_minutes_with_a_flag(pt):
+    """Adopted minutes with an unknown name (the detector's flag), a phone number and a public
+    official; a Woo coordinator to approve."""
     coordinator = UserFactory(username="woo-coordinator", role="programme_team")
     coordinator.user_permissions.add(Permission.objects.get(codename="approve_woo_release"))
     UserFactory(first_name="Pieter", last_name="Rossumstein", is_public_official=True)
@@ -34,8 +33,12 @@ def test_secretary_prepares_and_flags_the_coordinator_approves_and_it_downloads(
     later = services.meeting_create(body=body, date=dt.date(2020, 4, 6), by=pt)
     services.minutes_circulate(minutes=m.minutes, by=pt)
     services.minutes_adopt(minutes=Minutes.objects.get(meeting=m), at_meeting=later, by=pt)
+    return m, coordinator
 
-    browser_login(page, "pt")
+
+def _secretary_judges_the_flag_and_prepares(page, live_server, axe, m) -> str:
+    """The secretary's part, logged in: refused while the flag is open, then withholds it and
+    prepares. Returns the review page's address."""
     page.goto(f"{live_server.url}/meetings/{m.pk}/woo/")
     axe(page)
     content = page.content()
@@ -55,8 +58,16 @@ def test_secretary_prepares_and_flags_the_coordinator_approves_and_it_downloads(
     axe(page)
     page.get_by_role("button", name="Voorbereiden voor openbaarmaking").click()
     page.wait_for_load_state()
-    review = page.get_by_role("link", name="Beoordelen (Woo-coördinator)")
-    review_url = review.get_attribute("href")
+    return page.get_by_role("link", name="Beoordelen (Woo-coördinator)").get_attribute("href")
+
+
+def test_secretary_prepares_and_flags_the_coordinator_approves_and_it_downloads(page, live_server, browser_login, axe):
+    _deduce()  # load the detector's lookup structures before the first page (10-20 s, once a process)
+    pt = demo.seed()["pt"]
+    m, coordinator = _adopted_minutes_with_a_flag(pt)
+
+    browser_login(page, "pt")
+    review_url = _secretary_judges_the_flag_and_prepares(page, live_server, axe, m)
     # The secretary cannot approve her own preparation.
     page.goto(f"{live_server.url}{review_url}")
     assert page.get_by_role("button", name="Goedkeuren en openbaar maken").count() == 0
