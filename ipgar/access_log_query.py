@@ -10,6 +10,13 @@ keep its pages constant:
   condition, each limited to the page, then merged. As one OR, PostgreSQL combines bitmaps
   and sorts every read of the case before it can take 50: for the most-read case that is
   hundreds of thousands of rows on every page.
+- A read first looks in the two months next to where the page starts (RECENT). Every read
+  without a period is otherwise planned over all ~65 monthly partitions, once per branch:
+  20-30 ms of planning against a few ms of execution at 50 M rows. A literal bound on `at`
+  lets PostgreSQL prune at planning time to the two or three months concerned (EXPLAIN:
+  planning 26 -> 1.3 ms for a typical case's three branches). When those months hold a full
+  page, it is the right page (every row outside them lies further on); otherwise the read is
+  repeated without the bound: at most two reads.
 """
 
 import datetime as dt
@@ -17,11 +24,13 @@ from dataclasses import dataclass
 from functools import partial
 
 from django.db.models import QuerySet
+from django.utils import timezone
 
 from .models import AccessLogEntry
 
 NEWEST_FIRST = ("-at", "-id")
 OLDEST_FIRST = ("at", "id")
+RECENT = dt.timedelta(days=62)
 
 
 def _older_than(entries: QuerySet, cursor: "Cursor") -> QuerySet:
@@ -78,11 +87,20 @@ class LogQuery:
 
     def older(self, size: int, *, before: Cursor | None = None) -> list[AccessLogEntry]:
         """The newest `size` rows below `before` (all rows when None), newest first."""
-        return self._read(size, NEWEST_FIRST, None if before is None else partial(_older_than, cursor=before))
+        since = (timezone.now() if before is None else before.at) - RECENT
+        return self._read(
+            size,
+            NEWEST_FIRST,
+            None if before is None else partial(_older_than, cursor=before),
+            window=lambda entries: entries.filter(at__gte=since),
+        )
 
     def newer(self, size: int, *, after: Cursor) -> list[AccessLogEntry]:
         """The oldest `size` rows above `after`, returned newest first (the previous page)."""
-        return self._read(size, OLDEST_FIRST, partial(_newer_than, cursor=after))[::-1]
+        until = after.at + RECENT
+        return self._read(
+            size, OLDEST_FIRST, partial(_newer_than, cursor=after), window=lambda entries: entries.filter(at__lte=until)
+        )[::-1]
 
     def page(self, size: int, *, before: Cursor | None = None, after: Cursor | None = None) -> "Page":
         """The page below `before` or above `after` (the first page when neither), `size` rows."""
@@ -97,12 +115,22 @@ class LogQuery:
         rows = self.older(size + 1)
         return Page(rows[:size], has_previous=False, has_next=len(rows) > size)
 
-    def _read(self, size: int, order: tuple[str, ...], bound) -> list[AccessLogEntry]:
-        return list(self.queryset(size, order, bound)) if self.branches else []
+    def _read(self, size: int, order: tuple[str, ...], bound, *, window) -> list[AccessLogEntry]:
+        if not self.branches:
+            return []
+        # The months next to the cursor first (module docstring); a full page there is the page.
+        rows = list(self.queryset(size, order, bound, window=window))
+        if len(rows) == size:
+            return rows
+        return list(self.queryset(size, order, bound))
 
-    def queryset(self, size: int, order: tuple[str, ...] = NEWEST_FIRST, bound=None) -> QuerySet:
+    def queryset(self, size: int, order: tuple[str, ...] = NEWEST_FIRST, bound=None, *, window=None) -> QuerySet:
         """The SQL of one read (the benchmark EXPLAINs it): each branch ordered and limited, merged."""
-        parts = [(bound(branch) if bound else branch).order_by(*order)[:size] for branch in self.branches]
+        parts = []
+        for branch in self.branches:
+            for narrow in (bound, window):
+                branch = narrow(branch) if narrow else branch
+            parts.append(branch.order_by(*order)[:size])
         if len(parts) == 1:
             return parts[0]
         # UNION, not UNION ALL: an allowed read of a case matches both its label and its id.

@@ -299,15 +299,18 @@ def test_the_per_person_view_pages_run_a_constant_number_of_queries(
     client, fg, hot_case, monkeypatch, django_assert_num_queries
 ):
     monkeypatch.setattr(audit_views, "PERSON_PAGE_SIZE", 4)
-    first = client.get(reverse("ipgar:access_log_person"), {"case": hot_case.code}).context["page"]
-    middle = client.get(
-        reverse("ipgar:access_log_person"), {"case": hot_case.code, "before": first.next_cursor}
-    ).context["page"]
-    # session, user, roles, case, organisation + lookup insert, page (one UNION), case codes of
-    # refusals, session save (update between two savepoints)
-    for query in ({}, {"before": first.next_cursor}, {"after": middle.next_cursor}):
-        with django_assert_num_queries(11):
-            client.get(reverse("ipgar:access_log_person"), {"case": hot_case.code, **query})
+    # Every page lies in the two months next to its cursor: one read each.
+    with time_machine.travel(dt.datetime(2026, 10, 8, 12, 0, tzinfo=AMS), tick=False):
+        client.force_login(fg)
+        first = client.get(reverse("ipgar:access_log_person"), {"case": hot_case.code}).context["page"]
+        middle = client.get(
+            reverse("ipgar:access_log_person"), {"case": hot_case.code, "before": first.next_cursor}
+        ).context["page"]
+        # session, user, roles, case, organisation + lookup insert, page (one UNION), case codes of
+        # refusals, session save (update between two savepoints)
+        for query in ({}, {"before": first.next_cursor}, {"after": middle.next_cursor}):
+            with django_assert_num_queries(11):
+                client.get(reverse("ipgar:access_log_person"), {"case": hot_case.code, **query})
 
 
 def test_the_per_person_view_escapes_its_rows(client, fg):
@@ -316,3 +319,42 @@ def test_the_per_person_view_escapes_its_rows(client, fg):
     html = client.get(reverse("ipgar:access_log_person"), {"case": case.code}).content.decode()
     assert "<script>x</script>" not in html
     assert "&lt;script&gt;x&lt;/script&gt;" in html
+
+
+@pytest.fixture
+def half_year(fg):
+    """Ten reads 20 days apart, from April to October: the recent window holds a few of them."""
+    reader = UserFactory(username="lezer", role=roles.DIRECTOR)
+    start = dt.datetime(2026, 4, 1, 9, 0, tzinfo=AMS)
+    for n in range(10):
+        with time_machine.travel(start + dt.timedelta(days=20 * n), tick=False):
+            _write(reader, record_id=str(n), label=f"R-2099-{n:03}")
+
+
+def test_pages_across_the_recent_window_give_every_entry_once_in_order(client, fg, half_year, monkeypatch):
+    monkeypatch.setattr(audit_views, "PAGE_SIZE", 3)
+    expected = list(AccessLogEntry.objects.exclude(user=fg).order_by("-at", "-id").values_list("pk", flat=True))
+    assert len(expected) == 10
+    with time_machine.travel(dt.datetime(2026, 10, 20, 12, 0, tzinfo=AMS), tick=False):
+        client.force_login(fg)
+        forward, backward = _walk(client, {})
+    assert [pk for page in forward for pk in page] == expected
+    assert backward == forward[::-1]
+
+
+@time_machine.travel(dt.datetime(2026, 10, 20, 12, 0, tzinfo=AMS), tick=False)
+def test_a_page_found_in_the_recent_months_is_one_read_and_otherwise_two(fg, half_year):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    query = LogQuery([AccessLogEntry.objects.all()])
+    with CaptureQueriesContext(connection) as reads:
+        # Since 2026-08-19 12:00: the reads of 2026-09-08 and 2026-09-28 only.
+        assert len(query.older(2)) == 2
+    assert len(reads) == 1
+    assert '"at" >= ' in reads[0]["sql"]
+    with CaptureQueriesContext(connection) as reads:
+        rows = query.older(3)
+    assert [row.record_id for row in rows] == ["9", "8", "7"]
+    assert len(reads) == 2
+    assert '"at" >= ' not in reads[1]["sql"]
