@@ -426,7 +426,7 @@ def test_attendance_by_organisation_with_people_as_an_option():
     services.invitation_save(meeting=m, user=pt, attendance=Invitation.Attendance.PRESENT, by=pt)
     view = selectors.meeting_view(user=pt, meeting=m)
     html = exports.minutes_html(view)
-    assert "Aanwezig: OOV, Politie</p>" in html.replace("Openbare Orde en Veiligheid", "OOV") or "Aanwezig:" in html
+    assert "<p>Aanwezig: OOV (Openbare Orde en Veiligheid, gemeente Amsterdam), Politie</p>" in html
     assert str(pt) not in html.split("<h2>")[0]
     assert str(pt) in exports.minutes_html(view, people=True).split("<h2>")[0]
 
