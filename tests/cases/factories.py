@@ -45,6 +45,8 @@ _bsn_numbers = itertools.count(11_111_110)
 
 def valid_bsn(seed: int | None = None) -> str:
     """A nine-digit number that passes the eleven-test (fictitious, for tests and demo)."""
+    # Without a seed every call takes its own numbers from the counter, so two calls never give the
+    # same BSN (stepping over a number that fails the test locally made the next call repeat it).
     number = next(_bsn_numbers) if seed is None else seed
     while True:
         digits = f"{number:08d}"[-8:]
@@ -52,7 +54,7 @@ def valid_bsn(seed: int | None = None) -> str:
         check = total % 11
         if check < 10:
             return digits + str(check)
-        number += 1
+        number = next(_bsn_numbers) if seed is None else number + 1
 
 
 def _ref(model, code):
