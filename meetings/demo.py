@@ -14,7 +14,7 @@ from ipgar.demo import demo_account
 from ipgar.models import Organisation, User
 
 from . import grounds, services
-from .models import AgendaItem, Decision, Invitation, Meeting, MeetingBody, MinuteEntry, Minutes, WooMark
+from .models import AgendaItem, Invitation, Meeting, MeetingBody, MinuteEntry, Minutes, WooMark
 
 K = MeetingBody.Kind
 A = Invitation.Attendance
@@ -400,8 +400,9 @@ def _seed_001_agenda(m: Meeting, p, pt) -> None:
     """Seed 001's order: introductions, attention officers, opening, the minutes with the action
     list, the information picture, closing."""
     first = services.agenda_item_add(meeting=m, title="Kennismaking met projectleiders stadsdelen", by=pt)
-    first.order = 0
-    first.save(update_fields=["order"])  # the seed takes the introductions before the opening
+    # The seed takes the introductions before the opening.
+    opening = m.agenda_items.order_by("order", "id").first()
+    first = services.agenda_item_move(item=first, before=opening, by=pt)
     _minute(first, p, SEED_001_INTRODUCTIONS, by=pt)
     second = services.agenda_item_add(
         meeting=m, title="Toelichting door Nadia Bennani over aandachtsfunctionarissen", by=pt
@@ -428,7 +429,7 @@ def _seed_001_agenda(m: Meeting, p, pt) -> None:
             kind=E.NOTE,
             by=pt,
         )
-    services.agenda_item_move(item=second, before=_item(m, 1), by=pt)
+    services.agenda_item_move(item=second, before=opening, by=pt)
     actions_item = m.agenda_items.filter(kind=AgendaItem.Kind.ACTIONS).first()
     if prev is not None:
         services.agenda_item_retitle(
@@ -588,8 +589,8 @@ def _pto_r_minutes(p, pt) -> None:
                 description=f"Voorstel: {decision.get_kind_display()}.",
                 by=pt,
             )
-            # The decision was taken (and carried out) by cases.demo; the demo only files it under its item.
-            Decision.objects.filter(pk=decision.pk).update(agenda_item=item)
+            # The decision was taken (and carried out) in the cases' story; here it is filed under its item.
+            services.decision_file_under(decision=decision, agenda_item=item, by=pt)
             _say(
                 item,
                 "De regisseur licht de casus toe; de leden stellen vragen over voortgang en risico's.",

@@ -436,6 +436,23 @@ def decision_create(
     return decision
 
 
+@transaction.atomic
+def decision_file_under(*, decision: Decision, agenda_item: AgendaItem, by) -> Decision:
+    """File a decision recorded without an item under an item of its meeting (about its case);
+    the numbers follow the agenda order again."""
+    meeting = decision.meeting
+    _require_secretary(by, meeting)
+    _require_editable(meeting)
+    if agenda_item.meeting_id != meeting.pk:
+        raise ValidationError(_("This item is not on this meeting's agenda."), code="other_meeting")
+    if agenda_item.case_id is not None and agenda_item.case_id != decision.case_id:
+        raise ValidationError(_("This item is about another case."), code="other_case")
+    Decision.objects.filter(pk=decision.pk).update(agenda_item=agenda_item)
+    _renumber_decisions(meeting)
+    decision.refresh_from_db()
+    return decision
+
+
 def _renumber_decisions(meeting: Meeting) -> None:
     """Decisions are numbered in agenda order, those without an item last; only
     while the minutes are open (adopted minutes are locked, so their numbers never move)."""
