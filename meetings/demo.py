@@ -208,17 +208,9 @@ SEED_000_POOL = [
 ]
 
 
-def _seed_000_minutes_item(m: Meeting, previous: Meeting, *, by) -> AgendaItem:
-    minutes_item = m.agenda_items.filter(kind=AgendaItem.Kind.PREVIOUS_MINUTES).first()
-    if minutes_item is None:
-        minutes_item = services.agenda_item_add(
-            meeting=m, title="Vaststellen conceptverslag PTO-R d.d. 10 februari 2020", by=by
-        )
-        # cases.demo made this meeting without the standard agenda: file the adoption under this item.
-        AgendaItem.objects.filter(pk=minutes_item.pk).update(
-            kind=AgendaItem.Kind.PREVIOUS_MINUTES, refers_to_meeting=previous
-        )
-    return minutes_item
+def _seed_000_minutes_item(m: Meeting) -> AgendaItem:
+    """The standard agenda's adoption of the previous PTO-R minutes (meeting_create put it on)."""
+    return m.agenda_items.get(kind=AgendaItem.Kind.PREVIOUS_MINUTES)
 
 
 def _seed_000_case_item(m: Meeting, *, by) -> None:
@@ -245,7 +237,7 @@ def _pto_r_2020(p, pt) -> Meeting:
     _minute(opening, p, SEED_000_OPENING_NOTES, kind=E.NOTE, by=pt)
     services.decision_create(meeting=m, agenda_item=opening, text="De agenda wordt vastgesteld.", by=pt)
     _minute(opening, p, SEED_000_ANNOUNCEMENTS, kind=E.ANNOUNCEMENT, by=pt)
-    _minute(_seed_000_minutes_item(m, previous, by=pt), p, SEED_000_POOL, by=pt)
+    _minute(_seed_000_minutes_item(m), p, SEED_000_POOL, by=pt)
     _seed_000_case_item(m, by=pt)
     expect = services.agenda_item_add(
         meeting=m, title="Wat verwachten wij van de regisseurs en wat moeten zij kennen en kunnen?", by=pt
