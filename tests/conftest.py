@@ -176,13 +176,13 @@ def _start_worker(*, redis_url: str, queue: str, log: Path):
     import subprocess
     import sys
 
-    from tests.db import database_url as test_database_url
+    from tests.db import database_url as server_database_url
 
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "ipgar.settings.base",
         "DJANGO_DEBUG": "true",
-        "DATABASE_URL": test_database_url(),
+        "DATABASE_URL": server_database_url(),
         "REDIS_URL": redis_url,
     }
     root = Path(__file__).resolve().parent.parent

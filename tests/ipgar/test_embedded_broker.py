@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
-from tests.db import database_url as test_database_url
+from tests.db import database_url as server_database_url
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 
@@ -53,7 +53,7 @@ def test_make_run_starts_worker_and_beat_on_embedded_broker_and_stops_with_runse
     env.update(
         DJANGO_SETTINGS_MODULE="tests.ipgar.beat_settings",
         DJANGO_DEBUG="true",
-        DATABASE_URL=test_database_url(),
+        DATABASE_URL=server_database_url(),
         IPGAR_BROKER_DIR=str(tmp_path / "broker"),
     )
     address = f"127.0.0.1:{_free_port()}"
