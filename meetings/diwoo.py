@@ -4,19 +4,17 @@ The XML names the publisher (Amsterdam's TOOI code), the official title, the inf
 category, the document kind and the action (adoption, "vaststelling") with its time. It holds
 no personal data: the title is the body and the date.
 
-Validation uses the published XSD (diwoo-metadata.xsd with its value lists
-diwoo-metadata-lijsten.xsd) from the directory IPGAR_DIWOO_XSD_DIR (default: ../shared/diwoo
-beside the repository). Its import of the MDTO schema from the Nationaal Archief is pointed at
-the local stub meetings/schemas/mdto-stub.xsd when the schema is loaded, so validation needs no
-network. The published files themselves are not part of this repository.
+Validation uses the published XSD 0.9.8 (diwoo-metadata.xsd with its value lists
+diwoo-metadata-lijsten.xsd, copied unchanged into meetings/schemas/ from
+standaarden.overheid.nl as published in infonl/woo-hoo). Its import of the MDTO schema from the
+Nationaal Archief is pointed at the local stub meetings/schemas/mdto-stub.xsd when the schema is
+loaded, so validation needs no network.
 """
 
 import datetime as dt
 import functools
-import os
 from pathlib import Path
 
-from django.conf import settings
 from django.utils import timezone
 
 NS = "https://standaarden.overheid.nl/diwoo/metadata/"
@@ -28,11 +26,7 @@ ACTION = (KERN + "c_641ecd76", "vaststelling")
 MDTO_STUB = Path(__file__).resolve().parent / "schemas" / "mdto-stub.xsd"
 
 
-def xsd_dir() -> Path:
-    configured = os.environ.get("IPGAR_DIWOO_XSD_DIR")
-    if configured:
-        return Path(configured)
-    return Path(settings.BASE_DIR).parent / "shared" / "diwoo"
+SCHEMA = Path(__file__).resolve().parent / "schemas" / "diwoo-metadata.xsd"
 
 
 def metadata_xml(*, title: str, created: dt.date, adopted_at: dt.datetime) -> bytes:
@@ -65,30 +59,23 @@ def metadata_xml(*, title: str, created: dt.date, adopted_at: dt.datetime) -> by
 
 
 @functools.cache
-def _schema(directory: str):
+def _schema():
     from lxml import etree
 
-    main = Path(directory) / "diwoo-metadata.xsd"
+    main = SCHEMA
     tree = etree.parse(str(main))
     for node in tree.getroot().iter("{http://www.w3.org/2001/XMLSchema}import"):
         if node.get("namespace") == "https://www.nationaalarchief.nl/mdto":
             node.set("schemaLocation", MDTO_STUB.as_uri())
-    # The include of the value lists resolves against the vendored file's own directory.
+    # The include of the value lists resolves against the schema file's own directory.
     return etree.XMLSchema(etree.parse(__import__("io").BytesIO(etree.tostring(tree)), base_url=main.as_uri()))
 
 
-def schema_available() -> bool:
-    return (xsd_dir() / "diwoo-metadata.xsd").exists() and (xsd_dir() / "diwoo-metadata-lijsten.xsd").exists()
-
-
 def validate(xml: bytes) -> list[str]:
-    """Errors of this XML against the DiWoo XSD ([] when valid). Raises FileNotFoundError when
-    the published XSD is not in place."""
+    """Errors of this XML against the DiWoo XSD ([] when valid)."""
     from lxml import etree
 
-    if not schema_available():
-        raise FileNotFoundError(f"DiWoo XSD not found in {xsd_dir()}")
-    schema = _schema(str(xsd_dir()))
+    schema = _schema()
     document = etree.fromstring(xml)
     if schema.validate(document):
         return []

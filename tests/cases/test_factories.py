@@ -41,3 +41,13 @@ def test_contact_and_intervention_attach_to_an_active_case():
     intervention = InterventionFactory(case=contact.case)
     assert contact.by == contact.case.director.user
     assert intervention.partner.code == "oov"
+
+
+def test_user_names_are_fixed_distinct_and_need_no_escaping():
+    import html
+
+    from tests.ipgar.factories import UserFactory
+
+    names = [UserFactory.build().get_full_name() for _ in range(437)]
+    assert len(set(names)) == 437  # no pair repeats within a test's reach
+    assert all(html.escape(name) == name for name in names)  # the page shows them as written
