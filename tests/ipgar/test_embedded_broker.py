@@ -93,3 +93,40 @@ def test_make_run_starts_worker_and_beat_on_embedded_broker_and_stops_with_runse
     while time.monotonic() < deadline and _alive(workers[0]):
         time.sleep(0.2)
     assert not _alive(workers[0]), "the worker outlived the runserver"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_busy_worker_stops_with_runserver_without_finishing_its_task(tmp_path):
+    # A warm shutdown would wait for the running task; once left running for 13 minutes.
+    env = {k: v for k, v in os.environ.items() if k != "REDIS_URL"}
+    env.update(
+        DJANGO_SETTINGS_MODULE="tests.ipgar.busy_beat_settings",
+        DJANGO_DEBUG="true",
+        DATABASE_URL=server_database_url(),
+        IPGAR_BROKER_DIR=str(tmp_path / "broker"),
+    )
+    runner = subprocess.Popen(
+        [sys.executable, "-m", "ipgar.run_demo", f"127.0.0.1:{_free_port()}"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    log = tmp_path / "broker" / "worker.log"
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and "Task tests.busy[" not in (log.read_text() if log.exists() else ""):
+            time.sleep(0.2)
+        assert "Task tests.busy[" in log.read_text(), log.read_text()
+        workers = _children(runner.pid)
+        assert len(workers) == 1
+    finally:
+        runner.send_signal(signal.SIGTERM)
+        runner.wait(timeout=20)
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline and _alive(workers[0]):
+        time.sleep(0.2)
+    alive = _alive(workers[0])
+    if alive:
+        os.kill(workers[0], signal.SIGKILL)
+    assert not alive, "the busy worker outlived the runserver"
