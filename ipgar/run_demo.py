@@ -7,7 +7,8 @@ runserver (exec), so the runserver keeps its command line; the kernel sends the 
 SIGQUIT when the runserver ends (PR_SET_PDEATHSIG), however it ends, so no worker outlives
 the demo. SIGQUIT is Celery's cold shutdown: a warm one (SIGTERM) waits for the running task,
 which kept a worker alive for 13 minutes on a task stuck on the stopped embedded database. Our
-tasks are idempotent, and the demo runs the nightly ones again when it starts. The worker's log is in <broker dir>/worker.log.
+tasks are idempotent, and the demo runs the nightly ones again when it starts. The worker's
+log is in <broker dir>/worker.log.
 
     python -m ipgar.run_demo 127.0.0.1:8000
 """
