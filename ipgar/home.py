@@ -5,7 +5,7 @@ One function per role; each runs a fixed number of queries whatever the amount o
 
 import datetime as dt
 
-from django.core.cache import cache
+from django.core.cache import caches
 from django.db.models import Count, Q
 from django.utils import timezone
 
@@ -45,7 +45,7 @@ def programme_team(user) -> dict:
 
     # The same for the whole programme team and costly at national scale (a pass over every
     # open case): computed at most once a minute.
-    figures = cache.get_or_set(PROGRAMME_FIGURES_KEY, _programme_figures, 60)
+    figures = caches["shared"].get_or_set(PROGRAMME_FIGURES_KEY, _programme_figures, 60)
     labels = dict(Case.Status.choices)
     counts = dict(figures["status_counts"])
     return {

@@ -4,10 +4,10 @@ Apps call `programme_figures_changed()` after a save that changes the figures (a
 status, an assignment); `ipgar.home` (the composition layer) computes and caches them.
 """
 
-from django.core.cache import cache
+from django.core.cache import caches
 
 PROGRAMME_FIGURES_KEY = "home:programme-team-figures"
 
 
 def programme_figures_changed() -> None:
-    cache.delete(PROGRAMME_FIGURES_KEY)
+    caches["shared"].delete(PROGRAMME_FIGURES_KEY)

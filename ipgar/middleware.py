@@ -145,8 +145,9 @@ class SubmitOnceMiddleware:
         user = getattr(request, "user", None)
         if not token or user is None or not user.is_authenticated or len(token) > 64:
             return self.get_response(request)
-        from django.core.cache import cache
+        from django.core.cache import caches
 
+        cache = caches["shared"]  # every gunicorn worker sees a claim
         key = f"submission:{user.pk}:{token}"
         if not cache.add(key, "", self.KEEP_SECONDS):
             return self._duplicate(request, cache, key)

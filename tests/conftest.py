@@ -47,10 +47,12 @@ _flush_past_the_append_only_triggers()
 
 @pytest.fixture(autouse=True)
 def _clear_cache():
-    # Rendered monitor fragments are cached per snapshot id; ids repeat across tests.
-    from django.core.cache import cache
+    # Rendered monitor fragments are cached per snapshot id, submission tokens per user id:
+    # ids repeat across tests.
+    from django.core.cache import caches
 
-    cache.clear()
+    for alias in ("default", "shared"):
+        caches[alias].clear()
     yield
 
 

@@ -264,9 +264,6 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
-# Per-process cache: rendered fragments of frozen monitor snapshots. Deliberately not Redis,
-# so no rendered case data leaves the application server.
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "ipgar"}}
 
 # E-mail (alerts, handover notices).
 EMAIL_BACKEND = os.environ.get(
@@ -303,6 +300,20 @@ else:
     CELERY_BROKER_URL = REDIS_URL or "memory://"
     CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 CELERY_RESULT_BACKEND = REDIS_URL or None
+
+# "default", per process: rendered fragments of frozen monitor snapshots. Deliberately not
+# Redis, so no rendered case data leaves the application server.
+# "shared", across gunicorn's workers (Redis when REDIS_URL is set): one-time submission tokens
+# and the programme team's home figures (counts). Per process, a double click reaching two
+# workers saved twice, and a save in one worker left the others' figures stale.
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "ipgar"},
+    "shared": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL, "KEY_PREFIX": "ipgar"}
+        if REDIS_URL
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "ipgar-shared"}
+    ),
+}
 CELERY_TASK_ALWAYS_EAGER = not (REDIS_URL or IPGAR_BROKER_DIR)
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = TIME_ZONE

@@ -16,3 +16,6 @@ AXES_ENABLED = True
 # against REDIS_URL for the round trip.
 CELERY_TASK_ALWAYS_EAGER = True
 TEST_REDIS_URL = REDIS_URL  # noqa: F405
+# Test runs share the machine's Redis: a token claimed by an earlier run must not answer this
+# one. tests/ipgar/test_shared_cache.py checks the Redis cache across two processes.
+CACHES = {**CACHES, "shared": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "shared"}}  # noqa: F405

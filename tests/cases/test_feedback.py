@@ -3,6 +3,7 @@
 import re
 
 import pytest
+from django.core.cache import caches
 from django.urls import reverse
 from django.utils import timezone
 
@@ -56,6 +57,9 @@ def test_a_double_submit_registers_one_report_and_sends_both_to_it(client):
     case = Case.objects.get()
     assert first.status_code == second.status_code == 302
     assert first["Location"] == second["Location"] == reverse("cases:detail", args=[case.pk])
+    # The claim is in the cache every gunicorn worker shares (tests/ipgar/test_shared_cache.py).
+    user = first.wsgi_request.user
+    assert caches["shared"].get(f"submission:{user.pk}:{'a' * 32}") == first["Location"]
     page = client.get(second["Location"]).content.decode()
     assert "Dit formulier was al verstuurd; het is één keer opgeslagen." in _live_region(page)
 
