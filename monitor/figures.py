@@ -23,8 +23,9 @@ Definitions (documented here because the monitor's readers depend on them):
   regenerated today reads the flags of then.
 - Without contact: on the caseload, not static at E, not detained or abroad at E, and the
   last contact on or before E — or the inclusion when there was none — more than
-  IPGAR_NO_CONTACT_DAYS before E. All contact kinds count,
-  as in `Case.objects.with_alerts()`, which answers the same question for today.
+  IPGAR_NO_CONTACT_DAYS before E. Only a real contact counts: an attempt without contact
+  is recorded but leaves the case without contact, as in `Case.objects.with_alerts()`, which
+  answers the same question for today.
 - Without intervention: on the caseload, no intervention running at E, and the latest
   intervention start/end on or before E — or the inclusion — more than
   IPGAR_NO_INTERVENTION_DAYS before E (same rule as `with_alerts()`, by dates).
@@ -191,7 +192,13 @@ def caseload_at(end: dt.date):
     """The caseload at `end` with the alert and registration annotations of the monitor."""
     # The newest contact by ORDER BY ... LIMIT 1 rather than MAX(): PostgreSQL then reads one
     # entry of the (case, -date) index per case instead of every contact of the case.
-    last_contact = Contact.objects.filter(case=OuterRef("pk"), date__lte=end).order_by("-date").values("date")[:1]
+    # An attempt without contact does not count, as on the case list (`with_alerts`).
+    last_contact = (
+        Contact.objects.filter(case=OuterRef("pk"), date__lte=end)
+        .exclude(kind=Contact.Kind.ATTEMPT)
+        .order_by("-date")
+        .values("date")[:1]
+    )
     last_intervention = (
         Intervention.objects.filter(case=OuterRef("pk"), started_on__lte=end)
         .order_by()

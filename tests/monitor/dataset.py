@@ -325,7 +325,11 @@ def _raw() -> dict:
 def _no_contact(c, *, raw, status, end) -> bool:
     if c["is_detained"] or c["is_abroad"] or status[c["id"]] == S.STATIC:
         return False
-    dates = [x["date"] for x in raw["contacts"] if x["case_id"] == c["id"] and x["date"] <= end]
+    dates = [
+        x["date"]
+        for x in raw["contacts"]
+        if x["case_id"] == c["id"] and x["date"] <= end and x["kind"] != Contact.Kind.ATTEMPT
+    ]
     since = max(dates) if dates else (c["included_on"] or c["reported_on"])
     return since < end - dt.timedelta(days=settings.IPGAR_NO_CONTACT_DAYS)
 

@@ -9,7 +9,7 @@ from monitor.models import MonitorSnapshot
 from tests.db import server_host, server_port
 
 from . import dataset
-from .factories import ContactFactory, ProgrammeUserFactory
+from .factories import CaseFactory, ContactFactory, ProgrammeUserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -88,6 +88,43 @@ def test_a_frozen_snapshot_does_not_change_when_cases_change(built):
     )[0]
     assert again.version == 2
     assert again.figures["alerts"]["no_contact"] == before["alerts"]["no_contact"] - 1
+
+
+def test_an_attempt_without_contact_leaves_the_case_without_contact_as_on_the_case_list(built):
+    """docs/monitor.md: "without contact" is the case list's alert for a past date, and there an
+    attempt without contact is recorded but does not clear the alert (issue 15)."""
+    from cases.models import Contact
+    from monitor import figures
+    from monitor.quarters import Quarter
+
+    end = Quarter(2025, 2).end
+    silent = figures.caseload_at(end).filter(figures.no_contact(end)).get()
+    ContactFactory(case_id=silent.pk, date=dt.date(2025, 6, 29), kind=Contact.Kind.ATTEMPT)
+    again = services.snapshot_generate(year=2025, quarter=2, by=ProgrammeUserFactory(), reason="attempt", today=TODAY)
+    assert again[0].figures["alerts"]["no_contact"] == 1
+    assert sum(row["no_contact"] for row in again[0].figures["directors"]) == 1
+
+
+def test_without_contact_agrees_with_the_case_list_alert_today(db):
+    """The same case, the same day: the monitor's rule and `with_alerts()` give the same answer,
+    with only an attempt since the inclusion and after a real contact."""
+    from django.utils import timezone
+
+    from cases.models import Case, Contact
+    from monitor import figures
+
+    today = timezone.localdate()
+    case = CaseFactory(active=True)  # included 64 days ago, more than IPGAR_NO_CONTACT_DAYS
+    ContactFactory(case=case, date=today - dt.timedelta(days=5), kind=Contact.Kind.ATTEMPT)
+
+    def both():
+        listed = Case.objects.with_alerts(today=today).get(pk=case.pk).alert_no_contact
+        counted = figures.caseload_at(today).filter(figures.no_contact(today)).filter(pk=case.pk).exists()
+        return listed, counted
+
+    assert both() == (True, True)
+    ContactFactory(case=case, date=today - dt.timedelta(days=6))
+    assert both() == (False, False)
 
 
 def test_regenerate_makes_a_new_version_and_keeps_the_old(built):
