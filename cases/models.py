@@ -167,11 +167,18 @@ def _running_intervention():
     return Intervention.objects.filter(case=OuterRef("pk"), status=Intervention.Status.RUNNING).values("pk")[:1]
 
 
+def alert_cutoffs(today) -> tuple[dt.date, dt.date, dt.date]:
+    """The days before which the three alerts open: no contact, no intervention, pending (settings)."""
+    return (
+        today - dt.timedelta(days=settings.IPGAR_NO_CONTACT_DAYS),
+        today - dt.timedelta(days=settings.IPGAR_NO_INTERVENTION_DAYS),
+        today - dt.timedelta(days=settings.IPGAR_PENDING_REPORT_DAYS),
+    )
+
+
 def _alert_conditions(today) -> tuple[Q, Q, Q]:
     """The three alerts as conditions on the aliases `with_alerts` adds: no contact, no intervention, pending."""
-    contact_cutoff = today - dt.timedelta(days=settings.IPGAR_NO_CONTACT_DAYS)
-    intervention_cutoff = today - dt.timedelta(days=settings.IPGAR_NO_INTERVENTION_DAYS)
-    pending_cutoff = today - dt.timedelta(days=settings.IPGAR_PENDING_REPORT_DAYS)
+    contact_cutoff, intervention_cutoff, pending_cutoff = alert_cutoffs(today)
     on_caseload = Q(status__in=Case.CASELOAD_STATUSES)
     no_contact = (
         on_caseload
@@ -189,11 +196,11 @@ def _flag(condition):
 
 
 class CaseQuerySet(models.QuerySet):
-    def visible_to(self, user) -> "CaseQuerySet":
+    def visible_to(self, user, *, at=None) -> "CaseQuerySet":
         """Cases whose full file the user may read (docs/access.md); everything else is 404.
 
         Programme team: all. Others: the guardian permission `view_case` on the case, held
-        under a grant in force now (see `permitted`).
+        under a grant in force at `at` (default now; see `permitted`).
         """
         from ipgar import roles
 
@@ -201,7 +208,7 @@ class CaseQuerySet(models.QuerySet):
             return self.none()
         if roles.is_programme_team(user):
             return self
-        return self.filter(permitted(user, "view_case"))
+        return self.filter(permitted(user, "view_case", at=at))
 
     def registered_for_partner(self, user) -> "CaseQuerySet":
         """Cases an intervention partner may read the need-to-know view of now."""

@@ -16,7 +16,7 @@ from ipgar import access_log, roles
 from ipgar.csv_export import csv_response
 from ipgar.dates import short_date
 from ipgar.forms import add_service_errors, run_service
-from ipgar.sorting import sort_columns, sorted_list
+from ipgar.sorting import sort_columns, sort_ordering
 
 from . import permissions, selectors, services, workflow
 from .filters import CASELOAD_SORT_FIELDS, CASELOAD_SORT_LABELS, SORT_FIELDS, SORT_LABELS, CaseFilter, CaseloadSort
@@ -184,8 +184,9 @@ def caseload(request):
     if not roles.is_director(request.user):
         access_log.denied(request, record_type="cases.case", record_id="caseload")
         raise Http404
-    ordered = sorted_list(request, selectors.caseload(user=request.user), CaseloadSort)
-    cases = selectors.caseload_rows(user=request.user, queryset=ordered)
+    # The sort asked for, validated as for any list; the caseload's query is compiled once per sort.
+    ordering = sort_ordering(request, CaseloadSort, Case)
+    cases = selectors.caseload_rows(user=request.user, ordering=ordering)
     scores = selectors.latest_scores_by_case(case.pk for case in cases)
     domains = list(LifeDomain.objects.in_use()) if cases else []
     for case in cases:

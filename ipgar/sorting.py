@@ -46,6 +46,23 @@ def sorted_list(request, queryset, filterset_class):
     return filterset.qs
 
 
+def sort_ordering(request, filterset_class, model) -> tuple:
+    """The `order_by` that `?sort=` asks for, as `sorted_list` would apply it, for a list whose
+    query is compiled once per sort order (cases.compiled); empty for the usual order, and for
+    an unknown column, with the same message."""
+    if "sort" not in request.GET:
+        return ()
+    filterset = filterset_class({"sort": request.GET["sort"]}, queryset=model.objects.none())  # only its form is used
+    if not filterset.is_valid():
+        messages.warning(request, _("The sort order was not understood; the list is shown in its usual order."))
+        return ()
+    sort = filterset.filters["sort"]
+    value = filterset.form.cleaned_data["sort"]
+    if value in ([], (), {}, "", None):
+        return ()
+    return (*[sort.get_ordering_value(param) for param in value], *sort.then)
+
+
 def sort_columns(request, fields, labels) -> dict[str, dict]:
     """Header cells of the sortable columns, by parameter: label, the link that sorts by it, aria-sort.
 
