@@ -7,6 +7,7 @@ message calls these functions. Both follow the active language.
 """
 
 import datetime as dt
+import functools
 
 from django.utils import formats, timezone
 from django.utils.translation import get_language
@@ -18,18 +19,29 @@ def _as_date(value):
     return value
 
 
+@functools.lru_cache(maxsize=64)
+def _short_month(language: str | None, month: int) -> str:
+    """The month as the short form writes it, in `language`: worked out once per language and
+    month (a case page writes some hundred dates, two translated formats each)."""
+    first = dt.date(2000, month, 1)
+    if (language or "nl").startswith("nl"):
+        abbreviation = formats.date_format(first, "b")
+        full = formats.date_format(first, "F")
+        # Dutch abbreviations take a full stop, except a month that is not shortened (mei).
+        return abbreviation if abbreviation == full else f"{abbreviation}."
+    return formats.date_format(first, "M")
+
+
 def short_date(value) -> str:
     """'29 nov. 2026' (Dutch), '29 Nov 2026' (English); '' for no date."""
     if not value:
         return ""
     value = _as_date(value)
-    if (get_language() or "nl").startswith("nl"):
-        abbreviation = formats.date_format(value, "b")
-        full = formats.date_format(value, "F")
-        # Dutch abbreviations take a full stop, except a month that is not shortened (mei).
-        month = abbreviation if abbreviation == full else f"{abbreviation}."
+    language = get_language()
+    month = _short_month(language, value.month)
+    if (language or "nl").startswith("nl"):
         return f"{value.day} {month} {value.year}"
-    return formats.date_format(value, "j M Y")
+    return f"{value.day} {month} {value.year:04d}"  # as the format "j M Y" writes it
 
 
 def long_date(value) -> str:
