@@ -14,10 +14,10 @@ from ipgar.csv_export import csv_response
 from ipgar.forms import run_service
 from ipgar.home_cache import programme_figures_changed
 from ipgar.paging import page_of, query_without_page
-from ipgar.sorting import sort_columns, sort_filterset, sorted_list
+from ipgar.sorting import sort_columns, sort_filterset, sort_ordering
 
-from . import forms, permissions, selectors, services
-from .models import Instruction
+from . import forms, permissions, rows, selectors, services
+from .models import Director, Instruction
 
 CSV_COLUMNS = [
     gettext_lazy("username"),
@@ -72,9 +72,10 @@ def overview(request):
         _refuse(request, record_type="pool", section="overview")
     search_form = forms.PoolSearchForm(request.GET or None)
     search = search_form.cleaned_data["q"] if search_form.is_valid() else ""
-    page = page_of(
-        request, sorted_list(request, selectors.pool_overview(search=search), OverviewSort), per_page=OVERVIEW_PAGE_SIZE
+    directors = rows.OverviewRows(
+        ordering=sort_ordering(request, OverviewSort, Director), search=search, on=timezone.localdate()
     )
+    page = page_of(request, directors, per_page=OVERVIEW_PAGE_SIZE)
     access_log.record(request, record_type="pool.director", action=access_log.Action.LIST, section="overview")
     columns = sort_columns(request, OVERVIEW_SORT_FIELDS, OVERVIEW_SORT_LABELS)
     # "Cases / maximum" sorts three ways (cases, maximum, free places): one header, one aria-sort.
@@ -92,7 +93,7 @@ def overview(request):
             "search_form": search_form,
             "search": search,
             "today": timezone.localdate(),
-            "awaiting": selectors.cases_awaiting_director()[:50],
+            "awaiting": rows.cases_awaiting_director(limit=50),
             "columns": columns,
             "load_sort": load_sort,
         },

@@ -46,23 +46,22 @@ def _rows(directors, today):
         return dates[value]
 
     for director in directors:
-        user = director.user
-        areas = director.restricted_to_areas.all()
+        areas = director.restricted_areas
         seconded = (
-            f" ({escape(_('seconded from %(org)s') % {'org': director.seconded_from.name})})"
-            if director.seconded_from
+            f" ({escape(_('seconded from %(org)s') % {'org': director.seconded_from_name})})"
+            if director.seconded_from_name is not None
             else ""
         )
         yield (
             '<tr class="ams-table__row">'
             f'<th scope="row" class="ams-table__header-cell"><a class="ams-link" href="{link}{director.pk}/">'
-            f"{escape(user.get_full_name() or user.username)}</a>{'' if director.in_pool else left}</th>"
-            f'<td class="ams-table__cell">{escape(director.organisation.name)}{seconded}'
-            f"{f'<br>{only} ' + escape(', '.join(str(area) for area in areas)) if areas else ''}</td>"
+            f"{escape(director.name)}</a>{'' if director.in_pool else left}</th>"
+            f'<td class="ams-table__cell">{escape(director.organisation_name)}{seconded}'
+            f"{f'<br>{only} ' + escape(', '.join(areas)) if areas else ''}</td>"
             f'<td class="ams-table__cell">{floatformat(director.fte, 1)}</td>'
             f'<td class="ams-table__cell">{director.active_cases} / {director.max_cases}'
             f"{over if director.over_capacity else ''}</td>"
-            f'<td class="ams-table__cell">{escape(absences_text(director.current_and_coming_absences, today))}</td>'
+            f'<td class="ams-table__cell">{escape(absences_text(director.current_absences, today))}</td>'
             f'<td class="ams-table__cell">{day(director.next_review_due)}'
             f"{overdue if director.review_overdue else ''}</td>"
             f'<td class="ams-table__cell">{day(director.next_three_way_due)}'
@@ -73,6 +72,19 @@ def _rows(directors, today):
 
 @register.simple_tag
 def pool_overview_rows(directors, today):
-    """One table row per director, as the overview's columns are ordered."""
+    """One table row per director (pool.rows.DirectorRow), as the overview's columns are ordered."""
     # Every value in the rows goes through escape() above.
     return mark_safe("".join(_rows(directors, today)))  # noqa: S308
+
+
+@register.simple_tag
+def pool_awaiting_items(cases):
+    """One list item per case awaiting a director (pool.rows.AwaitingRow): a link to assign it."""
+    link = reverse("pool:assign", args=[0]).removesuffix("0/")
+    items = (
+        f'<li><a class="ams-link" href="{link}{case.pk}/">'
+        f"{_('Assign %(code)s (%(area)s)') % {'code': escape(case.code), 'area': escape(case.area)}}</a></li>"
+        for case in cases
+    )
+    # The code and area go through escape(); the sentence is the catalogue's, as blocktranslate gives it.
+    return mark_safe("".join(items))  # noqa: S308

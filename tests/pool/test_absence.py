@@ -147,7 +147,7 @@ def test_overview_shows_current_and_coming_absences(client):
     )
     client.force_login(ProgrammeUserFactory())
     (row,) = [d for d in client.get(reverse("pool:overview")).context["directors"] if d.pk == director.pk]
-    assert [a.starts_on for a in row.current_and_coming_absences] == [today + dt.timedelta(days=10)]
+    assert [a.starts_on for a in row.current_absences] == [today + dt.timedelta(days=10)]
 
 
 def test_a_case_given_to_an_absent_director_goes_to_the_substitute_for_the_rest_of_the_absence():

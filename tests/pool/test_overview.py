@@ -97,9 +97,9 @@ def test_overview_and_csv_run_a_constant_number_of_queries(client, django_assert
         director = DirectorFactory(fte=Decimal("0.5"))
         caseload(director, 1 + i % 3)
     client.force_login(ProgrammeUserFactory())
-    # session, user, groups, count, the page of directors, absences, areas, awaiting cases, access log
-    # (+ savepoints): the same for 1 director or more than a page of them.
-    with django_assert_num_queries(13):
+    # session, user, groups, count, the page of directors (with their absences and areas), awaiting
+    # cases, access log (+ savepoints): the same for 1 director or more than a page of them.
+    with django_assert_num_queries(11):
         response = client.get(reverse("pool:overview"))
     assert response.status_code == 200
     assert len(response.context["directors"]) == min(n, 25)
@@ -125,7 +125,7 @@ def test_overview_is_paged_with_accessible_page_links_and_the_csv_keeps_every_di
     directors = _pool_of(27)
     client.force_login(ProgrammeUserFactory())
     first = client.get(reverse("pool:overview"))
-    assert [d.user.username for d in first.context["directors"]] == [f"lid-{i:02d}" for i in range(1, 26)]
+    assert [d.username for d in first.context["directors"]] == [f"lid-{i:02d}" for i in range(1, 26)]
     html = first.content.decode()
     assert "27 regisseurs" in html
     assert '<nav class="ams-pagination" aria-label="Pagina\'s">' in html
@@ -134,7 +134,7 @@ def test_overview_is_paged_with_accessible_page_links_and_the_csv_keeps_every_di
     assert 'rel="next" href="?page=2"><span class="ams-pagination__link-label">Volgende</span>' in html
     assert "Pagina 1 van 2" in html
     second = client.get(reverse("pool:overview"), {"page": 2})
-    assert [d.user.username for d in second.context["directors"]] == ["lid-26", "lid-27"]
+    assert [d.username for d in second.context["directors"]] == ["lid-26", "lid-27"]
     assert 'href="?page=2" aria-current="page">' in second.content.decode()
     # The download is every director, not a page of them.
     usernames = [row[0] for row in rows(client.get(reverse("pool:caseload_csv")))[1:]]
@@ -145,7 +145,7 @@ def test_overview_pages_keep_the_sort_and_sort_links_start_at_the_first_page(cli
     _pool_of(27)
     client.force_login(ProgrammeUserFactory())
     response = client.get(reverse("pool:overview"), {"sort": "-director", "page": 2})
-    assert [d.user.last_name for d in response.context["directors"]] == ["02", "01"]
+    assert [d.last_name for d in response.context["directors"]] == ["02", "01"]
     html = response.content.decode()
     assert 'href="?sort=-director&amp;page=1">' in html
     assert 'href="?sort=director">Regisseur</a>' in html
@@ -161,7 +161,7 @@ def test_a_pool_manager_finds_any_director_by_name_or_organisation(client):
     by_organisation = client.get(reverse("pool:overview"), {"q": organisation("ggd").name[:4]})
     assert ggd.pk in [d.pk for d in by_organisation.context["directors"]]
     # Every word must match; the last of 27 directors is found without paging.
-    assert [d.user.username for d in client.get(reverse("pool:overview"), {"q": "lid 27"}).context["directors"]] == [
+    assert [d.username for d in client.get(reverse("pool:overview"), {"q": "lid 27"}).context["directors"]] == [
         "lid-27"
     ]
     nothing = client.get(reverse("pool:overview"), {"q": "niemand"})
@@ -219,3 +219,20 @@ def test_csv_cells_cannot_run_as_formulas(client):
     _header, *body = rows(client.get(reverse("pool:caseload_csv")))
     by_user = {row[0]: row for row in body}
     assert by_user[director.user.username][1] == '\'=HYPERLINK("http://evil.example","x") @SUM(A1)'
+
+
+def test_overview_links_the_cases_awaiting_a_director_oldest_report_first(client):
+    import datetime as dt
+
+    from .factories import CaseFactory, area
+
+    later = CaseFactory(advised=True, reported_on=dt.date(2026, 2, 1), area=area("centrum"))
+    earlier = CaseFactory(advised=True, reported_on=dt.date(2026, 1, 1))
+    client.force_login(ProgrammeUserFactory())
+    html = client.get(reverse("pool:overview")).content.decode()
+    first = f'<li><a class="ams-link" href="{reverse("pool:assign", args=[earlier.pk])}">{earlier.code} toewijzen ('
+    second = (
+        f'<li><a class="ams-link" href="{reverse("pool:assign", args=[later.pk])}">{later.code} toewijzen (Centrum)'
+    )
+    assert first in html and second in html
+    assert html.index(first) < html.index(second)
