@@ -458,7 +458,8 @@ def _of_case(model, *related, order_by=()):
 
 # The parts of the case file, each compiled once: building them cost more Python than reading them.
 _SCORES = _of_case(LifeDomainScore, "domain", "by", order_by=("domain__order", "-scored_on"))
-_TRANSITIONS = _of_case(CaseTransition, "by", "decision__meeting")
+# The decision names its meeting, and the meeting its body: read with it, not once per decision.
+_TRANSITIONS = _of_case(CaseTransition, "by", "decision__meeting__body")
 _ASSIGNMENTS = _of_case(DirectorAssignment, "director__user", "assigned_by")
 _INTERVENTIONS = _of_case(Intervention, "type", "partner")
 _PLAN_GOALS = _of_case(PlanGoal, "domain")

@@ -19,6 +19,7 @@ from tests.cases.factories import (
     DirectorFactory,
     InterventionFactory,
     ProgrammeUserFactory,
+    included_case,
 )
 
 pytestmark = pytest.mark.django_db
@@ -270,3 +271,16 @@ def test_the_case_page_runs_the_same_queries_at_one_and_many_records(client, dja
     # organisation and the log row (+ savepoints).
     with django_assert_num_queries(EXPECTED_CASE_PAGE_QUERIES):
         assert client.get(reverse("cases:detail", args=[case.pk])).status_code == 200
+
+
+def test_the_case_page_reads_a_decision_with_its_meeting_and_body(client, django_assert_num_queries):
+    """A transition carried by a PTO-R decision names the decision ("Besluit 1 van PTO-R 1 jan.
+    2026"): its meeting's body is read with the transitions, not once per decision."""
+    case = included_case()
+    client.force_login(case.director.user)
+    url = reverse("cases:detail", args=[case.pk])
+    client.get(url)  # warm the session
+    with django_assert_num_queries(EXPECTED_CASE_PAGE_QUERIES):
+        response = client.get(url)
+    decision = case.transitions.get(decision__isnull=False).decision
+    assert str(decision) in response.content.decode()
