@@ -24,12 +24,13 @@ def word(index: int) -> str:
     return f"ipgarstandinword{index}x"
 
 
-def bind(params: Sequence, values: dict, words: Sequence[str] = ()) -> list:
-    """`params` with each stand-in replaced: equal to a key of `values` → its value; a LIKE pattern
-    holding `word(i)` → the pattern with the i-th word, escaped as Django escapes it for icontains."""
+def bind(params: Sequence, values: Sequence[tuple], words: Sequence[str] = ()) -> list:
+    """`params` with each stand-in replaced: of the same type and equal to a stand-in of `values`
+    ((stand-in, value) pairs) → its value; a LIKE pattern holding `word(i)` → the pattern with the
+    i-th word, escaped as Django escapes it for icontains."""
     bound = []
     for param in params:
-        for stand_in, value in values.items():
+        for stand_in, value in values:
             if type(param) is type(stand_in) and param == stand_in:
                 param = value
                 break
@@ -47,3 +48,10 @@ def fetch(sql: str, params: Sequence, make: Callable) -> list:
         cursor.execute(sql, params)
         names = [column.name for column in cursor.description]
         return [make(**dict(zip(names, row, strict=True))) for row in cursor.fetchall()]
+
+
+def fetch_tuples(sql: str, params: Sequence) -> list[tuple]:
+    """Run a compiled values_list() query: its rows, columns in the order the query names them."""
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()

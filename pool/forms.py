@@ -86,13 +86,14 @@ class AssignForm(forms.Form):
     def __init__(self, *args, proposals, **kwargs):
         super().__init__(*args, **kwargs)
         self.proposals = {str(p.director.pk): p for p in proposals if p.eligible}
-        self.fields["director"].choices = [
-            (pk, f"{p.rank}. {p.director.user.get_full_name() or p.director.user.username}")
-            for pk, p in self.proposals.items()
-        ]
+        self.fields["director"].choices = [(pk, f"{p.rank}. {p.director.name}") for pk, p in self.proposals.items()]
 
-    def chosen(self):
-        return self.proposals[self.cleaned_data["director"]].director
+    def chosen(self) -> Director:
+        """The chosen director, read for the service once (the proposals hold plain values)."""
+        pk = self.proposals[self.cleaned_data["director"]].director.pk
+        if getattr(self, "_chosen", None) is None or self._chosen.pk != pk:
+            self._chosen = Director.objects.select_related("user").get(pk=pk)
+        return self._chosen
 
 
 class CaseRowsMixin:

@@ -16,9 +16,10 @@ from decimal import Decimal
 from django.conf import settings
 from django.contrib.postgres.expressions import ArraySubquery
 from django.db.models import F, OuterRef
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import JSONObject
 
-from cases.models import Area
+from cases.models import Area, Case
 from ipgar.reference import reference_name
 
 from . import compiled, selectors
@@ -143,8 +144,8 @@ class OverviewRows:
         self._count_sql, count_params, self._rows_sql, rows_params = _overview_sql(
             ordering, len(words), settings.IPGAR_CASES_PER_FTE
         )
-        self._count_params = compiled.bind(count_params, {compiled.DAY: on}, words)
-        self._rows_params = compiled.bind(rows_params, {compiled.DAY: on}, words)
+        self._count_params = compiled.bind(count_params, [(compiled.DAY, on)], words)
+        self._rows_params = compiled.bind(rows_params, [(compiled.DAY, on)], words)
 
     def count(self) -> int:
         return compiled.fetch(self._count_sql, self._count_params, lambda count: count)[0]
@@ -165,3 +166,33 @@ def cases_awaiting_director(*, limit: int) -> list[AwaitingRow]:
     """The first `limit` of `selectors.cases_awaiting_director()`, as plain values for the overview."""
     cases = selectors.cases_awaiting_director().values_list("pk", "code", "area__name", "area__name_en")[:limit]
     return [AwaitingRow(pk, code, reference_name(name, name_en)) for pk, code, name, name_en in cases]
+
+
+@functools.lru_cache(maxsize=16)
+def _ranking_sql(words: int, _per_fte: int) -> tuple[str, list]:
+    """`selectors.ranking_values` with stand-ins for the case's director and area, the day and the words."""
+    stand_in = Case(director_id=compiled.CASE_DIRECTOR, area_id=compiled.CASE_AREA)
+    search = " ".join(map(compiled.word, range(words)))
+    return selectors.ranking_values(case=stand_in, on=compiled.DAY, search=search).query.sql_with_params()
+
+
+def ranking_values(*, case: Case, on: dt.date, search: str = "") -> list[tuple]:
+    """The rows of `selectors.ranking_values` for this case, day and search, by the compiled query."""
+    words = search.split()
+    sql, params = _ranking_sql(len(words), settings.IPGAR_CASES_PER_FTE)
+    values = [(compiled.DAY, on), (compiled.CASE_DIRECTOR, case.director_id or 0), (compiled.CASE_AREA, case.area_id)]
+    return compiled.fetch_tuples(sql, compiled.bind(params, values, words))
+
+
+@functools.lru_cache(maxsize=4)
+def _by_pk_sql(_per_fte: int) -> tuple[str, list]:
+    """`director_figures` as DirectorRow columns for the directors whose ids are a stand-in array."""
+    ids = RawSQL("SELECT unnest(%s::integer[])", [compiled.IDS])  # one parameter, however many ids
+    return _values(selectors.director_figures(on=compiled.DAY).filter(pk__in=ids)).query.sql_with_params()
+
+
+def directors_by_pk(pks: list[int], *, on: dt.date) -> dict[int, DirectorRow]:
+    """The directors with these ids and their figures on `on`, by id (the assistant's shown ones)."""
+    sql, params = _by_pk_sql(settings.IPGAR_CASES_PER_FTE)
+    found = compiled.fetch(sql, compiled.bind(params, [(compiled.DAY, on), (compiled.IDS, list(pks))]), _row)
+    return {row.pk: row for row in found}

@@ -21,6 +21,7 @@ from django.utils.translation import ngettext
 
 from cases.models import Case, Intervention
 
+from . import rows
 from .models import Absence, CaseloadReview, CaseloadReviewItem, Contact, Director, Instruction, ThreeWayConversation
 
 # The pool memo (docs/domain.md source S4): OOV holds the caseload review with every director once per 3 months and the
@@ -248,7 +249,7 @@ def case_needs(*, case: Case, extra_partner_ids=()) -> Counter:
 
 @dataclass
 class Proposal:
-    director: Director
+    director: "rows.DirectorRow"  # plain values; the service gets the Director itself (AssignForm.chosen)
     eligible: bool
     cards: int  # needed interventions carried by the director's organisation
     needs_total: int
@@ -274,16 +275,16 @@ def _ranking_key(*, eligible: bool, free: int, cards: int, username: str):
     return (not eligible, free <= 0, -cards, -free, username)
 
 
-def _explain(*, director: Director, case: Case, cards: int, needs_total: int, free: int, absence, eligible: bool):
-    name = director.user.get_full_name() or director.user.username
+def _explain(*, director, case: Case, cards: int, needs_total: int, free: int, absence, eligible: bool):
+    name = director.name
     if not eligible:
-        areas = ", ".join(sorted(str(area) for area in director.restricted_to_areas.all()))
+        areas = ", ".join(sorted(director.restricted_areas))
         return _("%(name)s only takes cases in %(areas)s; this case is in %(area)s, so not proposed.") % {
             "name": name,
             "areas": areas,
             "area": case.area,
         }
-    organisation = director.organisation.name
+    organisation = director.organisation_name
     if needs_total == 0:
         cards_part = _("no intervention needs are known yet, so free capacity decides")
     elif cards:
@@ -330,15 +331,11 @@ class Ranked:
     matches: bool  # name or organisation matches the search
 
 
-def director_ranking(*, case: Case, needs: Counter, on: dt.date, search: str = "") -> list[Ranked]:
-    """Every director in the pool (but the case's own) in the order of the ranking rule.
-
-    One query of plain values: the rule needs only each director's organisation, free places,
-    eligibility and username, so the pool is ranked without building a director, an explanation
-    or a form option per director; those are made only for the directors a page shows.
-    """
+def ranking_values(*, case: Case, on: dt.date, search: str = "") -> models.QuerySet:
+    """What the ranking rule needs of every director in the pool but the case's own, as plain values:
+    (pk, organisation, maximum, active, pending, username, eligible, matches the search)."""
     areas = Director.restricted_to_areas.through.objects.filter(director_id=OuterRef("pk"))
-    rows = (
+    return (
         director_figures(on=on)
         .prefetch_related(None)
         .order_by()
@@ -363,8 +360,20 @@ def director_ranking(*, case: Case, needs: Counter, on: dt.date, search: str = "
             "matches",
         )
     )
+
+
+def director_ranking(*, case: Case, needs: Counter, on: dt.date, search: str = "") -> list[Ranked]:
+    """Every director in the pool (but the case's own) in the order of the ranking rule.
+
+    One query of plain values (`ranking_values`, compiled once per process: pool.rows): the rule
+    needs only each director's organisation, free places, eligibility and username, so the pool is
+    ranked without building a director, an explanation or a form option per director; those are
+    made only for the directors a page shows.
+    """
     keyed = []
-    for pk, organisation_id, max_cases, active, pending, username, eligible, matches in rows:
+    for pk, organisation_id, max_cases, active, pending, username, eligible, matches in rows.ranking_values(
+        case=case, on=on, search=search
+    ):
         # Advised cases already given to the director take a place too (as _FiguresIterable).
         free = max_cases - active - pending
         key = _ranking_key(eligible=eligible, free=free, cards=needs.get(organisation_id, 0), username=username)
@@ -380,14 +389,14 @@ def director_ranking(*, case: Case, needs: Counter, on: dt.date, search: str = "
 def _proposals(*, case: Case, needs: Counter, on: dt.date, ranked: list[Ranked]) -> list[Proposal]:
     """The proposals, each with its explanation, for the directors in `ranked`, in that order."""
     needs_total = sum(needs.values())
-    directors = director_figures(on=on).filter(pk__in=[r.pk for r in ranked]).in_bulk() if ranked else {}
+    directors = rows.directors_by_pk([r.pk for r in ranked], on=on) if ranked else {}
     proposals = []
     for place in ranked:
         director = directors.get(place.pk)
         if director is None:  # left the pool between the two reads
             continue
         cards = needs.get(director.organisation_id, 0)
-        absence = next((a for a in director.current_and_coming_absences if a.starts_on <= on <= a.ends_on), None)
+        absence = next((a for a in director.current_absences if a.starts_on <= on <= a.ends_on), None)
         proposals.append(
             Proposal(
                 director=director,

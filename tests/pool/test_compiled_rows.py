@@ -116,3 +116,37 @@ def test_a_page_is_a_slice_of_the_ordered_rows(pool):
     compiled = rows.OverviewRows(ordering=_ordering(("-free_places",)), search="", on=DAYS[0])
     every = [r.pk for r in compiled[0:100]]
     assert [r.pk for r in compiled[2:5]] == every[2:5]
+
+
+def test_compiled_ranking_values_equal_the_orm_queryset(pool):
+    from .factories import CaseFactory
+
+    cases = [
+        CaseFactory(advised=True, area=area("centrum")),
+        CaseFactory(advised=True, area=area("west")),
+        CaseFactory(active=True, director=pool[0], area=area("west")),
+    ]
+    for case in cases:
+        for on in DAYS:
+            for search in SEARCHES:
+                expected = sorted(selectors.ranking_values(case=case, on=on, search=search))
+                assert sorted(rows.ranking_values(case=case, on=on, search=search)) == expected, (case, on, search)
+
+
+def test_compiled_directors_by_pk_equal_the_orm_figures(pool):
+    on = dt.date(2026, 3, 1)
+    chosen = [pool[0].pk, pool[1].pk, pool[4].pk]
+    got = rows.directors_by_pk(chosen, on=on)
+    assert sorted(got) == sorted(chosen)
+    for director in selectors.director_figures(on=on).filter(pk__in=chosen):
+        row = got[director.pk]
+        assert (row.free_places, row.max_cases, row.in_pool) == (
+            director.free_places,
+            director.max_cases,
+            director.in_pool,
+        )
+        assert row.restricted_areas == [str(a) for a in director.restricted_to_areas.all()]
+        assert [(a.kind, a.starts_on) for a in row.current_absences] == [
+            (a.kind, a.starts_on) for a in director.current_and_coming_absences
+        ]
+    assert rows.directors_by_pk([], on=on) == {}
