@@ -1,7 +1,9 @@
 """The figures of the quarterly monitor (docs/monitor.md), computed by aggregation in PostgreSQL.
 
-Every figure is one aggregate or GROUP BY query; Python only merges a handful of grouped
-rows (per director, per quarter), never loops over cases. The result is plain data (numbers
+Every figure is one aggregate or GROUP BY query, one per section where a section's figures
+share their expensive parts; Python only merges grouped rows (per director and label, per
+type and partner, per quarter), never loops over cases, except the pending reports, whose
+every case is listed anyway. The result is plain data (numbers
 and lists of {label, value}) that a snapshot freezes.
 
 Definitions (documented here because the monitor's readers depend on them):
@@ -65,7 +67,6 @@ from django.db.models import (
     OuterRef,
     Q,
     Subquery,
-    Sum,
     Value,
     When,
 )
@@ -85,6 +86,7 @@ from cases.models import (
 from ipgar.dates import start_of_day
 from pool.models import Director
 
+from .models import CaseloadAtEnd
 from .quarters import Quarter
 
 S = Case.Status
@@ -216,12 +218,20 @@ def caseload_at(end: dt.date):
         .filter(status_at_end__in=CASELOAD)
         .annotate(
             contact_since=Coalesce(Subquery(last_contact, output_field=DateField()), "included_on", "reported_on"),
-            intervention_since=Coalesce(
-                Greatest(Subquery(last_intervention, output_field=DateField()), "included_on"),
-                "included_on",
-                "reported_on",
-            ),
             has_running=Exists(running),
+            # Only a case without a running intervention can be without one: for the others the
+            # latest start or end (an aggregate over the case's interventions) is not looked up.
+            intervention_since=SqlCase(
+                When(
+                    has_running=False,
+                    then=Coalesce(
+                        Greatest(Subquery(last_intervention, output_field=DateField()), "included_on"),
+                        "included_on",
+                        "reported_on",
+                    ),
+                ),
+                output_field=DateField(),
+            ),
             has_score=Exists(LifeDomainScore.objects.filter(case=OuterRef("pk"), scored_on__lte=end)),
             has_problem=Exists(_latest_low_scores(end)),
             has_goal=Exists(PlanGoal.objects.filter(case=OuterRef("pk"), created_on__lte=end)),
@@ -262,45 +272,92 @@ COMPLETE = (
 )
 
 
+_QUARTER_COUNTS_SQL = """
+WITH q (idx, start_on, end_on, start_at, cutoff) AS (VALUES {quarters}),
+t AS (
+    SELECT case_id, at, to_status, from_status,
+           LEAD(at) OVER (PARTITION BY case_id ORDER BY at, id) AS next_at,
+           ROW_NUMBER() OVER (PARTITION BY case_id ORDER BY at, id) AS n
+    FROM {transition}
+),
+st AS (
+    SELECT q.idx, t.case_id, CASE WHEN t.at < q.cutoff THEN t.to_status ELSE t.from_status END AS status
+    FROM t JOIN q ON (t.at < q.cutoff AND (t.next_at IS NULL OR t.next_at >= q.cutoff))
+                  OR (t.n = 1 AND t.at >= q.cutoff)
+),
+ni AS (
+    SELECT DISTINCT q.idx, x.case_id
+    FROM {transition} x JOIN q ON x.at >= q.start_at AND x.at < q.cutoff
+    WHERE x.to_status = %(not_included)s
+)
+SELECT q.idx,
+       COALESCE(st.status, CASE WHEN c.closed_on <= q.end_on THEN %(closed)s
+                                WHEN c.included_on <= q.end_on AND c.status = ANY(%(caseload)s) THEN c.status
+                                WHEN c.included_on <= q.end_on THEN %(active)s
+                                WHEN c.included_on > q.end_on THEN %(advised)s
+                                ELSE c.status END) AS status_at_end,
+       COUNT(*) AS n,
+       COUNT(*) FILTER (WHERE c.reported_on >= q.start_on) AS reports,
+       COUNT(*) FILTER (WHERE c.included_on BETWEEN q.start_on AND q.end_on) AS inclusions,
+       COUNT(*) FILTER (WHERE ni.case_id IS NOT NULL) AS not_included,
+       COUNT(*) FILTER (WHERE c.closed_on BETWEEN q.start_on AND q.end_on) AS outflows,
+       SUM(c.included_on - c.reported_on) FILTER (WHERE c.included_on BETWEEN q.start_on AND q.end_on) AS lead_days
+FROM q JOIN {case} c ON c.reported_on <= q.end_on
+LEFT JOIN st ON st.idx = q.idx AND st.case_id = c.id
+LEFT JOIN ni ON ni.idx = q.idx AND ni.case_id = c.id
+GROUP BY 1, 2
+"""
+
+
+def _quarter_groups(quarters: list[Quarter]) -> list[tuple]:
+    """(quarter index, status at its end, counts) for every quarter at once: status_at's rule
+    (the last transition before the end, else the first one's from-status, else by the dates)
+    taken set-based, from one pass over the transitions with each one's successor, instead of
+    two subqueries per case and quarter (20,000 cases x eight quarters at L). The trend of
+    `tests/monitor/test_figures.py` holds it to the reference computation."""
+    values = ", ".join(
+        f"(%(i{i})s::int, %(s{i})s::date, %(e{i})s::date, %(sa{i})s::timestamptz, %(c{i})s::timestamptz)"
+        for i in range(len(quarters))
+    )
+    params = {"not_included": S.NOT_INCLUDED.value, "closed": S.CLOSED.value, "caseload": CASELOAD}
+    params |= {"active": S.ACTIVE.value, "advised": S.ADVISED.value}
+    for i, quarter in enumerate(quarters):
+        params |= {f"i{i}": i, f"s{i}": quarter.start, f"e{i}": quarter.end}
+        params |= {f"sa{i}": start_of_day(quarter.start), f"c{i}": _day_after(quarter.end)}
+    tables = {"transition": CaseTransition._meta.db_table, "case": Case._meta.db_table}
+    sql = _QUARTER_COUNTS_SQL.format(quarters=values, **tables)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def trend_counts(quarters: list[Quarter]) -> dict[Quarter, dict]:
+    """The headline counts of each quarter, from ONE grouped query for all of them."""
+    groups: dict[int, list] = {i: [] for i in range(len(quarters))}
+    for idx, status, *counts in _quarter_groups(quarters):  # one row per quarter and status
+        groups[idx].append((status, *counts))
+    return {quarter: _counts_row(groups[i]) for i, quarter in enumerate(quarters)}
+
+
 def quarter_counts(quarter: Quarter) -> dict:
-    """The headline counts of one quarter in one grouped query (also each trend point)."""
-    start, end = quarter.start, quarter.end
-    included = Q(included_on__range=(start, end))
-    not_included = CaseTransition.objects.filter(
-        case=OuterRef("pk"),
-        to_status=S.NOT_INCLUDED,
-        at__gte=_day_after(start - dt.timedelta(days=1)),
-        at__lt=_day_after(end),
-    )
-    # Grouped by the status at the end so PostgreSQL evaluates its subqueries once per case;
-    # a FILTER per status would repeat them for every status counted. A few rows, summed here.
-    rows = (
-        cases_at(end)
-        .annotate(was_not_included=Exists(not_included))
-        .order_by()
-        .values("status_at_end")
-        .annotate(
-            n=Count("pk"),
-            reports=Count("pk", filter=Q(reported_on__gte=start)),
-            inclusions=Count("pk", filter=included),
-            not_included=Count("pk", filter=Q(was_not_included=True)),
-            outflows=Count("pk", filter=Q(closed_on__range=(start, end))),
-            lead_days=Sum(DaysBetween(F("included_on"), F("reported_on")), filter=included),
-        )
-    )
+    """The headline counts of one quarter (also each trend point)."""
+    return trend_counts([quarter])[quarter]
+
+
+def _counts_row(groups: list[tuple]) -> dict:
     row = dict.fromkeys(("active", "static", "aftercare", "pending", "reports", "inclusions", "not_included"), 0)
     row["outflows"] = 0
-    row["lead_time_mean"] = None
     lead_days = 0
-    for group in rows:  # one row per status
-        status = group["status_at_end"]
+    for status, n, reports, inclusions, not_included, outflows, days in groups:
         if status in CASELOAD:
-            row[status] += group["n"]
+            row[status] += n
         elif status in PENDING:
-            row["pending"] += group["n"]
-        for key in ("reports", "inclusions", "not_included", "outflows"):
-            row[key] += group[key]
-        lead_days += group["lead_days"] or 0
+            row["pending"] += n
+        row["reports"] += reports
+        row["inclusions"] += inclusions
+        row["not_included"] += not_included
+        row["outflows"] += outflows
+        lead_days += days or 0
     row["caseload"] = row["active"] + row["static"] + row["aftercare"]
     # Exact division as PostgreSQL's AVG() of integers does, then the same rounding.
     mean = Decimal(lead_days) / Decimal(row["inclusions"]) if row["inclusions"] else None
@@ -338,28 +395,26 @@ def _lead_time(quarter: Quarter) -> dict:
 
 
 def _pending(end: dt.date) -> dict:
+    """Pending reports at `end`: every case's age is listed, so the figures are taken from that
+    one list (the status at `end` is a subquery per case: a second query repeated it)."""
     limit = settings.IPGAR_PENDING_REPORT_DAYS
     qs = cases_at(end).filter(status_at_end__in=PENDING).annotate(age=DaysBetween(_date(end), F("reported_on")))
-    bands = {
-        label: Count("pk", filter=Q(age__gte=low) & (Q(age__lte=high) if high is not None else Q()))
-        for label, low, high in PENDING_BANDS
-    }
-    row = qs.aggregate(
-        count=Count("pk"),
-        over_limit=Count("pk", filter=Q(age__gt=limit)),
-        mean_age_days=Avg("age", output_field=FloatField()),
-        max_age_days=Max("age"),
-        **{f"band_{label}": expression for label, expression in bands.items()},
-    )
-    cases = [{"label": code, "value": age} for code, age in qs.order_by("-age", "code").values_list("code", "age")]
+    rows = list(qs.order_by("-age", "code").values_list("code", "age"))
+    ages = [age for _code, age in rows]
+    over_limit = sum(1 for age in ages if age > limit)
+    # As PostgreSQL's AVG() of integers: the exact quotient, then rounded once.
+    mean = Decimal(sum(ages)) / Decimal(len(ages)) if ages else None
     return {
-        "count": row["count"],
-        "over_limit": row["over_limit"],
-        "share_over_limit": _share(row["over_limit"], row["count"]),
-        "mean_age_days": _round(row["mean_age_days"]),
-        "max_age_days": row["max_age_days"],
-        "bands": [{"label": label, "value": row[f"band_{label}"]} for label, _low, _high in PENDING_BANDS],
-        "cases": cases,
+        "count": len(ages),
+        "over_limit": over_limit,
+        "share_over_limit": _share(over_limit, len(ages)),
+        "mean_age_days": _round(mean),
+        "max_age_days": max(ages, default=None),
+        "bands": [
+            {"label": label, "value": sum(1 for age in ages if age >= low and (high is None or age <= high))}
+            for label, low, high in PENDING_BANDS
+        ],
+        "cases": [{"label": code, "value": age} for code, age in rows],
     }
 
 
@@ -375,23 +430,29 @@ COUNTS = (
     "complete_count",
 )
 LABELS = {
-    "by_ideology": ("ideology__name", "ideology__name_en"),
-    "by_risk_category": ("risk_category__name", "risk_category__name_en"),
-    "by_area": ("area__name", "area__name_en"),
+    "by_ideology": ("ideology_name", "ideology_name_en"),
+    "by_risk_category": ("risk_category_name", "risk_category_name_en"),
+    "by_area": ("area_name", "area_name_en"),
 }
+# The columns of CaseloadAtEnd, as caseload_at computes them ("pk" is the case id).
+PER_CASE = ("pk", "director_at_end", "status_at_end", "situation", "contact_since", "intervention_since")
+PER_CASE_FLAGS = ("has_running", "has_score", "has_problem", "has_goal")
+PER_CASE_LABELS = {name: F(name.replace("_name", "__name", 1)) for pair in LABELS.values() for name in pair}
 
 
-def _caseload_groups(end: dt.date, caseload) -> tuple[dict, dict]:
-    """The caseload's counts per director at `end` and its breakdowns, from ONE grouped query.
+def _caseload_rows(end: dt.date, caseload) -> list[dict]:
+    """The caseload's counts grouped by director at `end` and the three labels, in one statement.
 
-    The caseload's subqueries (status, contacts, interventions, scores, history) are the
-    expensive part; grouping by director and the three labels at once evaluates them once
-    instead of once per breakdown. The grouped rows (at most one per case, usually far
-    fewer) are summed here.
+    Grouping caseload_at itself inlined its subqueries (status, history, contacts, scores) into
+    every filtered count, so each case paid for them up to five times. Here they are computed
+    once per case in a MATERIALIZED common table expression named as CaseloadAtEnd's table, and
+    the same conditions are counted over its columns.
     """
+    inner = caseload.order_by().values(*PER_CASE, *PER_CASE_FLAGS, **PER_CASE_LABELS)
+    inner_sql, inner_params = inner.query.sql_with_params()
     fields = ["director_at_end", *(f for pair in LABELS.values() for f in pair)]
-    rows = list(
-        caseload.order_by()
+    outer = (
+        CaseloadAtEnd.objects.order_by()
         .values(*fields)
         .annotate(
             caseload=Count("pk"),
@@ -405,6 +466,19 @@ def _caseload_groups(end: dt.date, caseload) -> tuple[dict, dict]:
             complete_count=Count("pk", filter=COMPLETE),
         )
     )
+    outer_sql, outer_params = outer.query.sql_with_params()
+    table = CaseloadAtEnd._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(f'WITH "{table}" AS MATERIALIZED ({inner_sql}) {outer_sql}', [*inner_params, *outer_params])
+        names = [column.name for column in cursor.description]
+        return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+
+def _caseload_groups(end: dt.date, caseload) -> tuple[dict, dict]:
+    """The caseload's counts per director at `end` and its breakdowns, from ONE grouped query
+    (`_caseload_rows`); the grouped rows (at most one per case, usually far fewer) are summed here.
+    """
+    rows = _caseload_rows(end, caseload)
     per_director: dict = {}
     breakdowns: dict = {key: {} for key in LABELS}
     for row in rows:
@@ -494,10 +568,78 @@ def _directors(end: dt.date, per_director: dict) -> list[dict]:
     return rows
 
 
-def _interventions(quarter: Quarter) -> dict:
+_OWN_ORGANISATION_SQL = """
+SELECT COUNT(*) FILTER (WHERE i.partner_id = d.organisation_id), COUNT(*)
+FROM {intervention} i
+JOIN {case} c ON c.id = i.case_id
+LEFT JOIN (
+    SELECT DISTINCT ON (case_id) case_id, director_id
+    FROM {assignment}
+    WHERE started_on <= %(end)s AND (ended_on IS NULL OR ended_on > %(end)s)
+    ORDER BY case_id, started_on DESC, id DESC
+) a ON a.case_id = i.case_id
+JOIN {director} d ON d.id = COALESCE(a.director_id, c.director_id)
+WHERE i.started_on <= %(end)s AND (i.ended_on IS NULL OR i.ended_on >= %(start)s)
+"""
+
+
+def _own_organisation(quarter: Quarter) -> dict:
+    """Interventions that ran during the quarter, on cases with a director at quarter end:
+    "own" when the executing partner is that director's own organisation (docs/domain.md source S3).
+
+    The director at the end is `director_at`'s rule (the assignment running then, latest start
+    first, else the case's director), taken for every case at once from one pass over the
+    assignments: as a subquery per intervention it cost a second at L.
+    """
+    sql = _OWN_ORGANISATION_SQL.format(
+        intervention=Intervention._meta.db_table,
+        case=Case._meta.db_table,
+        assignment=DirectorAssignment._meta.db_table,
+        director=Director._meta.db_table,
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, {"start": quarter.start, "end": quarter.end})
+        own, total = cursor.fetchone()
+    return {"own": own, "total": total, "share": _share(own, total)}
+
+
+def _ordered(counts: dict, *, with_en: bool) -> list[dict]:
+    """[{label, label_en, value}] largest first, then by label (empty last), as _grouped orders."""
+    ordered = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0][0] is None, kv[0][0] or "", kv[0][1] or ""))
+    return [
+        {"label": label, "label_en": label_en if with_en else label, "value": n}
+        for (label, label_en), n in ordered
+        if n
+    ]
+
+
+def _interventions_by_type_and_partner(quarter: Quarter) -> dict:
+    """Started in and running at the end of the quarter, by type and by partner: ONE grouped
+    query (type x partner, a few hundred rows) summed here, instead of a scan per breakdown."""
     start, end = quarter.start, quarter.end
-    started = Intervention.objects.filter(started_on__range=(start, end))
-    running = Intervention.objects.filter(started_on__lte=end).filter(Q(ended_on__isnull=True) | Q(ended_on__gte=end))
+    started = Q(started_on__range=(start, end))
+    running = Q(started_on__lte=end) & (Q(ended_on__isnull=True) | Q(ended_on__gte=end))
+    rows = (
+        Intervention.objects.filter(started | running)
+        .order_by()
+        .values("type__name", "type__name_en", "partner__name")
+        .annotate(started=Count("pk", filter=started), running=Count("pk", filter=running))
+    )
+    sums: dict = {key: {} for key in ("started_by_type", "started_by_partner", "running_by_type", "running_by_partner")}
+    for row in rows:
+        kind = (row["type__name"], row["type__name_en"])
+        partner = (row["partner__name"], None)
+        for scope in ("started", "running"):
+            for key, label in ((f"{scope}_by_type", kind), (f"{scope}_by_partner", partner)):
+                sums[key][label] = sums[key].get(label, 0) + row[scope]
+    out = {key: _ordered(counts, with_en=key.endswith("type")) for key, counts in sums.items()}
+    out["started"] = sum(row["value"] for row in out["started_by_type"])
+    out["running"] = sum(row["value"] for row in out["running_by_type"])
+    return out
+
+
+def _interventions(quarter: Quarter) -> dict:
+    end = quarter.end
     window_start = quarter.back(3).start
     used = Intervention.objects.filter(type=OuterRef("pk"), started_on__lte=end).filter(
         Q(ended_on__isnull=True) | Q(ended_on__gte=window_start)
@@ -509,41 +651,10 @@ def _interventions(quarter: Quarter) -> dict:
         .order_by("order", "name")
         .values("name", "name_en")
     )
-    # Interventions that ran during the quarter, on cases with a director at quarter end:
-    # "own" when the executing partner is that director's own organisation (docs/domain.md source S3).
-    # Counted per (director, partner) in SQL and matched to the directors' organisations here
-    # (a few hundred grouped rows): a per-row subquery on the director cost seconds at scale.
-    per_pair = (
-        Intervention.objects.filter(started_on__lte=end)
-        .filter(Q(ended_on__isnull=True) | Q(ended_on__gte=start))
-        .annotate(director_at_end=director_at(end, case_ref="case_id"))
-        .filter(director_at_end__isnull=False)
-        .order_by()
-        .values("director_at_end", "partner_id")
-        .annotate(n=Count("pk"))
-    )
-    rows = list(per_pair)
-    directors = Director.objects.filter(pk__in={r["director_at_end"] for r in rows}).order_by()
-    organisation_of = dict(directors.values_list("pk", "organisation_id"))
-    in_quarter = {"own": 0, "total": 0}
-    for row in rows:  # grouped rows, not interventions
-        organisation = organisation_of.get(row["director_at_end"])
-        if organisation is not None:
-            in_quarter["total"] += row["n"]
-            in_quarter["own"] += row["n"] if row["partner_id"] == organisation else 0
     return {
-        "started_by_type": _grouped(started, "type__name", "type__name_en"),
-        "started_by_partner": _grouped(started, "partner__name"),
-        "running_by_type": _grouped(running, "type__name", "type__name_en"),
-        "running_by_partner": _grouped(running, "partner__name"),
-        "started": started.count(),
-        "running": running.count(),
+        **_interventions_by_type_and_partner(quarter),
         "unused_types": [{"label": r["name"], "label_en": r["name_en"] or r["name"]} for r in unused],
-        "own_organisation": {
-            "own": in_quarter["own"],
-            "total": in_quarter["total"],
-            "share": _share(in_quarter["own"], in_quarter["total"]),
-        },
+        "own_organisation": _own_organisation(quarter),
     }
 
 
@@ -632,7 +743,8 @@ def _phases(quarter: Quarter) -> list[dict]:
 
 def _compute(quarter: Quarter) -> dict:
     start, end = quarter.start, quarter.end
-    counts = quarter_counts(quarter)
+    trend = trend_counts(quarter.last(TREND_QUARTERS))  # oldest first, this quarter last
+    counts = trend[quarter]
     caseload = caseload_at(end)
     per_director, breakdowns = _caseload_groups(end, caseload)
     # Every caseload case is in exactly one director group, so the totals are their sums.
@@ -673,9 +785,5 @@ def _compute(quarter: Quarter) -> dict:
         "phases": _phases(quarter),
         "directors": _directors(end, per_director),
         "interventions": _interventions(quarter),
-        "trend": [
-            # The last trend point is this quarter: its counts are already there.
-            {"label": q.label, "year": q.year, "quarter": q.quarter, **(counts if q == quarter else quarter_counts(q))}
-            for q in quarter.last(TREND_QUARTERS)
-        ],
+        "trend": [{"label": q.label, "year": q.year, "quarter": q.quarter, **trend[q]} for q in trend],
     }

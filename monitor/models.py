@@ -60,3 +60,40 @@ class AlertDigest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.on} {self.recipient_id}"
+
+
+class CaseloadAtEnd(models.Model):
+    """One caseload case at a quarter's end, as `monitor.figures.caseload_at` annotates it.
+
+    Not a table: the name of the common table expression that `figures._caseload_groups`
+    computes once per case (MATERIALIZED) and then groups. Grouping `caseload_at` directly
+    repeated its subqueries (status, history, scores) inside every filtered count; reading
+    them as columns here lets the same conditions (`figures.no_contact`, `NO_PROBLEMS`,
+    `COMPLETE`) be counted without evaluating anything twice.
+    """
+
+    # Labels are NULL for a case without a risk category or ideology: only read and grouped,
+    # never filtered on, so the fields need not say so.
+    id = models.BigIntegerField(primary_key=True, db_column="pk")
+    director_at_end = models.BigIntegerField(null=True)
+    ideology_name = models.CharField(max_length=200)
+    ideology_name_en = models.CharField(max_length=200)
+    risk_category_name = models.CharField(max_length=200)
+    risk_category_name_en = models.CharField(max_length=200)
+    area_name = models.CharField(max_length=200)
+    area_name_en = models.CharField(max_length=200)
+    status_at_end = models.CharField(max_length=20)
+    situation = models.IntegerField()
+    contact_since = models.DateField()
+    intervention_since = models.DateField(null=True)  # NULL while an intervention runs
+    has_running = models.BooleanField()
+    has_score = models.BooleanField()
+    has_problem = models.BooleanField()
+    has_goal = models.BooleanField()
+
+    class Meta:
+        managed = False
+        db_table = "monitor_caseload_at_end"
+
+    def __str__(self) -> str:
+        return str(self.pk)

@@ -57,6 +57,32 @@ def test_every_figure_matches_an_independent_computation(built):
     assert [{k: row[k] for k in expected["trend"][0]} for row in gross["trend"]] == expected["trend"]
 
 
+def test_the_figures_taken_from_one_query_per_section_in_full(built):
+    """The pending reports' statistics (from the one list of ages) and the interventions'
+    breakdowns and totals (from one grouped query), in full and in order."""
+    from monitor.figures import PENDING_BANDS
+
+    gross = MonitorSnapshot.objects.get(variant="gross").figures
+    expected = dataset.reference(dataset.Q2)
+    ages = list(expected["pending"]["cases"].values())
+    assert len(ages) == 3
+    pending = gross["pending"]
+    assert pending["mean_age_days"] == round(sum(ages) / len(ages), 1)
+    assert pending["max_age_days"] == max(ages)
+    assert [b["value"] for b in pending["bands"]] == [
+        sum(1 for age in ages if age >= low and (high is None or age <= high)) for _label, low, high in PENDING_BANDS
+    ]
+    assert [row["value"] for row in pending["cases"]] == sorted(ages, reverse=True)
+    interventions = gross["interventions"]
+    assert interventions["started"] == sum(expected["started_by_type"].values()) > 0
+    assert interventions["running"] == sum(expected["running_by_type"].values()) > 0
+    for key in ("started_by_type", "started_by_partner", "running_by_type", "running_by_partner"):
+        rows = interventions[key]
+        assert rows == sorted(rows, key=lambda r: (-r["value"], r["label"])), key
+        assert all(r["value"] > 0 for r in rows), key
+    assert all(r["label_en"] == r["label"] for r in interventions["started_by_partner"])
+
+
 def test_the_dataset_exercises_the_figures(built):
     """Guard against a reference that agrees only because everything is zero."""
     gross = MonitorSnapshot.objects.get(variant="gross").figures
