@@ -64,11 +64,16 @@ def intervention_rows(interventions, case, may_change):
     own = f" ({_e(_('own organisation'))})"
     own_id = case.director.organisation_id if case.director else None
 
+    # The edit link of intervention 0, its number swapped per row: reverse() once, not per row.
+    edit = _e(reverse("cases:intervention_edit", args=[case.pk, 0]).removesuffix("0/"))
+    types = {}
+
     def kind(i) -> str:
+        if i.type_id not in types:  # a handful of types, each named (translated) once
+            types[i.type_id] = _e(i.type)
         if not may_change:
-            return _e(i.type)
-        url = _e(reverse("cases:intervention_edit", args=[case.pk, i.pk]))
-        return f'<a class="ams-link" href="{url}">{_e(i.type)}</a>'
+            return types[i.type_id]
+        return f'<a class="ams-link" href="{edit}{i.pk}/">{types[i.type_id]}</a>'
 
     return _rows(
         f"{_CELL}{kind(i)}</td>{_CELL}{_e(i.partner.name)}{own if own_id and i.partner_id == own_id else ''}</td>"
