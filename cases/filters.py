@@ -5,16 +5,30 @@ Everyone allowed on the list searches by case code; the programme team also by n
 column is a form error that the view reports, never a 500.
 """
 
+import functools
 import re
 
 import django_filters
+from django.db.models import F, Q, Subquery
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from ipgar import roles
+from ipgar.reference import reference_name
 from ipgar.sorting import NullsLastOrderingFilter, sort_filterset
 
-from .models import Area, Case, CaseIdentity, Ideology, NameWords, RiskCategory, prefix_query, search_words
+from .models import (
+    AnyOf,
+    Area,
+    Case,
+    CaseIdentity,
+    Ideology,
+    NameWords,
+    RiskCategory,
+    code_condition,
+    prefix_query,
+    search_words,
+)
 
 SORT_FIELDS = (
     ("code", "code"),
@@ -64,17 +78,26 @@ def _director_choices():
     return [(pk, f"{first} {last}".strip() or username) for pk, first, last, username in rows]
 
 
+def _reference_choices(model):
+    """(id, name in the active language) of every entry, archived ones too, in the catalogue's
+    order: what a model choice would offer, read as plain values instead of model instances."""
+    rows = model.objects.order_by(*model._meta.ordering).values_list("pk", "name", "name_en")
+    return [(pk, reference_name(name, name_en)) for pk, name, name_en in rows]
+
+
 class CaseFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("search"), method="search")
     status = django_filters.ChoiceFilter(label=_("status"), choices=Case.Status.choices, empty_label=_("all"))
     director = django_filters.ChoiceFilter(label=_("case director"), choices=_director_choices, empty_label=_("all"))
-    ideology = django_filters.ModelChoiceFilter(
-        label=_("ideology"), queryset=Ideology.objects.all(), empty_label=_("all")
+    ideology = django_filters.ChoiceFilter(
+        label=_("ideology"), choices=functools.partial(_reference_choices, Ideology), empty_label=_("all")
     )
-    risk_category = django_filters.ModelChoiceFilter(
-        label=_("risk category"), queryset=RiskCategory.objects.all(), empty_label=_("all")
+    risk_category = django_filters.ChoiceFilter(
+        label=_("risk category"), choices=functools.partial(_reference_choices, RiskCategory), empty_label=_("all")
     )
-    area = django_filters.ModelChoiceFilter(label=_("area"), queryset=Area.objects.all(), empty_label=_("all"))
+    area = django_filters.ChoiceFilter(
+        label=_("area"), choices=functools.partial(_reference_choices, Area), empty_label=_("all")
+    )
     alert = django_filters.ChoiceFilter(
         label=_("alert"), choices=ALERT_CHOICES, method="filter_alert", empty_label=_("all")
     )
@@ -100,7 +123,6 @@ class CaseFilter(django_filters.FilterSet):
             return qs.search_code(value)
         # The programme team finds a person by name or BSN: an identity lookup, logged by the view.
         self.identity_lookup = True
-        by_code = Case.objects.search_code(value).order_by().values("pk")
         if _BSN.match(value):
             found = CaseIdentity.objects.filter(bsn=value.zfill(9)).order_by().values("case_id")
         elif words := search_words(value):
@@ -112,10 +134,15 @@ class CaseFilter(django_filters.FilterSet):
             )
         else:
             found = CaseIdentity.objects.none().values("case_id")
-        # Each side from its own index; the union then picks the cases.
-        return qs.filter(pk__in=by_code.union(found))
+        # Each side from its own index, combined as a bitmap OR on the cases: the identities'
+        # case ids are read once, as an array. As `pk IN (codes UNION identities)` every case
+        # found was read a second time by its key (a year's 2,000 cases at national scale).
+        return qs.filter(code_condition(value) | Q(AnyOf(F("pk"), Subquery(found))))
 
     def filter_alert(self, qs, _name, value):
+        if "alert_count" not in qs.query.annotations:
+            # The list picks its page from the cases without their alerts; this filter needs them.
+            return qs.with_alert(value)
         if value == "any":
             return qs.filter(alert_count__gt=0)
         return qs.filter(**{f"alert_{value}": True})

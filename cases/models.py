@@ -7,7 +7,7 @@ import re
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
-from django.contrib.postgres.search import SearchQuery, SearchVectorField
+from django.contrib.postgres.search import SearchQuery, SearchVectorExact, SearchVectorField
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import CharField, Exists, F, Func, OuterRef, Q, Value
@@ -119,6 +119,33 @@ def prefix_query(words: list[str]) -> SearchQuery:
     """Every word as the beginning of a stored word. Words are letters and digits only, so
     the tsquery syntax cannot be injected; the value is a bound parameter."""
     return SearchQuery(" & ".join(f"'{word}':*" for word in words), search_type="raw", config="simple")
+
+
+def code_condition(text: str) -> Q:
+    """The code has every word of `text` as the beginning of one of its words (the GIN index on
+    `ipgar_code_words(code)` answers it)."""
+    words = search_words(text)
+    if not words:  # only punctuation: as a plain substring, as before
+        return Q(code__icontains=text)
+    if len(words) > 1 and words[0] == "r":
+        # Every code starts with "R-": the word filters nothing, and looking it up in the
+        # index would read every case.
+        words = words[1:]
+    return Q(SearchVectorExact(CodeWords("code"), prefix_query(words)))
+
+
+class AnyOf(Func):
+    """`expression = ANY(ARRAY(subquery))`: the subquery runs once, before the scan, and its
+    values can be looked up in an index, also as one side of a bitmap OR. `IN (subquery)`
+    is a semi-join instead, which reads each row it finds again by its key."""
+
+    output_field = models.BooleanField()
+
+    def as_sql(self, compiler, connection, **extra_context):  # noqa: ARG002 - Func's signature
+        value, subquery = self.source_expressions
+        value_sql, value_params = compiler.compile(value)
+        subquery_sql, subquery_params = compiler.compile(subquery)
+        return f"{value_sql} = ANY(ARRAY{subquery_sql})", [*value_params, *subquery_params]
 
 
 # --- the case ------------------------------------------------------------------------
@@ -262,14 +289,7 @@ class CaseQuerySet(models.QuerySet):
 
     def search_code(self, text: str) -> "CaseQuerySet":
         """Cases whose code has every word of `text` as the beginning of one of its words."""
-        words = search_words(text)
-        if not words:  # only punctuation: as a plain substring, as before
-            return self.filter(code__icontains=text)
-        if len(words) > 1 and words[0] == "r":
-            # Every code starts with "R-": the word filters nothing, and looking it up in the
-            # index would read every case.
-            words = words[1:]
-        return self.alias(code_words=CodeWords("code")).filter(code_words=prefix_query(words))
+        return self.filter(code_condition(text))
 
     def with_alert(self, kind: str = "any", *, today=None) -> "CaseQuerySet":
         """Cases with an open alert: kind is "any", "no_contact", "no_intervention" or "pending_report"."""

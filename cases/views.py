@@ -97,9 +97,11 @@ def _form_page(request, case, form, *, title, intro="", section="", submit=None,
 # --- lists ---------------------------------------------------------------------------------
 
 
-def _case_list_filtered(request):
-    """The case list's filterset over what the user may see; a bad filter or sort is reported, never a 500."""
-    filterset = CaseFilter(request.GET or None, queryset=selectors.case_list(user=request.user), user=request.user)
+def _case_list_filtered(request, base=None):
+    """The case list's filterset over what the user may see (`base`: `selectors.case_list`, or
+    its candidates for a page); a bad filter or sort is reported, never a 500."""
+    base = selectors.case_list(user=request.user) if base is None else base
+    filterset = CaseFilter(request.GET or None, queryset=base, user=request.user)
     if filterset.is_bound and not filterset.is_valid():
         messages.warning(request, _("Some filters or the sort order were not understood and are left out."))
     cases = filterset.qs
@@ -119,10 +121,13 @@ def case_list(request):
     if not (roles.is_programme_team(request.user) or roles.is_director(request.user)):
         access_log.denied(request, record_type="cases.case", record_id="list")
         raise Http404
-    filterset, cases = _case_list_filtered(request)
-    paginator = Paginator(selectors.case_list_values(cases), PAGE_SIZE)
+    filterset, cases = _case_list_filtered(request, selectors.case_list_candidates(user=request.user))
+    # Counted and paged as case ids only; the page's 25 cases are then read with their alerts.
+    paginator = Paginator(cases.values("pk"), PAGE_SIZE)
     page = paginator.get_page(request.GET.get("page"))
-    page.object_list = selectors.case_list_rows(page.object_list)
+    page.object_list = selectors.case_list_rows(
+        selectors.case_list_page(user=request.user, cases=cases, ids=page.object_list)
+    )
     asked = request.GET.get("page", "1")
     if asked.isdigit() and int(asked) > page.number:
         messages.info(request, _("There is no page %(asked)s; this is the last page.") % {"asked": asked})

@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from ipgar.models import AccessLogEntry
 from meetings.models import MeetingBody
-from tests.cases.factories import CaseFactory, DirectorFactory, ProgrammeUserFactory
+from tests.cases.factories import CaseFactory, ContactFactory, DirectorFactory, ProgrammeUserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -99,6 +99,62 @@ def test_sorted_and_searched_lists_run_exact_query_counts(client, django_assert_
     # The same, plus the identity-lookup log entry.
     with django_assert_num_queries(15):
         assert client.get(reverse("cases:list"), {"q": "R-2025", "sort": "code"}).status_code == 200
+
+
+@pytest.mark.parametrize("sort", ["", "code", "-code", "status", "reported_on", "-area", "director", "-last_contact"])
+def test_the_pages_follow_the_lists_order_searched_or_not(client, sort):
+    """A page is picked as 25 case ids (filtered, searched, sorted), then read with its joins and
+    alerts: page after page, the same cases in the same order as the whole sorted list."""
+    from django.http import QueryDict
+
+    from cases import selectors
+    from cases.filters import CaseFilter
+
+    directors = [DirectorFactory(), DirectorFactory(), None]
+    for i in range(60):
+        case = CaseFactory(
+            active=i % 4 != 0,
+            director=directors[i % 3] if i % 4 else None,
+            code=f"R-{2025 + i % 2}-{i:03d}",
+            reported_on=dt.date(2025, 1 + i % 12, 1 + i % 5),
+        )
+        if i % 7 == 0:
+            case.identity.last_name = "Zwaluw"
+            case.identity.save()
+    pt = ProgrammeUserFactory()
+    client.force_login(pt)
+    for params in ({}, {"q": "R-2025"}, {"q": "Zwaluw"}, {"status": "active"}):
+        query = {**params, **({"sort": sort} if sort else {})}
+        data = QueryDict(mutable=True)
+        data.update(query)
+        whole = CaseFilter(data or None, queryset=selectors.case_list(user=pt), user=pt).qs
+        expected = list(whole.values_list("code", flat=True))
+        shown = []
+        for number in range(1, (len(expected) + 24) // 25 + 1):
+            shown += _codes(client.get(reverse("cases:list"), {**query, "page": number}))
+        assert shown == expected, query
+        assert expected
+
+
+def test_the_alert_filter_picks_the_cases_with_that_alert_in_the_list_and_the_csv(client):
+    """The list picks its page from the cases without their alerts; the alert filter adds them."""
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    director = DirectorFactory()
+    quiet = CaseFactory(active=True, director=director, code="R-2026-001")  # included long ago, no contact
+    ContactFactory(case=CaseFactory(active=True, director=director, code="R-2026-002"), date=today)
+    CaseFactory(code="R-2026-003", reported_on=today - dt.timedelta(days=200))  # a report pending too long
+    client.force_login(ProgrammeUserFactory())
+    assert _codes(client.get(reverse("cases:list"), {"alert": "no_contact"})) == [quiet.code]
+    assert _codes(client.get(reverse("cases:list"), {"alert": "pending_report"})) == ["R-2026-003"]
+    assert sorted(_codes(client.get(reverse("cases:list"), {"alert": "any", "sort": "code"}))) == [
+        "R-2026-001",
+        "R-2026-003",
+    ]
+    content = b"".join(client.get(reverse("cases:list_csv"), {"alert": "no_contact"}).streaming_content).decode()
+    rows = list(csv.reader(io.StringIO(content.removeprefix("\ufeff")), delimiter=";"))
+    assert [row[0] for row in rows[1:]] == ["R-2026-001"]
 
 
 def test_meetings_list_filters_by_body(client):
