@@ -1,9 +1,19 @@
 """Reads of the monitor, filtered by what the reader may see."""
 
-from django.db.models import QuerySet
+import itertools
+
+from django.core.cache import cache
+from django.db.models import IntegerField, JSONField, QuerySet
+from django.db.models.expressions import RawSQL
+from django.db.models.fields.json import KT
+from django.db.models.functions import Cast
+from django.utils.translation import get_language
 
 from . import permissions
 from .models import MonitorSnapshot
+
+# What changed between two frozen versions does not change; a day keeps the cache small.
+CHANGES_SECONDS = 24 * 3600
 
 
 def _readable(user) -> QuerySet[MonitorSnapshot]:
@@ -26,32 +36,59 @@ def snapshot_list(*, user) -> QuerySet[MonitorSnapshot]:
     )
 
 
-def snapshot_get(*, user, year: int, quarter: int, variant: str, version: int | None = None) -> MonitorSnapshot | None:
-    """The newest (or a given) version of one monitor, or None when absent or not the user's to read."""
+def snapshot_get(
+    *, user, year: int, quarter: int, variant: str, version: int | None = None, figures: bool = True
+) -> MonitorSnapshot | None:
+    """The newest (or a given) version of one monitor, or None when absent or not the user's to read.
+
+    `figures=False` (the page) leaves the figures to be read only when used: the page renders
+    them from its cache, and they grow with the number of directors and pending reports. A net
+    monitor's threshold comes along as `threshold` (its figures are small and of fixed size).
+    """
     if not permissions.can_read(user, variant):
         return None
     qs = _readable(user).filter(year=year, quarter=quarter, variant=variant).select_related("created_by")
     if version is not None:
         qs = qs.filter(version=version)
+    if not figures:
+        qs = qs.defer("figures")
+        if variant == MonitorSnapshot.Variant.NET:
+            qs = qs.annotate(threshold=Cast(KT("figures__settings__threshold"), IntegerField()))
     return qs.order_by("-version").first()
 
 
 def snapshot_versions(*, user, year: int, quarter: int, variant: str) -> list[dict]:
     """Every readable version of one monitor, oldest first, each with what changed against the
-    version before it (cell by cell) and why it was made (to compare versions)."""
+    version before it (cell by cell) and why it was made (to compare versions).
+
+    Versions are frozen, so what changed between two of them is kept in the cache (per language:
+    values are formatted); their figures are read only for a pair not seen before.
+    """
     if not permissions.can_read(user, variant):
         return []
     rows = list(
         _readable(user)
         .filter(year=year, quarter=quarter, variant=variant)
         .order_by("version")
-        .values("version", "created_at", "reason", "released", "figures")
+        .values("pk", "version", "created_at", "reason", "released")
     )
+    keys = {
+        (before["pk"], after["pk"]): f"monitor:changes:{before['pk']}:{after['pk']}:{get_language()}"
+        for before, after in itertools.pairwise(rows)
+    }
+    known = cache.get_many(keys.values())
+    missing = [pair for pair, key in keys.items() if key not in known]
+    if missing:
+        pks = {pk for pair in missing for pk in pair}
+        figures = dict(MonitorSnapshot.objects.filter(pk__in=pks).values_list("pk", "figures"))
+        computed = {keys[pair]: changes(figures[pair[0]], figures[pair[1]]) for pair in missing}
+        cache.set_many(computed, timeout=CHANGES_SECONDS)
+        known |= computed
     previous = None
     for row in rows:
-        figures = row.pop("figures")
-        row["changes"] = changes(previous, figures) if previous is not None else []
-        previous = figures
+        pk = row.pop("pk")
+        row["changes"] = known[keys[(previous, pk)]] if previous is not None else []
+        previous = pk
     return rows
 
 
@@ -91,12 +128,17 @@ def own_caseload_row(*, user, year: int, quarter: int) -> dict | None:
     director = permissions.own_director(user)
     if director is None:
         return None
-    gross = (
+    # Only the director's row leaves the database: the gross figures hold a row per director
+    # and per pending report, so reading them all grew the net page with the data.
+    own_row = RawSQL(
+        "jsonb_path_query_first(figures, '$.directors[*] ? (@.director_id == $id)', jsonb_build_object('id', %s))",
+        [director.pk],
+        output_field=JSONField(),
+    )
+    return (
         MonitorSnapshot.objects.filter(year=year, quarter=quarter, variant=MonitorSnapshot.Variant.GROSS, frozen=True)
         .order_by("-version")
-        .values_list("figures", flat=True)
+        .annotate(own_row=own_row)
+        .values_list("own_row", flat=True)
         .first()
     )
-    if not gross:
-        return None
-    return next((row for row in gross.get("directors", []) if row["director_id"] == director.pk), None)

@@ -1,7 +1,6 @@
 """Thin views of the quarterly monitor: a list, one monitor, its exports, generating one."""
 
 import functools
-from functools import partial
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -16,6 +15,7 @@ from ipgar import access_log
 from . import exports, permissions, presentation, selectors, services
 from .forms import GenerateForm
 from .models import MonitorSnapshot
+from .quarters import Quarter
 
 RECORD_TYPE = "monitor.monitorsnapshot"
 
@@ -60,8 +60,12 @@ def _url(snapshot: MonitorSnapshot, name: str) -> str:
     return reverse(f"monitor:{name}", args=[snapshot.year, snapshot.quarter, snapshot.variant])
 
 
-def _snapshot_or_404(request, year: int, quarter: int, variant: str, version: int | None = None) -> MonitorSnapshot:
-    snapshot = selectors.snapshot_get(user=request.user, year=year, quarter=quarter, variant=variant, version=version)
+def _snapshot_or_404(
+    request, year: int, quarter: int, variant: str, version: int | None = None, *, figures: bool = True
+) -> MonitorSnapshot:
+    snapshot = selectors.snapshot_get(
+        user=request.user, year=year, quarter=quarter, variant=variant, version=version, figures=figures
+    )
     if snapshot is None:
         _deny(request, f"{year}-Q{quarter}-{variant}" + (f"-v{version}" if version else ""))
     return snapshot
@@ -71,6 +75,11 @@ def _label(snapshot: MonitorSnapshot) -> str:
     return f"{snapshot.year}-Q{snapshot.quarter}-{snapshot.variant}-v{snapshot.version}"
 
 
+def _threshold(snapshot: MonitorSnapshot) -> int:
+    threshold = getattr(snapshot, "threshold", None)  # read with a net monitor only
+    return 5 if threshold is None else threshold
+
+
 def version(request, year: int, quarter: int, variant: str, version: int):
     """An earlier (or any) frozen version: every version stays readable."""
     return detail(request, year, quarter, variant, version=version)
@@ -78,10 +87,10 @@ def version(request, year: int, quarter: int, variant: str, version: int):
 
 def detail(request, year: int, quarter: int, variant: str, version: int | None = None):
     """The newest version of one monitor, rendered from its frozen figures."""
-    snapshot = _snapshot_or_404(request, year, quarter, variant, version)
+    snapshot = _snapshot_or_404(request, year, quarter, variant, version, figures=False)
     access_log.record(request, record_type=RECORD_TYPE, record_id=snapshot.pk, label=_label(snapshot))
-    # Built only when the template's fragment cache misses (the figures are frozen).
-    sections = functools.cache(partial(presentation.sections, snapshot.figures, variant=snapshot.variant))
+    # Built, and the figures read, only when the template's fragment cache misses (they are frozen).
+    sections = functools.cache(lambda: presentation.sections(snapshot.figures, variant=snapshot.variant))
     versions_list = selectors.snapshot_versions(user=request.user, year=year, quarter=quarter, variant=variant)
     own = None
     if snapshot.variant == MonitorSnapshot.Variant.NET:
@@ -94,7 +103,10 @@ def detail(request, year: int, quarter: int, variant: str, version: int | None =
             "sections": sections,
             "versions": len(versions_list),
             "versions_list": versions_list,
-            "notes": presentation.notes(snapshot.figures.get("settings", {}).get("threshold", 5)),
+            # The period is the quarter's (as figures.compute wrote it), the threshold the net
+            # release's: neither needs the figures.
+            "period": Quarter(snapshot.year, snapshot.quarter),
+            "notes": presentation.notes(_threshold(snapshot)),
             "audit_failures": presentation.audit_failures(snapshot.audit) if not snapshot.released else [],
             "own": own,
             "own_table": presentation.own_table(own) if own else None,

@@ -2,6 +2,7 @@
 
 import datetime as dt
 import io
+import re
 
 import openpyxl
 import pikepdf
@@ -206,6 +207,10 @@ def test_query_counts_are_constant(client, django_assert_max_num_queries, extra)
     client.force_login(user)
     with django_assert_max_num_queries(10):
         assert client.get(reverse("monitor:index")).status_code == 200
+    # The first view reads the figures to build the cached sections (one query more); later
+    # views read no figures at all (issue 17).
+    with django_assert_max_num_queries(11):
+        assert client.get(reverse("monitor:detail", args=[2015, 1, "gross"])).status_code == 200
     with django_assert_max_num_queries(10):
         assert client.get(reverse("monitor:detail", args=[2015, 1, "gross"])).status_code == 200
 
@@ -274,3 +279,26 @@ def test_versions_say_what_changed_and_why(client, built):
     assert 'href="/monitor/2025/q2/gross/v1/"' in page
     first = client.get(reverse("monitor:version", args=[2025, 2, "gross", 1]))
     assert first.context["snapshot"].figures["alerts"]["no_contact"] == 1
+
+
+def test_the_page_reads_no_figures_once_its_sections_are_cached(client, built):
+    """The figures grow with the data (a row per director and per pending report): once the
+    sections are cached, a page view reads neither them nor any version's (issue 17)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    services.snapshot_generate(year=2025, quarter=2, by=ProgrammeUserFactory(), reason="Nogmaals")
+    client.force_login(ProgrammeUserFactory())
+    url = reverse("monitor:detail", args=[2025, 2, "gross"])
+    first = client.get(url).content.decode()
+    with CaptureQueriesContext(connection) as captured:
+        again = client.get(url).content.decode()
+    assert _varying(again) == _varying(first)
+    assert not [q["sql"] for q in captured if "figures" in q["sql"]]
+    assert "2025-04-01" in again and "2025-06-30" in again  # the period, from the quarter
+    assert "Nogmaals" in again and 'href="/monitor/2025/q2/gross/v1/"' in again
+
+
+def _varying(page: str) -> str:
+    """The page without what differs per request (the CSRF token, the CSP nonce)."""
+    return re.sub(r'(csrfmiddlewaretoken" value|nonce)="[^"]*"', "", page)
