@@ -264,3 +264,9 @@ def test_restricted_directors_are_folded_away_with_their_reason(client, pool):
     assert "1 regisseur wordt niet voorgesteld vanwege een beperking" in folded
     assert "neemt alleen casussen in" in folded
     assert f'value="{pool["amstelland"].pk}"' not in html
+
+
+def test_an_id_beyond_any_case_answers_404(client):
+    client.force_login(ProgrammeUserFactory())
+    assert client.get(reverse("pool:assign", args=[2**63])).status_code == 404
+    assert client.get(reverse("pool:assign", args=[2**63 - 1])).status_code == 404
