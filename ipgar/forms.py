@@ -19,6 +19,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 
 _DJANGO_EMPTY_LABEL = "---------"
+_SELECTED = {"selected": True}
 
 _WIDGET_CLASSES = {
     "select": "ams-select",
@@ -67,10 +68,11 @@ def _render_select(context) -> str:
                 # Django's "---------" is no Dutch: say what the empty choice means.
                 label = gettext("choose") if "required" in widget["attrs"] else gettext("none")
                 label = f"– {label} –"
-            parts.append(
-                f'<option value="{conditional_escape(option["value"])}"{flatatt(option["attrs"])}>'
-                f"{conditional_escape(label)}</option>"
-            )
+            # An option's attributes are nothing or `selected`: flatatt only for anything else.
+            attrs = option["attrs"]
+            flat = "" if not attrs else " selected" if attrs == _SELECTED else flatatt(attrs)
+            value = conditional_escape(option["value"])
+            parts.append(f'<option value="{value}"{flat}>{conditional_escape(label)}</option>')
         if group_name:
             parts.append("</optgroup>")
     parts.append("</select>")
