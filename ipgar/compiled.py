@@ -14,6 +14,8 @@ makes), so psycopg prepares it after a few runs on a connection (`prepare_thresh
 PostgreSQL then plans it once: the case page's query with its permission and alert subqueries
 took 3-12 ms to plan on every request and under 1 ms to run. The other queries keep Django's
 client-side binding. A prepared statement lives as long as the connection (CONN_MAX_AGE).
+Setting IPGAR_PREPARED_STATEMENTS=false (an old transaction-pooling PgBouncer) runs them
+through Django's usual cursor instead.
 
 Stand-ins are values no real request uses (a negative id, a time in 1901). A stand-in day
 (`STAND_IN_DAY`) stands for a date; a date parameter a number of days from it (a cutoff the
@@ -24,6 +26,7 @@ import datetime as dt
 import weakref
 from collections.abc import Callable, Hashable
 
+from django.conf import settings
 from django.db import connections
 from django.db.backends.postgresql.base import TIMESTAMPTZ_OID, Format, ServerBindingCursor, register_tzloader
 from django.db.models import QuerySet
@@ -83,7 +86,8 @@ class CompiledQuery:
             raise TypeError(f"values missing: {sorted(missing)}")
         connection = connections[using]
         compiler, sql, template_params, tuples, converters = self._compile(connection)
-        with _server_binding_cursor(connection) as cursor:
+        prepared = getattr(settings, "IPGAR_PREPARED_STATEMENTS", True)
+        with _server_binding_cursor(connection) if prepared else connection.cursor() as cursor:
             cursor.execute(sql, self._params(template_params, values))
             rows = cursor.fetchall()
         if compiler.has_extra_select:

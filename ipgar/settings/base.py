@@ -146,6 +146,11 @@ DATABASES = {
 # No server-side cursors: safe behind a transaction-pooling PgBouncer, and a form's choice
 # list costs one query instead of DECLARE/FETCH/CLOSE round trips. Large exports page by key.
 DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
+# The few queries compiled once (ipgar/compiled.py, the case page) run as prepared statements:
+# planned once per connection instead of on every request. A transaction-pooling PgBouncer keeps
+# them apart per client from version 1.21 on (max_prepared_statements > 0); behind an older one,
+# set this to false and they run as every other query.
+IPGAR_PREPARED_STATEMENTS = env_bool("IPGAR_PREPARED_STATEMENTS", default=True)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "ipgar.User"
