@@ -4,12 +4,14 @@ One function per role; each runs a fixed number of queries whatever the amount o
 """
 
 import datetime as dt
+import functools
 
 from django.core.cache import caches
 from django.db.models import Count, Q
 from django.utils import timezone
 
 from . import roles
+from .compiled import STAND_IN_DAY, CompiledQuery
 from .home_cache import PROGRAMME_FIGURES_KEY
 
 
@@ -76,10 +78,26 @@ def _next_pto_r(user):
     return meeting
 
 
+@functools.cache
+def _director_review() -> CompiledQuery:
+    """The pool's figures for one director, only the three the home shows (capacity: the pool's
+    max_cases, Director.capacity in SQL; the next review and whether it is overdue), one row of
+    plain values compiled once per process: a director instance with every figure, its absences
+    and areas took three more queries, and building the figures' query ~3 ms per request."""
+    from django.conf import settings
+
+    from pool.selectors import director_figures
+
+    def build(*, user_id, day):
+        figures = director_figures(on=day).filter(user_id=user_id).prefetch_related(None)
+        return figures.values_list("max_cases", "next_review_due", "review_overdue")[:1]
+
+    return CompiledQuery(build, key=lambda: settings.IPGAR_CASES_PER_FTE, user_id=-1_000_019, day=STAND_IN_DAY)
+
+
 def director(user) -> dict:
     from cases.selectors import caseload_rows
     from meetings.selectors import my_meetings
-    from pool.selectors import director_figures
 
     # The caseload read once, as plain rows: the figures are counted from it, and the cases
     # needing action are its rows with an open alert. A separate aggregate and a LIMIT 20 query
@@ -92,24 +110,16 @@ def director(user) -> dict:
         "substituting": sum(1 for row in rows if row.via_substitute),
     }
     today = timezone.localdate()
-    # The pool's figures for this director, only the three shown, as plain values in one query
-    # (the capacity is the pool's max_cases, Director.capacity in SQL): a director instance with
-    # every figure, its absences and areas took three more queries and most of the page's time.
-    mine = (
-        director_figures(on=today)
-        .filter(user=user)
-        .prefetch_related(None)
-        .values("max_cases", "next_review_due", "review_overdue")
-        .first()
-    )
-    review_soon = mine is not None and mine["next_review_due"] <= today + dt.timedelta(days=14)
+    found = _director_review()(user_id=user.pk, day=today)
+    capacity, review_due, review_overdue = found[0] if found else (None, None, False)
+    review_soon = review_due is not None and review_due <= today + dt.timedelta(days=14)
     return {
         "caseload": figures,
-        "capacity": mine["max_cases"] if mine else None,
+        "capacity": capacity,
         # Cases needing action today, and why (their open alerts).
         "action_cases": alerting[:20],
-        "review_due_on": mine["next_review_due"] if review_soon else None,
-        "review_overdue": bool(mine and mine["review_overdue"]),
+        "review_due_on": review_due if review_soon else None,
+        "review_overdue": bool(review_overdue),
         "next_meetings": list(my_meetings(user=user).filter(date__gte=timezone.localdate())[:5]),
     }
 
