@@ -48,7 +48,7 @@ def sorted_list(request, queryset, filterset_class):
 
 def sort_ordering(request, filterset_class, model) -> tuple:
     """The `order_by` that `?sort=` asks for, as `sorted_list` would apply it, for a list whose
-    query is compiled once per sort order (cases.compiled); empty for the usual order, and for
+    query is compiled once per sort order (ipgar.compiled); empty for the usual order, and for
     an unknown column, with the same message."""
     if "sort" not in request.GET:
         return ()
