@@ -92,6 +92,16 @@ class _MeetingItemsForm(forms.Form):
         if "agenda_item" in self.fields:
             self.fields["agenda_item"].queryset = meeting.agenda_items.all()
 
+    def _offer(self, items, keep=lambda _item: True) -> None:
+        """Offer the meeting's agenda items the page has already read (in the queryset's order)
+        instead of reading them again to render the choices; a posted choice is still looked
+        up in the queryset."""
+        if items is None:
+            return
+        field = self.fields["agenda_item"]
+        empty = [("", field.empty_label)] if field.empty_label is not None else []
+        field.choices = [*empty, *((item.pk, field.label_from_instance(item)) for item in items if keep(item))]
+
 
 class EntryForm(_MeetingItemsForm):
     agenda_item = forms.ModelChoiceField(label=_("agenda item"), queryset=AgendaItem.objects.none())
@@ -190,6 +200,10 @@ class GroundForm(_MeetingItemsForm):
     agenda_item = forms.ModelChoiceField(label=_("agenda item"), queryset=AgendaItem.objects.none())
     ground = forms.ChoiceField(label=_("ground"), choices=grounds.choices(blank=_("default")), required=False)
 
+    def __init__(self, *args, meeting: Meeting, items: list | None = None, **kwargs):
+        super().__init__(*args, meeting=meeting, **kwargs)
+        self._offer(items)
+
 
 class RedactionForm(forms.Form):
     entry = forms.ModelChoiceField(label=_("passage in"), queryset=MinuteEntry.objects.none())
@@ -208,9 +222,10 @@ class PartialForm(_MeetingItemsForm):
     agenda_item = forms.ModelChoiceField(label=_("closed-part item"), queryset=AgendaItem.objects.none())
     partial = forms.BooleanField(label=_("publish in part (withhold passages, not the whole item)"), required=False)
 
-    def __init__(self, *args, meeting: Meeting, **kwargs):
+    def __init__(self, *args, meeting: Meeting, items: list | None = None, **kwargs):
         super().__init__(*args, meeting=meeting, **kwargs)
         self.fields["agenda_item"].queryset = meeting.agenda_items.filter(is_closed_part=True, case__isnull=True)
+        self._offer(items, keep=lambda item: item.is_closed_part and item.case_id is None)
 
 
 class WooMarkForm(forms.Form):

@@ -131,10 +131,13 @@ def texts_of(view: MeetingView) -> list[tuple[str, int, str, str]]:
     return out
 
 
-def marks_of(meeting) -> dict:
-    """The secretary's marks per (target, id), the older entry redactions included."""
+def marks_of(meeting, *, marks_read: list | None = None) -> dict:
+    """The secretary's marks per (target, id), the older entry redactions included.
+    `marks_read`: the meeting's WooMarks with their author, when the caller has read them."""
+    if marks_read is None:
+        marks_read = WooMark.objects.filter(meeting=meeting).select_related("by")
     marks: dict = {}
-    for mark in WooMark.objects.filter(meeting=meeting).select_related("by"):
+    for mark in marks_read:
         marks.setdefault((mark.target, mark.target_id), []).append(mark)
     for old in Redaction.objects.filter(entry__agenda_item__meeting=meeting).select_related("by", "entry"):
         marks.setdefault((T.ENTRY, old.entry_id), []).append(
@@ -152,12 +155,12 @@ def marks_of(meeting) -> dict:
 
 
 class _Redactor:
-    def __init__(self, view: MeetingView, *, internal: bool, detector: Detector | None):
+    def __init__(self, view: MeetingView, *, internal: bool, detector: Detector | None, marks: list | None = None):
         self.view = view
         self.internal = internal
         self.log: list = []
         self.flags: list = []
-        self.marks = marks_of(view.meeting)
+        self.marks = marks_of(view.meeting, marks_read=marks)
         case_ids = {i.item.case_id for i in view.items if i.item.case_id}
         case_ids |= {d.case_id for i in view.items for d in i.decisions if d.case_id}
         case_ids |= {a.agenda_item.case_id for a in view.actions if a.agenda_item_id and a.agenda_item.case_id}
@@ -309,10 +312,13 @@ def _action(redactor: _Redactor, action) -> dict:
     }
 
 
-def build(view: MeetingView, *, internal: bool = False, detector: Detector | None = None) -> Publication:
+def build(
+    view: MeetingView, *, internal: bool = False, detector: Detector | None = None, marks: list | None = None
+) -> Publication:
     """The publication of this (secretary's) view of the minutes; `internal` names who redacted.
-    Parts are redacted in the order they are printed, so the log reads in that order too."""
-    redactor = _Redactor(view, internal=internal, detector=detector)
+    Parts are redacted in the order they are printed, so the log reads in that order too.
+    `marks`: the meeting's WooMarks (with `by`) when the caller has read them for its own use."""
+    redactor = _Redactor(view, internal=internal, detector=detector, marks=marks)
     attendance = selectors.attendance_groups(view.invitations)
     present, absent, guests = (
         _by_organisation(redactor, attendance[group], _("attendance")) for group in ("present", "absent", "guests")

@@ -191,7 +191,7 @@ class Detector:
     """Knows the names and details of one meeting's world; finds them in any text."""
 
     def __init__(self, *, case_ids=(), texts=(), use_deduce: bool = True):
-        from cases.models import Case, CaseIdentity
+        from cases.models import CaseIdentity
         from ipgar.models import Organisation
         from pool.models import Contact
 
@@ -199,9 +199,6 @@ class Detector:
         for text in texts:
             codes |= set(PATTERNS[1][2].findall(text or ""))
         identities = CaseIdentity.objects.filter(Q(case_id__in=set(case_ids)) | Q(case__code__in=codes))
-        self.case_codes = set(
-            Case.objects.filter(Q(pk__in=set(case_ids)) | Q(code__in=codes)).values_list("code", flat=True)
-        )
         users = _user_patterns()
         names, details, births = set(), set(), set()
         for contact in Contact.objects.only("name", "email", "phone"):

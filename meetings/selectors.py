@@ -9,7 +9,8 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from django.db import models
-from django.db.models import Count, F, Max, Prefetch, Q, QuerySet, Value, When
+from django.db.models import Count, F, Max, OuterRef, Prefetch, Q, QuerySet, Subquery, Value, When
+from django.db.models.functions import Coalesce
 
 from cases.models import Case, Escalation, Intervention
 from ipgar import roles
@@ -29,14 +30,18 @@ from .models import (
 )
 
 
+def _readable(*, user) -> QuerySet[Meeting]:
+    return Meeting.objects.filter(permissions.meeting_condition(user)).select_related("body", "minutes")
+
+
 def meeting_list(*, user, body: MeetingBody | None = None) -> QuerySet[Meeting]:
-    """Meetings the user may read, newest first, with body and minutes status."""
-    qs = (
-        Meeting.objects.filter(permissions.meeting_condition(user))
-        .select_related("body", "minutes")
-        .annotate(item_count=Count("agenda_items", distinct=True))
-        .order_by("-date", "-id")
-    )
+    """Meetings the user may read, newest first, with body and minutes status.
+
+    The number of items is a subquery, not a join with GROUP BY: PostgreSQL then counts the
+    items of the page's 25 meetings only, and the page's count and the body filter's choices
+    read the meetings alone (with the join, each grew with every item of every meeting)."""
+    items = AgendaItem.objects.filter(meeting=OuterRef("pk")).order_by().values("meeting").annotate(n=Count("pk"))
+    qs = _readable(user=user).annotate(item_count=Coalesce(Subquery(items.values("n")), 0)).order_by("-date", "-id")
     return qs.filter(body=body) if body is not None else qs
 
 
@@ -54,7 +59,7 @@ def upcoming_first(meetings: QuerySet[Meeting], *, today: dt.date) -> QuerySet[M
 
 
 def meeting_get(*, user, pk: int) -> Meeting | None:
-    return meeting_list(user=user).select_related("chair", "secretary").filter(pk=pk).first()
+    return _readable(user=user).select_related("chair", "secretary").filter(pk=pk).first()
 
 
 def my_meetings(*, user) -> QuerySet[Meeting]:
@@ -235,17 +240,27 @@ def _visible_actions(actions: list, *, visible_cases: set, admitted_meetings: se
 
 
 def _agenda_items(meeting: Meeting) -> list[AgendaItem]:
+    # Entries with who said it; nothing on these pages reads an entry's redactions (the Woo
+    # build reads them with their author, publication.marks_of).
     return list(
         AgendaItem.objects.filter(meeting=meeting)
         .select_related("case", "refers_to_meeting")
-        .prefetch_related(
-            Prefetch(
-                "entries",
-                queryset=MinuteEntry.objects.select_related("organisation", "person").prefetch_related("redactions"),
-            ),
-            Prefetch("decisions", queryset=Decision.objects.select_related("case", "director__user", "outflow_reason")),
-        )
+        .prefetch_related(Prefetch("entries", queryset=MinuteEntry.objects.select_related("organisation", "person")))
     )
+
+
+def _decisions(meeting: Meeting, items: list[AgendaItem]) -> tuple[dict[int, list[Decision]], list[Decision]]:
+    """The decisions per item and those recorded without an item (cases.demo, admin), in one
+    query: the same rows, in the same order, as a prefetch per item and a query of the loose ones."""
+    item_ids = {item.pk for item in items}
+    by_item: dict[int, list[Decision]] = {}
+    loose = []
+    for decision in Decision.objects.filter(Q(meeting=meeting) | Q(agenda_item_id__in=item_ids)).select_related("case"):
+        if decision.agenda_item_id in item_ids:
+            by_item.setdefault(decision.agenda_item_id, []).append(decision)
+        elif decision.agenda_item_id is None:
+            loose.append(decision)
+    return by_item, loose
 
 
 def _is_frozen(minutes: Minutes) -> bool:
@@ -266,12 +281,12 @@ def _actions(meeting: Meeting, minutes: Minutes) -> list[ActionView]:
     return [ActionView.of(a, done_on=dt.date.fromisoformat(state[a.pk]) if state[a.pk] else None) for a in rows]
 
 
-def _case_ids(items: list, loose: list, actions: list) -> set[int]:
+def _case_ids(items: list, decisions: dict, loose: list, actions: list) -> set[int]:
     """Every case this meeting's page mentions: items, decisions (loose ones too) and actions."""
     case_ids = {i.case_id for i in items if i.case_id}
     case_ids |= {d.case_id for d in loose if d.case_id}
     case_ids |= {a.agenda_item.case_id for a in actions if a.agenda_item_id and a.agenda_item.case_id}
-    case_ids |= {d.case_id for i in items for d in i.decisions.all() if d.case_id}
+    case_ids |= {d.case_id for item_decisions in decisions.values() for d in item_decisions if d.case_id}
     return case_ids
 
 
@@ -291,7 +306,9 @@ def _admitted_meetings(user, meeting: Meeting, actions: list, *, admitted: bool)
     return admitted_meetings
 
 
-def _item_view(item: AgendaItem, number: int, *, admitted: bool, visible_cases: set, summary_ok: bool) -> ItemView:
+def _item_view(
+    item: AgendaItem, number: int, *, decisions: list, admitted: bool, visible_cases: set, summary_ok: bool
+) -> ItemView:
     if item.is_closed_part and not admitted:
         return ItemView(item=item, number=number, hidden="closed")
     if item.case_id and item.case_id not in visible_cases:
@@ -303,10 +320,10 @@ def _item_view(item: AgendaItem, number: int, *, admitted: bool, visible_cases: 
             hidden="case",
             summary_allowed=True,
             case_code=item.case.code,
-            decisions=list(item.decisions.all()),
+            decisions=list(decisions),
         )
-    decisions = [d for d in item.decisions.all() if not d.case_id or d.case_id in visible_cases]
-    return ItemView(item=item, number=number, entries=list(item.entries.all()), decisions=decisions)
+    shown = [d for d in decisions if not d.case_id or d.case_id in visible_cases]
+    return ItemView(item=item, number=number, entries=list(item.entries.all()), decisions=shown)
 
 
 def _cases_shown(views: list[ItemView], loose_shown: list) -> dict:
@@ -346,8 +363,10 @@ def _to_adopt(meeting: Meeting) -> list[Minutes]:
     )
 
 
-def meeting_view(*, user, meeting: Meeting) -> MeetingView:
-    """Everything the meeting page and the minutes exports show, filtered for this reader."""
+def meeting_view(*, user, meeting: Meeting, can_take_minutes: bool | None = None) -> MeetingView:
+    """Everything the meeting page and the minutes exports show, filtered for this reader.
+    `can_take_minutes`: the answer of permissions.can_take_minutes when the caller has just
+    asked it in this request (the Woo page), so it is not asked twice."""
     minutes = meeting.minutes  # every meeting gets its minutes from meetings.services.meeting_create
     invitations = list(
         Invitation.objects.filter(meeting=meeting).select_related("user", "organisation").order_by("organisation__name")
@@ -357,9 +376,9 @@ def meeting_view(*, user, meeting: Meeting) -> MeetingView:
         permissions.is_admitted_to_closed_part(user, meeting, own) if own or roles.is_programme_team(user) else False
     )
     items = _agenda_items(meeting)
+    decisions, loose = _decisions(meeting, items)
     actions = _actions(meeting, minutes)
-    loose = list(Decision.objects.filter(meeting=meeting, agenda_item__isnull=True).select_related("case"))
-    case_ids = _case_ids(items, loose, actions)
+    case_ids = _case_ids(items, decisions, loose, actions)
     visible_cases = set(Case.objects.visible_to(user).filter(pk__in=case_ids).values_list("pk", flat=True))
     admitted_meetings = _admitted_meetings(user, meeting, actions, admitted=admitted)
     summary_ok = (
@@ -368,12 +387,20 @@ def meeting_view(*, user, meeting: Meeting) -> MeetingView:
         and bool(case_ids)
     )
     views = [
-        _item_view(item, number, admitted=admitted, visible_cases=visible_cases, summary_ok=summary_ok)
+        _item_view(
+            item,
+            number,
+            decisions=decisions.get(item.pk, []),
+            admitted=admitted,
+            visible_cases=visible_cases,
+            summary_ok=summary_ok,
+        )
         for number, item in enumerate(items, start=1)
     ]
     hidden_items = {view.item.pk for view in views if view.hidden}
     loose_shown = [d for d in loose if d.case_id is None or d.case_id in visible_cases or summary_ok]
-    can_take_minutes = permissions.can_take_minutes(user, meeting)
+    if can_take_minutes is None:
+        can_take_minutes = permissions.can_take_minutes(user, meeting)
     return MeetingView(
         meeting=meeting,
         minutes=minutes,

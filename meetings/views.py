@@ -22,7 +22,7 @@ from ipgar.sorting import sort_columns
 
 from . import exports, forms, grounds, permissions, publication, selectors, services
 from .filters import SORT_FIELDS, SORT_LABELS, MeetingFilter
-from .models import ActionItem, AgendaItem, MeetingBody, Minutes, WooMark, WooPublication, WooRelease
+from .models import ActionItem, MeetingBody, Minutes, WooMark, WooPublication, WooRelease
 
 
 def _meeting_or_404(request, pk: int):
@@ -418,26 +418,34 @@ def minutes_docx(request, pk: int):
 
 
 def _woo_context(request, meeting, *, forms_in=None):
-    view = selectors.meeting_view(user=request.user, meeting=meeting)
-    pub = publication.build(view, internal=True)
+    # One read of the meeting's parts for the whole page: the view (the take-minutes check was
+    # just done by _managed_meeting_or_404), the marks for both the build and their list, the
+    # agenda items for both item forms and the "any withheld item" check.
+    view = selectors.meeting_view(user=request.user, meeting=meeting, can_take_minutes=True)
+    marks = list(WooMark.objects.filter(meeting=meeting).select_related("by"))
+    pub = publication.build(view, internal=True, marks=marks)
     texts = publication.texts_of(view)
+    items = [item_view.item for item_view in view.items]
     forms_in = forms_in or {}
     return {
         "meeting": meeting,
         "pub": pub,
         "view": view,
         "title": _("Woo publication (preview)"),
-        "ground_form": forms_in.get("ground") or forms.GroundForm(meeting=meeting, prefix="ground"),
-        "partial_form": forms_in.get("partial") or forms.PartialForm(meeting=meeting, prefix="partial"),
+        "ground_form": forms_in.get("ground") or forms.GroundForm(meeting=meeting, items=items, prefix="ground"),
+        "partial_form": forms_in.get("partial") or forms.PartialForm(meeting=meeting, items=items, prefix="partial"),
         "mark_form": forms_in.get("mark") or forms.WooMarkForm(texts=texts, prefix="mark"),
         "prepare_form": forms_in.get("prepare") or forms.PrepareForm(prefix="prepare"),
         "flag_grounds": grounds.choices(),
-        "marks": WooMark.objects.filter(meeting=meeting).select_related("by"),
-        "publications": WooPublication.objects.filter(meeting=meeting).select_related("prepared_by", "reviewed_by"),
+        "marks": marks,
+        # The stored documents are not shown here: only who prepared and reviewed, and when.
+        "publications": WooPublication.objects.filter(meeting=meeting)
+        .select_related("prepared_by", "reviewed_by")
+        .defer("html", "pdf", "xml"),
         "releases": WooRelease.objects.filter(meeting=meeting)
         .select_related("approved_by", "prepared_by")
         .defer("pdf", "xml"),
-        "items": AgendaItem.objects.filter(meeting=meeting).exclude(case=None, is_closed_part=False),
+        "items": any(item.case_id or item.is_closed_part for item in items),
     }
 
 
