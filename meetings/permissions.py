@@ -19,7 +19,11 @@ meeting's secretary and by the programme team's group, written only by meetings.
 `can_take_minutes` asks it. Planning meetings and keeping bodies is the programme team's role.
 """
 
-from django.db.models import Exists, OuterRef, Q
+import functools
+from types import SimpleNamespace
+
+from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q
+from django.db.models.expressions import RawSQL
 
 from cases import permissions as case_permissions
 from ipgar import roles
@@ -134,11 +138,37 @@ def take_minutes_condition(user, meeting_ref: str = "pk"):
     return Exists(user_row) | Exists(group_row)
 
 
+# A stand-in user id compiled into the condition's SQL once, then swapped for the real one.
+_TEMPLATE_USER_ID = -7_340_021
+
+
+@functools.cache
+def _take_minutes_template() -> tuple[str, list]:
+    """take_minutes_condition on the meeting `"meetings_meeting"."id"`, as SQL compiled by the
+    ORM once per process, with its parameters (a stand-in for the user)."""
+    condition = ExpressionWrapper(
+        take_minutes_condition(SimpleNamespace(pk=_TEMPLATE_USER_ID)), output_field=BooleanField()
+    )
+    sql, params = Meeting.objects.annotate(takes=condition).values("takes").query.sql_with_params()
+    return sql[len("SELECT ") : sql.rindex(' AS "takes" FROM "meetings_meeting"')], list(params)
+
+
+def take_minutes_sql(user) -> RawSQL:
+    """take_minutes_condition for `user` on the meeting of the enclosing query: selectors.meeting_get
+    reads the answer with the meeting (building the two Exists per request cost more than the query)."""
+    sql, template_params = _take_minutes_template()
+    params = [user.pk if p == _TEMPLATE_USER_ID else p for p in template_params]
+    return RawSQL(sql, params, output_field=BooleanField())  # noqa: S611 - ORM-compiled, values as parameters
+
+
 def can_take_minutes(user, meeting: Meeting | None) -> bool:
-    """May keep this meeting's agenda, attendance, minutes, actions and Woo release (one query;
-    not remembered, so a change of secretary counts at once)."""
+    """May keep this meeting's agenda, attendance, minutes, actions and Woo release: answered by
+    the meeting's own query when selectors.meeting_get read it for this user (in this request),
+    otherwise one query; never remembered longer, so a change of secretary counts at once."""
     if not _authenticated(user) or meeting is None or meeting.pk is None:
         return False
+    if getattr(meeting, "take_minutes_user_id", None) == user.pk:
+        return meeting.user_takes_minutes
     return Meeting.objects.filter(take_minutes_condition(user), pk=meeting.pk).exists()
 
 

@@ -201,7 +201,7 @@ class Detector:
         identities = CaseIdentity.objects.filter(Q(case_id__in=set(case_ids)) | Q(case__code__in=codes))
         users = _user_patterns()
         names, details, births = set(), set(), set()
-        for contact in Contact.objects.only("name", "email", "phone"):
+        for contact in Contact.objects.only("name", "email", "phone").order_by():  # into sets: no order
             parts = contact.name.split()
             names |= _name_forms(
                 parts[0] if len(parts) > 1 else "", " ".join(parts[1:]) if len(parts) > 1 else contact.name

@@ -59,7 +59,15 @@ def upcoming_first(meetings: QuerySet[Meeting], *, today: dt.date) -> QuerySet[M
 
 
 def meeting_get(*, user, pk: int) -> Meeting | None:
-    return _readable(user=user).select_related("chair", "secretary").filter(pk=pk).first()
+    """The meeting, if the user may read it; whether the user takes its minutes is read with it
+    (permissions.can_take_minutes then answers from it for this user)."""
+    qs = _readable(user=user).select_related("chair", "secretary").filter(pk=pk)
+    if not getattr(user, "is_authenticated", False):
+        return qs.first()
+    meeting = qs.annotate(user_takes_minutes=permissions.take_minutes_sql(user)).first()
+    if meeting is not None:
+        meeting.take_minutes_user_id = user.pk
+    return meeting
 
 
 def my_meetings(*, user) -> QuerySet[Meeting]:
@@ -242,10 +250,14 @@ def _visible_actions(actions: list, *, visible_cases: set, admitted_meetings: se
 def _agenda_items(meeting: Meeting) -> list[AgendaItem]:
     # Entries with who said it; nothing on these pages reads an entry's redactions (the Woo
     # build reads them with their author, publication.marks_of).
+    # Ordered as the models' Meta, without its leading meeting (the same for every row here),
+    # which joined the meetings table only to sort by the meeting's date.
+    entries = MinuteEntry.objects.select_related("organisation", "person").order_by("order", "id")
     return list(
         AgendaItem.objects.filter(meeting=meeting)
         .select_related("case", "refers_to_meeting")
-        .prefetch_related(Prefetch("entries", queryset=MinuteEntry.objects.select_related("organisation", "person")))
+        .prefetch_related(Prefetch("entries", queryset=entries))
+        .order_by("order", "id")
     )
 
 
@@ -363,10 +375,8 @@ def _to_adopt(meeting: Meeting) -> list[Minutes]:
     )
 
 
-def meeting_view(*, user, meeting: Meeting, can_take_minutes: bool | None = None) -> MeetingView:
-    """Everything the meeting page and the minutes exports show, filtered for this reader.
-    `can_take_minutes`: the answer of permissions.can_take_minutes when the caller has just
-    asked it in this request (the Woo page), so it is not asked twice."""
+def meeting_view(*, user, meeting: Meeting) -> MeetingView:
+    """Everything the meeting page and the minutes exports show, filtered for this reader."""
     minutes = meeting.minutes  # every meeting gets its minutes from meetings.services.meeting_create
     invitations = list(
         Invitation.objects.filter(meeting=meeting).select_related("user", "organisation").order_by("organisation__name")
@@ -379,7 +389,7 @@ def meeting_view(*, user, meeting: Meeting, can_take_minutes: bool | None = None
     decisions, loose = _decisions(meeting, items)
     actions = _actions(meeting, minutes)
     case_ids = _case_ids(items, decisions, loose, actions)
-    visible_cases = set(Case.objects.visible_to(user).filter(pk__in=case_ids).values_list("pk", flat=True))
+    visible_cases = set(Case.objects.visible_to(user).filter(pk__in=case_ids).order_by().values_list("pk", flat=True))
     admitted_meetings = _admitted_meetings(user, meeting, actions, admitted=admitted)
     summary_ok = (
         meeting.body.kind == MeetingBody.Kind.PTO_R
@@ -399,8 +409,7 @@ def meeting_view(*, user, meeting: Meeting, can_take_minutes: bool | None = None
     ]
     hidden_items = {view.item.pk for view in views if view.hidden}
     loose_shown = [d for d in loose if d.case_id is None or d.case_id in visible_cases or summary_ok]
-    if can_take_minutes is None:
-        can_take_minutes = permissions.can_take_minutes(user, meeting)
+    can_take_minutes = permissions.can_take_minutes(user, meeting)  # read with the meeting by meeting_get
     return MeetingView(
         meeting=meeting,
         minutes=minutes,

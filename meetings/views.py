@@ -418,10 +418,9 @@ def minutes_docx(request, pk: int):
 
 
 def _woo_context(request, meeting, *, forms_in=None):
-    # One read of the meeting's parts for the whole page: the view (the take-minutes check was
-    # just done by _managed_meeting_or_404), the marks for both the build and their list, the
-    # agenda items for both item forms and the "any withheld item" check.
-    view = selectors.meeting_view(user=request.user, meeting=meeting, can_take_minutes=True)
+    # One read of the meeting's parts for the whole page: the view, the marks for both the build
+    # and their list, the agenda items for both item forms and the "any withheld item" check.
+    view = selectors.meeting_view(user=request.user, meeting=meeting)
     marks = list(WooMark.objects.filter(meeting=meeting).select_related("by"))
     pub = publication.build(view, internal=True, marks=marks)
     texts = publication.texts_of(view)

@@ -220,10 +220,10 @@ def _meeting_with_items(n: int):
 def test_meeting_page_queries_are_constant(client, django_assert_num_queries, n):
     m, pt, director = _meeting_with_items(n)
     # Measured at 1 and at 12 items of each kind (issue 17: 22 and 21 before the item decisions
-    # and the loose ones were read in one query and the unused entry redactions no longer):
-    # the case items shown are written to the access log in one INSERT (issue 19); one query
-    # asks guardian whether the reader takes the minutes, one reads the minutes to adopt.
-    for user, queries in ((pt, 20), (director, 19)):
+    # and the loose ones were read in one query, the unused entry redactions no longer, and
+    # guardian's take-minutes answer with the meeting): the case items shown are written to the
+    # access log in one INSERT (issue 19); the programme team also reads the minutes to adopt.
+    for user, queries in ((pt, 19), (director, 18)):
         client.force_login(user)
         with django_assert_num_queries(queries):
             response = client.get(reverse("meetings:detail", args=[m.pk]))
@@ -245,8 +245,9 @@ def test_woo_preview_queries_are_constant(client, django_assert_num_queries, n):
     )
     client.force_login(pt)
     # Issue 17: 36 before; the meeting's parts are read once for the page (the take-minutes
-    # check, the marks, the agenda items for the two item forms and the withheld-item check).
-    with django_assert_num_queries(28):
+    # answer with the meeting, the marks, the agenda items for the two item forms and the
+    # withheld-item check) and the detector no longer reads case codes it did not use.
+    with django_assert_num_queries(27):
         response = client.get(reverse("meetings:woo", args=[m.pk]))
     assert response.status_code == 200
 
