@@ -24,10 +24,10 @@ Definitions (documented here because the monitor's readers depend on them):
   rows to its current values. So a past quarter
   regenerated today reads the flags of then.
 - Without contact: on the caseload, not static at E, not detained or abroad at E, and the
-  last contact on or before E — or the inclusion when there was none — more than
-  IPGAR_NO_CONTACT_DAYS before E. Only a real contact counts: an attempt without contact
-  is recorded but leaves the case without contact, as in `Case.objects.with_alerts()`, which
-  answers the same question for today.
+  last contact on or before E — or the inclusion when there was none or it is later — more
+  than IPGAR_NO_CONTACT_DAYS before E. Only a real contact counts: an attempt without contact
+  is recorded but leaves the case without contact. The expression is the one of
+  `Case.objects.with_alerts()`, which answers the same question for today.
 - Without intervention: on the caseload, no intervention running at E, and the latest
   intervention start/end on or before E — or the inclusion — more than
   IPGAR_NO_INTERVENTION_DAYS before E (same rule as `with_alerts()`, by dates).
@@ -76,13 +76,13 @@ from django.db.models.functions import Coalesce, Greatest
 from cases.models import (
     Case,
     CaseTransition,
-    Contact,
     DirectorAssignment,
     Intervention,
     InterventionType,
     LifeDomainScore,
     PlanGoal,
 )
+from cases.models import _contact_until as contact_until  # the case list's rule, one definition
 from ipgar.dates import start_of_day
 from pool.models import Director
 
@@ -194,13 +194,6 @@ def caseload_at(end: dt.date):
     """The caseload at `end` with the alert and registration annotations of the monitor."""
     # The newest contact by ORDER BY ... LIMIT 1 rather than MAX(): PostgreSQL then reads one
     # entry of the (case, -date) index per case instead of every contact of the case.
-    # An attempt without contact does not count, as on the case list (`with_alerts`).
-    last_contact = (
-        Contact.objects.filter(case=OuterRef("pk"), date__lte=end)
-        .exclude(kind=Contact.Kind.ATTEMPT)
-        .order_by("-date")
-        .values("date")[:1]
-    )
     last_intervention = (
         Intervention.objects.filter(case=OuterRef("pk"), started_on__lte=end)
         .order_by()
@@ -217,7 +210,10 @@ def caseload_at(end: dt.date):
         cases_at(end)
         .filter(status_at_end__in=CASELOAD)
         .annotate(
-            contact_since=Coalesce(Subquery(last_contact, output_field=DateField()), "included_on", "reported_on"),
+            # The case list's own rule (`with_alerts`) at `end`: the last real contact (an attempt
+            # does not count), read from the case's `last_contact_on` unless a later contact
+            # came in, or the inclusion when that is later.
+            contact_since=Coalesce(Greatest(contact_until(end), "included_on"), "reported_on"),
             has_running=Exists(running),
             # Only a case without a running intervention can be without one: for the others the
             # latest start or end (an aggregate over the case's interventions) is not looked up.

@@ -330,7 +330,8 @@ def _no_contact(c, *, raw, status, end) -> bool:
         for x in raw["contacts"]
         if x["case_id"] == c["id"] and x["date"] <= end and x["kind"] != Contact.Kind.ATTEMPT
     ]
-    since = max(dates) if dates else (c["included_on"] or c["reported_on"])
+    # The last real contact or the inclusion, whichever is later (the case list's rule).
+    since = max([*dates, *([c["included_on"]] if c["included_on"] else [])], default=c["reported_on"])
     return since < end - dt.timedelta(days=settings.IPGAR_NO_CONTACT_DAYS)
 
 

@@ -133,7 +133,8 @@ def test_an_attempt_without_contact_leaves_the_case_without_contact_as_on_the_ca
 
 def test_without_contact_agrees_with_the_case_list_alert_today(db):
     """The same case, the same day: the monitor's rule and `with_alerts()` give the same answer,
-    with only an attempt since the inclusion and after a real contact."""
+    with only an attempt since the inclusion, after a real contact, and with the last contact
+    before a recent inclusion."""
     from django.utils import timezone
 
     from cases.models import Case, Contact
@@ -150,6 +151,12 @@ def test_without_contact_agrees_with_the_case_list_alert_today(db):
 
     assert both() == (True, True)
     ContactFactory(case=case, date=today - dt.timedelta(days=6))
+    assert both() == (False, False)
+    # Included 20 days ago after a contact during the assessment: counted from the inclusion.
+    case = CaseFactory(
+        active=True, reported_on=today - dt.timedelta(days=120), included_on=today - dt.timedelta(days=20)
+    )
+    ContactFactory(case=case, date=today - dt.timedelta(days=100))
     assert both() == (False, False)
 
 
