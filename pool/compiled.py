@@ -26,8 +26,9 @@ def word(index: int) -> str:
 
 def bind(params: Sequence, values: Sequence[tuple], words: Sequence[str] = ()) -> list:
     """`params` with each stand-in replaced: of the same type and equal to a stand-in of `values`
-    ((stand-in, value) pairs) → its value; a LIKE pattern holding `word(i)` → the pattern with the
-    i-th word, escaped as Django escapes it for icontains."""
+    ((stand-in, value) pairs) → its value; the LIKE pattern of `word(i)` (icontains: `%word%`) →
+    the pattern of the i-th word, escaped as Django escapes it."""
+    patterns = {f"%{word(i)}%": f"%{connection.ops.prep_for_like_query(text)}%" for i, text in enumerate(words)}
     bound = []
     for param in params:
         for stand_in, value in values:
@@ -35,9 +36,8 @@ def bind(params: Sequence, values: Sequence[tuple], words: Sequence[str] = ()) -
                 param = value
                 break
         else:
-            if isinstance(param, str) and "ipgarstandinword" in param:
-                for index, text in enumerate(words):
-                    param = param.replace(word(index), connection.ops.prep_for_like_query(text))
+            if type(param) is str:
+                param = patterns.get(param, param)
         bound.append(param)
     return bound
 
