@@ -363,7 +363,7 @@ def _time_director_list(result: dict, *, director) -> None:
     timings = []
     for _ in range(REQUESTS):
         begin = time.perf_counter()
-        rows = list(case_selectors.caseload(user=director.user))
+        rows = case_selectors.caseload_rows(user=director.user)  # what the caseload page calls
         timings.append((time.perf_counter() - begin) * 1000)
     result["director_list_ms"] = round(statistics.median(timings), 2)
     result["director_list_rows"] = len(rows)
