@@ -14,6 +14,7 @@ import yaml
 from django.conf import settings
 
 from ipgar.healthcheck import probe_host
+from tests.db import database_url as server_database_url
 
 ROOT = Path(__file__).resolve().parents[2]
 HOST = "ipgar.amsterdam.nl"
@@ -82,9 +83,11 @@ def test_a_wrong_trusted_proxy_is_refused_at_start():
 # --- item: the health check is not redirected to HTTPS ------------------------------------
 
 
+@pytest.mark.django_db
 def test_health_probe_is_answered_over_plain_http_in_production():
     # The SSL redirect is on; /healthz must still answer the probe directly, and everything
-    # else must still be redirected (a client's own X-Forwarded-Proto is not believed).
+    # else must still be redirected (a client's own X-Forwarded-Proto is not believed). The
+    # probe reads the test database: DATABASE_URL's own database need not exist.
     code = (
         "import django;django.setup();from django.test import Client;c=Client();"
         f"h=c.get('/healthz', HTTP_HOST='{HOST}');"
@@ -92,7 +95,7 @@ def test_health_probe_is_answered_over_plain_http_in_production():
         f"q=c.get('/i18n/setlang/', HTTP_HOST='{HOST}', HTTP_X_FORWARDED_PROTO='https', REMOTE_ADDR='10.1.0.5');"
         "print(h.status_code, h.json()['database'], p.status_code, p['Location'], q.status_code, q['Location'])"
     )
-    result = _python(code, _production_env(IPGAR_TRUSTED_PROXIES="10.1.0.0/16"))
+    result = _python(code, _production_env(IPGAR_TRUSTED_PROXIES="10.1.0.0/16", DATABASE_URL=server_database_url()))
     assert result.stdout.split() == ["200", "ok", "301", f"https://{HOST}/i18n/setlang/", "302", "/"], result.stderr
 
 
