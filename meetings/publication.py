@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from django.utils.translation import gettext as _
 
 from . import grounds, selectors
-from .models import Redaction, WooMark
+from .models import WooMark
 from .redaction import Detector, Finding
 from .selectors import MeetingView
 
@@ -135,11 +135,11 @@ def marks_of(meeting, *, marks_read: list | None = None) -> dict:
     """The secretary's marks per (target, id), the older entry redactions included.
     `marks_read`: the meeting's WooMarks with their author, when the caller has read them."""
     if marks_read is None:
-        marks_read = WooMark.objects.filter(meeting=meeting).select_related("by")
+        marks_read = selectors.woo_marks(meeting)
     marks: dict = {}
     for mark in marks_read:
         marks.setdefault((mark.target, mark.target_id), []).append(mark)
-    for old in Redaction.objects.filter(entry__agenda_item__meeting=meeting).select_related("by", "entry"):
+    for old in selectors.old_redactions(meeting):
         marks.setdefault((T.ENTRY, old.entry_id), []).append(
             WooMark(
                 target=T.ENTRY,

@@ -7,13 +7,15 @@ as cases.permissions.can_view), not one check per item.
 
 import datetime as dt
 from dataclasses import dataclass, field
+from types import SimpleNamespace
 
 from django.db import models
-from django.db.models import Count, F, Max, OuterRef, Prefetch, Q, QuerySet, Subquery, Value, When
+from django.db.models import Count, F, Max, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.db.models.functions import Coalesce
 
 from cases.models import Case, Escalation, Intervention
 from ipgar import roles
+from ipgar.compiled import STAND_IN_DAY, CompiledQuery
 from ipgar.models import User
 
 from . import permissions
@@ -27,6 +29,11 @@ from .models import (
     MeetingBody,
     MinuteEntry,
     Minutes,
+    MinutesAmendment,
+    Redaction,
+    WooMark,
+    WooPublication,
+    WooRelease,
 )
 
 
@@ -58,13 +65,23 @@ def upcoming_first(meetings: QuerySet[Meeting], *, today: dt.date) -> QuerySet[M
     )
 
 
+_BIGINT = 2**63
+
+
 def meeting_get(*, user, pk: int) -> Meeting | None:
     """The meeting, if the user may read it; whether the user takes its minutes is read with it
-    (permissions.can_take_minutes then answers from it for this user)."""
-    qs = _readable(user=user).select_related("chair", "secretary").filter(pk=pk)
+    (permissions.can_take_minutes then answers from it for this user). The programme team reads
+    every meeting: for them the statement is compiled once per process (ipgar.compiled)."""
     if not getattr(user, "is_authenticated", False):
-        return qs.first()
-    meeting = qs.annotate(user_takes_minutes=permissions.take_minutes_sql(user)).first()
+        return _readable(user=user).filter(pk=pk).first()
+    if not -_BIGINT <= pk < _BIGINT:
+        return None  # no such meeting (the caller logs the refusal); never an overflow
+    if roles.is_programme_team(user):
+        rows = _MEETING_FOR_PROGRAMME(meeting_id=pk, user_id=user.pk)
+        meeting = rows[0] if rows else None
+    else:
+        qs = _readable(user=user).select_related("chair", "secretary").filter(pk=pk)
+        meeting = qs.annotate(user_takes_minutes=permissions.take_minutes_sql(user)).first()
     if meeting is not None:
         meeting.take_minutes_user_id = user.pk
     return meeting
@@ -145,6 +162,120 @@ def frozen_forward(minutes: Minutes) -> list[ForwardAgendaItem]:
         )
         for row in minutes.frozen_forward or []
     ]
+
+
+# The meeting page's reads, compiled by the ORM once per process and run with the meeting's
+# values (ipgar.compiled): building these querysets cost more Python per request than the
+# queries took. Each is the queryset the page read before, in the same order.
+_MEETING, _BODY, _MINUTES = -7_340_031, -7_340_032, -7_340_033
+
+_INVITATIONS = CompiledQuery(
+    lambda meeting_id: (
+        Invitation.objects.filter(meeting_id=meeting_id)
+        .select_related("user", "organisation")
+        .order_by("organisation__name")
+    ),
+    meeting_id=_MEETING,
+)
+# Ordered as the models' Meta, without its leading meeting (the same for every row here),
+# which joined the meetings table only to sort by the meeting's date.
+_AGENDA_ITEMS = CompiledQuery(
+    lambda meeting_id: (
+        AgendaItem.objects.filter(meeting_id=meeting_id)
+        .select_related("case", "refers_to_meeting")
+        .order_by("order", "id")
+    ),
+    meeting_id=_MEETING,
+)
+_ENTRIES = CompiledQuery(
+    lambda meeting_id: (
+        MinuteEntry.objects.filter(agenda_item__meeting_id=meeting_id)
+        .select_related("organisation", "person")
+        .order_by("agenda_item_id", "order", "id")
+    ),
+    meeting_id=_MEETING,
+)
+# The item decisions and the loose ones in one query: an item's decisions are those whose item
+# is on this meeting's agenda.
+_DECISIONS = CompiledQuery(
+    lambda meeting_id: Decision.objects.filter(
+        Q(meeting_id=meeting_id, agenda_item__isnull=True) | Q(agenda_item__meeting_id=meeting_id)
+    ).select_related("case"),
+    meeting_id=_MEETING,
+)
+_ACTIONS = CompiledQuery(
+    lambda body_id, day: actions_on(meeting=Meeting(body_id=body_id, date=day)),
+    body_id=_BODY,
+    day=STAND_IN_DAY,
+)
+_FORWARD = CompiledQuery(
+    lambda body_id, day: forward_agenda(body=MeetingBody(pk=body_id), on=day), body_id=_BODY, day=STAND_IN_DAY
+)
+_TO_ADOPT = CompiledQuery(
+    lambda body_id, day: Minutes.objects.filter(
+        meeting__body_id=body_id, meeting__date__lt=day, status=Minutes.Status.CIRCULATED
+    ).select_related("meeting"),
+    body_id=_BODY,
+    day=STAND_IN_DAY,
+)
+_USER = -7_340_034
+# meeting_condition is empty for the programme team: the meeting by its id, and guardian's answer.
+_MEETING_FOR_PROGRAMME = CompiledQuery(
+    lambda meeting_id, user_id: (
+        Meeting.objects.filter(pk=meeting_id)
+        .select_related("body", "minutes", "chair", "secretary")
+        .annotate(user_takes_minutes=permissions.take_minutes_sql(SimpleNamespace(pk=user_id)))
+    ),
+    meeting_id=_MEETING,
+    user_id=_USER,
+)
+_WOO_MARKS = CompiledQuery(
+    lambda meeting_id: WooMark.objects.filter(meeting_id=meeting_id).select_related("by"), meeting_id=_MEETING
+)
+_OLD_REDACTIONS = CompiledQuery(
+    lambda meeting_id: Redaction.objects.filter(entry__agenda_item__meeting_id=meeting_id).select_related(
+        "by", "entry"
+    ),
+    meeting_id=_MEETING,
+)
+# Who prepared, reviewed and approved, and when: the stored documents are not read.
+_WOO_PUBLICATIONS = CompiledQuery(
+    lambda meeting_id: (
+        WooPublication.objects.filter(meeting_id=meeting_id)
+        .select_related("prepared_by", "reviewed_by")
+        .defer("html", "pdf", "xml")
+    ),
+    meeting_id=_MEETING,
+)
+_WOO_RELEASES = CompiledQuery(
+    lambda meeting_id: (
+        WooRelease.objects.filter(meeting_id=meeting_id)
+        .select_related("approved_by", "prepared_by")
+        .defer("pdf", "xml")
+    ),
+    meeting_id=_MEETING,
+)
+
+
+def woo_marks(meeting: Meeting) -> list[WooMark]:
+    """The secretary's marks on the meeting's texts, with who made them."""
+    return _WOO_MARKS(meeting_id=meeting.pk)
+
+
+def old_redactions(meeting: Meeting) -> list[Redaction]:
+    """The older redactions of the meeting's entries, with their author and entry."""
+    return _OLD_REDACTIONS(meeting_id=meeting.pk)
+
+
+def woo_publications(meeting: Meeting) -> tuple[list[WooPublication], list[WooRelease]]:
+    """The meeting's prepared publications and its releases (without their documents)."""
+    return _WOO_PUBLICATIONS(meeting_id=meeting.pk), _WOO_RELEASES(meeting_id=meeting.pk)
+
+
+_AMENDMENTS = CompiledQuery(
+    lambda minutes_id: MinutesAmendment.objects.filter(minutes_id=minutes_id).select_related("agenda_item", "by"),
+    minutes_id=_MINUTES,
+)
 
 
 @dataclass
@@ -248,17 +379,17 @@ def _visible_actions(actions: list, *, visible_cases: set, admitted_meetings: se
 
 
 def _agenda_items(meeting: Meeting) -> list[AgendaItem]:
-    # Entries with who said it; nothing on these pages reads an entry's redactions (the Woo
-    # build reads them with their author, publication.marks_of).
-    # Ordered as the models' Meta, without its leading meeting (the same for every row here),
-    # which joined the meetings table only to sort by the meeting's date.
-    entries = MinuteEntry.objects.select_related("organisation", "person").order_by("order", "id")
-    return list(
-        AgendaItem.objects.filter(meeting=meeting)
-        .select_related("case", "refers_to_meeting")
-        .prefetch_related(Prefetch("entries", queryset=entries))
-        .order_by("order", "id")
-    )
+    """The agenda items with their entries (who said it); nothing on these pages reads an
+    entry's redactions (the Woo build reads them with their author, publication.marks_of)."""
+    items = _AGENDA_ITEMS(meeting_id=meeting.pk)
+    by_pk = {item.pk: item for item in items}
+    entries: dict[int, list[MinuteEntry]] = {pk: [] for pk in by_pk}
+    for entry in _ENTRIES(meeting_id=meeting.pk):
+        entry.agenda_item = by_pk[entry.agenda_item_id]  # as a prefetch sets it
+        entries[entry.agenda_item_id].append(entry)
+    for item in items:
+        item.minute_entries = entries[item.pk]
+    return items
 
 
 def _decisions(meeting: Meeting, items: list[AgendaItem]) -> tuple[dict[int, list[Decision]], list[Decision]]:
@@ -267,7 +398,7 @@ def _decisions(meeting: Meeting, items: list[AgendaItem]) -> tuple[dict[int, lis
     item_ids = {item.pk for item in items}
     by_item: dict[int, list[Decision]] = {}
     loose = []
-    for decision in Decision.objects.filter(Q(meeting=meeting) | Q(agenda_item_id__in=item_ids)).select_related("case"):
+    for decision in _DECISIONS(meeting_id=meeting.pk):
         if decision.agenda_item_id in item_ids:
             by_item.setdefault(decision.agenda_item_id, []).append(decision)
         elif decision.agenda_item_id is None:
@@ -283,7 +414,7 @@ def _is_frozen(minutes: Minutes) -> bool:
 def _actions(meeting: Meeting, minutes: Minutes) -> list[ActionView]:
     """Every action of this meeting's list, before any is withheld from the reader."""
     if not _is_frozen(minutes):
-        return [ActionView.of(a, done_on=a.done_on) for a in actions_on(meeting=meeting)]
+        return [ActionView.of(a, done_on=a.done_on) for a in _ACTIONS(body_id=meeting.body_id, day=meeting.date)]
     state = {row["id"]: row.get("done_on") for row in minutes.frozen_actions}
     rows = (
         ActionItem.objects.filter(pk__in=state)
@@ -335,7 +466,7 @@ def _item_view(
             decisions=list(decisions),
         )
     shown = [d for d in decisions if not d.case_id or d.case_id in visible_cases]
-    return ItemView(item=item, number=number, entries=list(item.entries.all()), decisions=shown)
+    return ItemView(item=item, number=number, entries=list(item.minute_entries), decisions=shown)
 
 
 def _cases_shown(views: list[ItemView], loose_shown: list) -> dict:
@@ -368,19 +499,13 @@ def _sections(views: list[ItemView]) -> list:
 
 def _to_adopt(meeting: Meeting) -> list[Minutes]:
     """Circulated minutes of the body's earlier meetings: this meeting can adopt them."""
-    return list(
-        Minutes.objects.filter(
-            meeting__body_id=meeting.body_id, meeting__date__lt=meeting.date, status=Minutes.Status.CIRCULATED
-        ).select_related("meeting")
-    )
+    return _TO_ADOPT(body_id=meeting.body_id, day=meeting.date)
 
 
 def meeting_view(*, user, meeting: Meeting) -> MeetingView:
     """Everything the meeting page and the minutes exports show, filtered for this reader."""
     minutes = meeting.minutes  # every meeting gets its minutes from meetings.services.meeting_create
-    invitations = list(
-        Invitation.objects.filter(meeting=meeting).select_related("user", "organisation").order_by("organisation__name")
-    )
+    invitations = _INVITATIONS(meeting_id=meeting.pk)
     own = next((i for i in invitations if i.user_id == user.pk), None)
     admitted = (
         permissions.is_admitted_to_closed_part(user, meeting, own) if own or roles.is_programme_team(user) else False
@@ -417,15 +542,13 @@ def meeting_view(*, user, meeting: Meeting) -> MeetingView:
         sections=_sections(views),
         items=views,
         actions=_visible_actions(actions, visible_cases=visible_cases, admitted_meetings=admitted_meetings),
-        forward=frozen_forward(minutes)
-        if _is_frozen(minutes)
-        else list(forward_agenda(body=meeting.body, on=meeting.date)),
+        forward=frozen_forward(minutes) if _is_frozen(minutes) else _FORWARD(body_id=meeting.body_id, day=meeting.date),
         admitted=admitted,
         can_take_minutes=can_take_minutes,
         to_adopt=_to_adopt(meeting) if can_take_minutes else [],
         amendments=[
             amendment
-            for amendment in minutes.amendments.select_related("agenda_item", "by")
+            for amendment in _AMENDMENTS(minutes_id=minutes.pk)
             if amendment.agenda_item_id not in hidden_items
         ],
         loose_decisions=loose_shown,

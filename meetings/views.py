@@ -22,7 +22,7 @@ from ipgar.sorting import sort_columns
 
 from . import exports, forms, grounds, permissions, publication, selectors, services
 from .filters import SORT_FIELDS, SORT_LABELS, MeetingFilter
-from .models import ActionItem, MeetingBody, Minutes, WooMark, WooPublication, WooRelease
+from .models import ActionItem, MeetingBody, Minutes, WooPublication, WooRelease
 
 
 def _meeting_or_404(request, pk: int):
@@ -421,7 +421,8 @@ def _woo_context(request, meeting, *, forms_in=None):
     # One read of the meeting's parts for the whole page: the view, the marks for both the build
     # and their list, the agenda items for both item forms and the "any withheld item" check.
     view = selectors.meeting_view(user=request.user, meeting=meeting)
-    marks = list(WooMark.objects.filter(meeting=meeting).select_related("by"))
+    marks = selectors.woo_marks(meeting)
+    prepared, releases = selectors.woo_publications(meeting)
     pub = publication.build(view, internal=True, marks=marks)
     texts = publication.texts_of(view)
     items = [item_view.item for item_view in view.items]
@@ -437,13 +438,8 @@ def _woo_context(request, meeting, *, forms_in=None):
         "prepare_form": forms_in.get("prepare") or forms.PrepareForm(prefix="prepare"),
         "flag_grounds": grounds.choices(),
         "marks": marks,
-        # The stored documents are not shown here: only who prepared and reviewed, and when.
-        "publications": WooPublication.objects.filter(meeting=meeting)
-        .select_related("prepared_by", "reviewed_by")
-        .defer("html", "pdf", "xml"),
-        "releases": WooRelease.objects.filter(meeting=meeting)
-        .select_related("approved_by", "prepared_by")
-        .defer("pdf", "xml"),
+        "publications": prepared,
+        "releases": releases,
         "items": any(item.case_id or item.is_closed_part for item in items),
     }
 
