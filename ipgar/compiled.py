@@ -5,9 +5,11 @@ request (the case page spent more on it than on its queries, BENCHMARKS.md), alt
 values change. `CompiledQuery` builds the queryset once with stand-in values, keeps the ORM's SQL
 and the compiler's row layout, and on each call swaps the stand-ins for the real values and
 builds the rows as the ORM would: model instances with their select_related objects and
-annotations, or tuples for `values_list()`. Not supported: prefetch_related, a related
-manager's known objects (`case.transitions` sets `transition.case`: build from the model's
-manager and filter on `case_id`), iterator(), anything but a plain SELECT.
+annotations, tuples for `values_list()`, dicts for `values()`. `count()` answers how many rows the
+query gives and `page(start, stop)` reads a slice of them with LIMIT and OFFSET as parameters, so
+every page runs the one statement. Not supported: prefetch_related, a related manager's known
+objects (`case.transitions` sets `transition.case`: build from the model's manager and filter on
+`case_id`), iterator(), anything but a plain SELECT.
 
 The statement is bound on the server (a psycopg cursor as Django's `server_side_binding` option
 makes), so psycopg prepares it after a few runs on a connection (`prepare_threshold`) and
@@ -17,9 +19,14 @@ client-side binding. A prepared statement lives as long as the connection (CONN_
 Setting IPGAR_PREPARED_STATEMENTS=false (an old transaction-pooling PgBouncer) runs them
 through Django's usual cursor instead.
 
-Stand-ins are values no real request uses (a negative id, a time in 1901). A stand-in day
-(`STAND_IN_DAY`) stands for a date; a date parameter a number of days from it (a cutoff the
-query computed from that day) becomes the same number of days from the real date.
+Stand-ins are values no real request uses (a negative id, a time in 1901, a list of such ids for
+an array parameter); a parameter of the same type and equal to one becomes the request's value.
+A stand-in day (`STAND_IN_DAY`) stands for a date; a date parameter a number of days from it (a
+cutoff the query computed from that day) becomes the same number of days from the real date. A
+text stand-in (`stand_in_words`: a search) also stands inside the LIKE pattern a lookup made of it
+(`%word%` for icontains, `word%`, `%word`): the pattern becomes the real text's, escaped as Django
+escapes it. Each parameter is looked up whole, once, so a real value that looks like a stand-in
+is never replaced again.
 """
 
 import datetime as dt
@@ -30,17 +37,37 @@ from django.conf import settings
 from django.db import connections
 from django.db.backends.postgresql.base import TIMESTAMPTZ_OID, Format, ServerBindingCursor, register_tzloader
 from django.db.models import QuerySet
-from django.db.models.query import ValuesListIterable, get_related_populators
+from django.db.models.query import ValuesIterable, ValuesListIterable, get_related_populators
 
 STAND_IN_DAY = dt.date(1111, 1, 1)
 # Any date parameter before this year is a stand-in day's cutoff, never a real value.
 _STAND_IN_ERA_END = 1200
+# Characters LIKE treats specially: a text stand-in has none, so its patterns are its own.
+_LIKE_SPECIAL = ("%", "_", "\\")
+
+
+def stand_in_words(count: int) -> dict[str, str]:
+    """Stand-ins for `count` search words, named word0, word1, …: text no one searches for."""
+    return {f"word{i}": f"ipgarstandinword{i}x" for i in range(count)}
+
+
+def words(search: str) -> dict[str, str]:
+    """The words of `search` by the names `stand_in_words(len(search.split()))` gives them."""
+    return {f"word{i}": word for i, word in enumerate(search.split())}
+
+
+def _lookup_key(value) -> tuple:
+    """A parameter as a stand-in is looked up: by type (True is not 1) and value (a list as a tuple)."""
+    return (list, tuple(value)) if type(value) is list else (type(value), value)
 
 
 class CompiledQuery:
     """`build(**stand_ins)` compiled once per database connection (and `key()`); call with the values."""
 
     def __init__(self, build: Callable[..., QuerySet], *, key: Callable[[], Hashable] = lambda: None, **stand_ins):
+        for name, stand_in in stand_ins.items():
+            if type(stand_in) is str and any(c in stand_in for c in _LIKE_SPECIAL):
+                raise ValueError(f"the text stand-in {name} has a character LIKE escapes")
         self._build = build
         self._key = key
         self._stand_ins = stand_ins
@@ -54,18 +81,29 @@ class CompiledQuery:
             queryset = self._build(**self._stand_ins)
             compiler = queryset.query.get_compiler(connection=connection)
             sql, params = compiler.as_sql()
-            tuples = issubclass(queryset._iterable_class, ValuesListIterable)
             # The converters too: working them out per call cost as much as building the rows.
             fields = [s[0] for s in compiler.select[0 : compiler.col_count]]
             if compiler.has_composite_fields(fields):
                 raise NotImplementedError("composite primary keys")
             converters = compiler.get_converters(fields)
-            compiled = (key, compiler, sql, list(params), tuples, converters)
+            compiled = (key, compiler, sql, list(params), _row_kind(queryset), converters)
             self._compiled[connection] = compiled
         return compiled[1:]
 
-    def _params(self, template_params, values):
-        by_stand_in = {self._stand_ins[name]: value for name, value in values.items()}
+    def _substitutes(self, values, connection) -> dict:
+        """Stand-in (as `_lookup_key`) -> the value; for a text, its LIKE patterns too."""
+        substitutes = {}
+        for name, stand_in in self._stand_ins.items():
+            value = values[name]
+            substitutes[_lookup_key(stand_in)] = value
+            if type(stand_in) is str:
+                like = connection.ops.prep_for_like_query(value)
+                for pattern in ("%{}%", "{}%", "%{}"):
+                    substitutes[(str, pattern.format(stand_in))] = pattern.format(like)
+        return substitutes
+
+    def _params(self, template_params, values, connection):
+        substitutes = self._substitutes(values, connection)
         day = values.get(next((n for n, v in self._stand_ins.items() if v == STAND_IN_DAY), None))
         params = []
         for param in template_params:
@@ -73,28 +111,77 @@ class CompiledQuery:
                 if day is None:
                     raise ValueError(f"{param} was computed from a stand-in day that was not given")
                 params.append(day + (param - STAND_IN_DAY))
-            elif isinstance(param, Hashable) and param in by_stand_in:
-                params.append(by_stand_in[param])
-            else:
+                continue
+            try:
+                params.append(substitutes.get(_lookup_key(param), param))
+            except TypeError:  # unhashable (a dict for a JSON value): no stand-in
                 params.append(param)
         return params
 
     def __call__(self, *, using: str = "default", **values) -> list:
         """The rows for these values (every stand-in named at construction must be given)."""
+        return self._rows(using, values)
+
+    def page(self, start: int, stop: int, *, using: str = "default", **values) -> list:
+        """The rows `queryset[start:stop]` gives, with LIMIT and OFFSET as parameters (the query
+        itself must not be sliced): one statement for every page."""
+        if stop < start or start < 0:
+            raise ValueError(f"no page from {start} to {stop}")
+        return self._rows(using, values, limits=(stop - start, start))
+
+    def count(self, *, using: str = "default", **values) -> int:
+        """How many rows the query gives for these values, as `queryset.count()`."""
+        connection = connections[using]
+        _compiler, sql, template_params, _kind, _converters = self._compile(connection)
+        sql = f"SELECT COUNT(*) FROM ({sql}) AS counted"  # noqa: S608 - the ORM's SQL; values are parameters
+        return self._fetch(connection, sql, self._bound(template_params, values, connection))[0][0]
+
+    def _bound(self, template_params, values, connection) -> list:
         missing = set(self._stand_ins) - set(values)
         if missing:
             raise TypeError(f"values missing: {sorted(missing)}")
+        return self._params(template_params, values, connection)
+
+    def _rows(self, using, values, limits=None) -> list:
         connection = connections[using]
-        compiler, sql, template_params, tuples, converters = self._compile(connection)
-        prepared = getattr(settings, "IPGAR_PREPARED_STATEMENTS", True)
-        with _server_binding_cursor(connection) if prepared else connection.cursor() as cursor:
-            cursor.execute(sql, self._params(template_params, values))
-            rows = cursor.fetchall()
+        compiler, sql, template_params, kind, converters = self._compile(connection)
+        params = self._bound(template_params, values, connection)
+        if limits is not None:
+            if compiler.query.is_sliced:
+                raise ValueError("a page of a sliced query")
+            sql, params = f"{sql} LIMIT %s OFFSET %s", [*params, *limits]
+        rows = self._fetch(connection, sql, params)
         if compiler.has_extra_select:
             rows = [row[: compiler.col_count] for row in rows]
         if converters:  # as compiler.results_iter() does
             rows = map(tuple, compiler.apply_converters(rows, converters))
-        return list(rows) if tuples else _instances(compiler, rows, using)
+        if kind is ValuesListIterable:
+            return list(rows)
+        if kind is not None:  # values(): the keys
+            return [dict(zip(kind, row, strict=True)) for row in rows]
+        return _instances(compiler, rows, using)
+
+    @staticmethod
+    def _fetch(connection, sql, params) -> list:
+        prepared = getattr(settings, "IPGAR_PREPARED_STATEMENTS", True)
+        with _server_binding_cursor(connection) if prepared else connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            return cursor.fetchall()
+
+
+def _row_kind(queryset):
+    """How rows are built: as tuples (values_list), dicts (values) or model instances (None)."""
+    if issubclass(queryset._iterable_class, ValuesListIterable):
+        return ValuesListIterable
+    if issubclass(queryset._iterable_class, ValuesIterable):
+        # The keys of a row, as ValuesIterable names them.
+        query = queryset.query
+        return (
+            list(query.selected)
+            if query.selected
+            else [*query.extra_select, *query.values_select, *query.annotation_select]
+        )
+    return None
 
 
 class _PreparingCursor(ServerBindingCursor):

@@ -2,14 +2,14 @@
 
 `selectors.pool_overview` states which directors the overview shows and `director_figures` how
 each figure is derived; this module compiles that queryset once per sort order and number of
-search words (`pool.compiled`), with the current and coming absences and the restricted areas
-folded into the same query, and reads a page of it as `DirectorRow`s instead of model instances.
+search words (`ipgar.compiled.CompiledQuery`), with the current and coming absences and the
+restricted areas folded into the same query, and reads a page of it as `DirectorRow`s instead of
+model instances.
 The cases awaiting a director are read as plain values too.
 """
 
 import datetime as dt
 import functools
-import json
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -20,9 +20,10 @@ from django.db.models.expressions import RawSQL
 from django.db.models.functions import JSONObject
 
 from cases.models import Area, Case
+from ipgar.compiled import STAND_IN_DAY, CompiledQuery, stand_in_words, words
 from ipgar.reference import reference_name
 
-from . import compiled, selectors
+from . import selectors
 from .models import Absence
 
 _KINDS = dict(Absence.Kind.choices)
@@ -81,22 +82,25 @@ class DirectorRow:
 
 
 def _row(*, current_absences, restricted_areas, **values) -> DirectorRow:
-    # Django's connection leaves jsonb as text (its JSONField parses it): each element is JSON.
-    absences = map(json.loads, current_absences)
-    areas = map(json.loads, restricted_areas)
+    # The arrays' elements are JSON objects (parsed by the JSONField's converter): dates as text.
     return DirectorRow(
         current_absences=[
             AbsenceRow(a["kind"], dt.date.fromisoformat(a["starts_on"]), dt.date.fromisoformat(a["ends_on"]))
-            for a in absences
+            for a in current_absences
         ],
-        restricted_areas=[reference_name(a["name"], a["name_en"]) for a in areas],
+        restricted_areas=[reference_name(a["name"], a["name_en"]) for a in restricted_areas],
         **values,
     )
 
 
-def _values(directors):
+def _per_fte():
+    # Compiled into the SQL (director_figures' maximum): another setting compiles again.
+    return settings.IPGAR_CASES_PER_FTE
+
+
+def _values(directors, *, on):
     """The row's columns, named as DirectorRow's fields; absences and areas as JSON arrays."""
-    absences = Absence.objects.filter(director=OuterRef("pk"), ends_on__gte=compiled.DAY).order_by("starts_on", "pk")
+    absences = Absence.objects.filter(director=OuterRef("pk"), ends_on__gte=on).order_by("starts_on", "pk")
     areas = Area.objects.filter(director=OuterRef("pk")).order_by("order", "name", "pk")
     return directors.prefetch_related(None).values(
         "id",
@@ -123,36 +127,32 @@ def _values(directors):
 
 
 @functools.lru_cache(maxsize=64)
-def _overview_sql(ordering: tuple, words: int, _per_fte: int) -> tuple:
-    """The overview's count and rows in `ordering` (ipgar.sorting.sort_ordering; empty: the usual
-    order) for that many search words, with stand-ins. `_per_fte` (settings.IPGAR_CASES_PER_FTE,
-    compiled into the SQL) is part of the key."""
-    directors = selectors.pool_overview(on=compiled.DAY, search=" ".join(map(compiled.word, range(words))))
-    if ordering:
-        directors = directors.order_by(*ordering)
-    count_sql, count_params = directors.order_by().values("pk").query.sql_with_params()
-    rows_sql, rows_params = _values(directors).query.sql_with_params()
-    count_sql = f"SELECT COUNT(*) FROM ({count_sql}) AS pool"  # noqa: S608 - the ORM's SQL; values are parameters
-    return count_sql, count_params, rows_sql, rows_params
+def _overview(ordering: tuple, word_count: int) -> tuple[CompiledQuery, CompiledQuery]:
+    """The overview's directors (for the count) and its rows in `ordering` (ipgar.sorting.sort_ordering;
+    empty: the usual order), compiled for that many search words."""
+
+    def directors(*, on, **search_words):
+        found = selectors.pool_overview(on=on, search=" ".join(search_words.values()))
+        return found.order_by(*ordering) if ordering else found
+
+    stand_ins = {"on": STAND_IN_DAY, **stand_in_words(word_count)}
+    count = CompiledQuery(lambda **values: directors(**values).order_by().values("pk"), key=_per_fte, **stand_ins)
+    rows = CompiledQuery(lambda **values: _values(directors(**values), on=values["on"]), key=_per_fte, **stand_ins)
+    return count, rows
 
 
 class OverviewRows:
     """The overview for a day, search and order, as Paginator pages it: `count()` and a slice of rows."""
 
     def __init__(self, *, ordering: tuple, search: str, on: dt.date):
-        words = search.split()
-        self._count_sql, count_params, self._rows_sql, rows_params = _overview_sql(
-            ordering, len(words), settings.IPGAR_CASES_PER_FTE
-        )
-        self._count_params = compiled.bind(count_params, [(compiled.DAY, on)], words)
-        self._rows_params = compiled.bind(rows_params, [(compiled.DAY, on)], words)
+        self._values = {"on": on, **words(search)}
+        self._count, self._rows = _overview(ordering, len(self._values) - 1)
 
     def count(self) -> int:
-        return compiled.fetch(self._count_sql, self._count_params, lambda count: count)[0]
+        return self._count.count(**self._values)
 
     def __getitem__(self, page: slice) -> list[DirectorRow]:
-        sql = f"{self._rows_sql} LIMIT %s OFFSET %s"
-        return compiled.fetch(sql, [*self._rows_params, page.stop - page.start, page.start], _row)
+        return [_row(**row) for row in self._rows.page(page.start, page.stop, **self._values)]
 
 
 @dataclass(frozen=True)
@@ -169,30 +169,44 @@ def cases_awaiting_director(*, limit: int) -> list[AwaitingRow]:
 
 
 @functools.lru_cache(maxsize=16)
-def _ranking_sql(words: int, _per_fte: int) -> tuple[str, list]:
+def _ranking(word_count: int) -> CompiledQuery:
     """`selectors.ranking_values` with stand-ins for the case's director and area, the day and the words."""
-    stand_in = Case(director_id=compiled.CASE_DIRECTOR, area_id=compiled.CASE_AREA)
-    search = " ".join(map(compiled.word, range(words)))
-    return selectors.ranking_values(case=stand_in, on=compiled.DAY, search=search).query.sql_with_params()
+
+    def ranking(*, case_director, case_area, on, **search_words):
+        stand_in = Case(director_id=case_director, area_id=case_area)
+        return selectors.ranking_values(case=stand_in, on=on, search=" ".join(search_words.values()))
+
+    return CompiledQuery(
+        ranking,
+        key=_per_fte,
+        case_director=-7_340_017,
+        case_area=-7_340_023,
+        on=STAND_IN_DAY,
+        **stand_in_words(word_count),
+    )
 
 
 def ranking_values(*, case: Case, on: dt.date, search: str = "") -> list[tuple]:
     """The rows of `selectors.ranking_values` for this case, day and search, by the compiled query."""
-    words = search.split()
-    sql, params = _ranking_sql(len(words), settings.IPGAR_CASES_PER_FTE)
-    values = [(compiled.DAY, on), (compiled.CASE_DIRECTOR, case.director_id or 0), (compiled.CASE_AREA, case.area_id)]
-    return compiled.fetch_tuples(sql, compiled.bind(params, values, words))
+    search_words = words(search)
+    return _ranking(len(search_words))(
+        case_director=case.director_id or 0, case_area=case.area_id, on=on, **search_words
+    )
 
 
-@functools.lru_cache(maxsize=4)
-def _by_pk_sql(_per_fte: int) -> tuple[str, list]:
-    """`director_figures` as DirectorRow columns for the directors whose ids are a stand-in array."""
-    ids = RawSQL("SELECT unnest(%s::integer[])", [compiled.IDS])  # one parameter, however many ids
-    return _values(selectors.director_figures(on=compiled.DAY).filter(pk__in=ids)).query.sql_with_params()
+# `director_figures` as DirectorRow columns for the directors whose ids are one array parameter
+# (however many ids: one statement).
+_BY_PK = CompiledQuery(
+    lambda *, ids, on: _values(
+        selectors.director_figures(on=on).filter(pk__in=RawSQL("SELECT unnest(%s::integer[])", [ids])), on=on
+    ),
+    key=_per_fte,
+    ids=[-7_340_029],
+    on=STAND_IN_DAY,
+)
 
 
 def directors_by_pk(pks: list[int], *, on: dt.date) -> dict[int, DirectorRow]:
     """The directors with these ids and their figures on `on`, by id (the assistant's shown ones)."""
-    sql, params = _by_pk_sql(settings.IPGAR_CASES_PER_FTE)
-    found = compiled.fetch(sql, compiled.bind(params, [(compiled.DAY, on), (compiled.IDS, list(pks))]), _row)
+    found = [_row(**row) for row in _BY_PK(ids=list(pks), on=on)]
     return {row.pk: row for row in found}

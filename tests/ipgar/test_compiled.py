@@ -5,11 +5,14 @@ import datetime as dt
 import pytest
 import time_machine
 from django.db import connection
+from django.db.models import Value
+from django.db.models.expressions import RawSQL
+from django.db.models.functions import Upper
 from django.test.utils import CaptureQueriesContext
 
 from cases import selectors
 from cases.models import Case, Contact, Intervention
-from ipgar.compiled import STAND_IN_DAY, CompiledQuery
+from ipgar.compiled import STAND_IN_DAY, CompiledQuery, stand_in_words, words
 from tests.cases.factories import (
     CaseFactory,
     ContactFactory,
@@ -158,3 +161,89 @@ def test_without_prepared_statements_the_rows_are_the_same(settings):
         assert [c.code for c in compiled(case_id=case.pk)] == [case.code]
     assert f'"cases_case"."id" = {case.pk}' in queries.captured_queries[0]["sql"]  # bound by the client
     assert prepared() == before
+
+
+# --- rows as values() dicts, pages and counts, search words, arrays (what the pool's overview needs)
+
+_NAMES = ["50%-lid", "50x-lid", "a_b", "axb", "x\\y", "xy", "Lid Een", "lid twee", "ander"]
+
+
+@pytest.fixture
+def organisations():
+    from tests.ipgar.factories import OrganisationFactory
+
+    return [OrganisationFactory(name=name, code=f"org-{i}") for i, name in enumerate(_NAMES)]
+
+
+def _named(**conditions):
+    from ipgar.models import Organisation
+
+    return Organisation.objects.filter(code__startswith="org-", **conditions).order_by("name", "pk")
+
+
+def test_values_rows_are_dicts_as_the_orm_builds_them(organisations):
+    compiled = CompiledQuery(
+        lambda *, first: _named(pk__gte=first).values("pk", "name", upper=Upper("code")),
+        first=-1_000_011,
+    )
+    first = organisations[2].pk
+    expected = list(_named(pk__gte=first).values("pk", "name", upper=Upper("code")))
+    assert compiled(first=first) == expected
+    assert list(expected[0]) == ["pk", "name", "upper"]
+
+
+def test_a_page_and_the_count_are_the_querysets_slice_and_count(organisations):
+    compiled = CompiledQuery(lambda *, first: _named(pk__gte=first).values_list("pk", "name"), first=-1_000_011)
+    first = organisations[1].pk
+    queryset = _named(pk__gte=first).values_list("pk", "name")
+    assert compiled.count(first=first) == queryset.count() == len(organisations) - 1
+    for start, stop in ((0, 3), (2, 5), (6, 20), (30, 40), (0, 0)):
+        expected = list(queryset[start:stop])
+        with CaptureQueriesContext(connection) as queries:
+            assert compiled.page(start, stop, first=first) == expected, (start, stop)
+        assert len(queries) == 1
+    with pytest.raises(ValueError, match="sliced"):
+        CompiledQuery(lambda *, first: _named(pk__gte=first)[:2], first=-1_000_011).page(0, 1, first=first)
+
+
+@pytest.mark.parametrize("lookup", ["icontains", "istartswith", "iendswith", "iexact", "contains"])
+def test_search_words_inside_like_patterns_are_escaped_as_the_orm_escapes_them(organisations, lookup):
+    def search(*, word0, word1):
+        return _named(**{f"name__{lookup}": word0}).filter(name__icontains=word1).values_list("name", flat=False)
+
+    compiled = CompiledQuery(search, **stand_in_words(2))
+    for word0 in ["lid", "50%", "a_b", "x\\y", "%", "_", "\\", "LID", "lid-", "50"]:
+        for word1 in ["", "i", "_", "%"]:
+            expected = list(search(word0=word0, word1=word1))
+            assert compiled(word0=word0, word1=word1) == expected, (word0, word1)
+
+
+def test_a_word_spelled_like_a_stand_in_is_a_word_like_any_other(organisations):
+    compiled = CompiledQuery(
+        lambda **search: _named(name__icontains=search["word0"], code__icontains=search["word1"]).values_list("name"),
+        **stand_in_words(2),
+    )
+    # The first word is the second's stand-in: it stays that text (no organisation has it).
+    assert compiled(**words(f"{stand_in_words(2)['word1']} org")) == []
+    assert compiled(**words("lid org")) == [("50%-lid",), ("50x-lid",), ("Lid Een",), ("lid twee",)]
+    with pytest.raises(ValueError, match="LIKE"):
+        CompiledQuery(lambda *, word: _named(name__icontains=word), word="stand_in")
+
+
+def test_a_list_stands_for_an_array_parameter_of_any_length(organisations):
+    compiled = CompiledQuery(
+        lambda *, ids: _named(pk__in=RawSQL("SELECT unnest(%s::integer[])", [ids])).values_list("pk", flat=False),
+        ids=[-1_000_013],
+    )
+    for chosen in ([], organisations[:1], organisations[2:7], organisations):
+        assert compiled(ids=[o.pk for o in chosen]) == [(o.pk,) for o in _named(pk__in=[o.pk for o in chosen])]
+
+
+def test_a_stand_in_replaces_only_a_parameter_of_its_own_type():
+    """True == 1 in Python: an int stand-in 1 must not replace the parameter True."""
+    case = CaseFactory(active=True)
+    compiled = CompiledQuery(
+        lambda *, case_id: Case.objects.filter(pk=case_id).annotate(flag=Value(True)).values_list("pk", "flag"),
+        case_id=1,
+    )
+    assert compiled(case_id=case.pk) == [(case.pk, True)]

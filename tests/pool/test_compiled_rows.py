@@ -1,4 +1,4 @@
-"""The pool overview's compiled query (pool.rows, pool.compiled) answers what the ORM's queryset does.
+"""The pool overview's compiled query (pool.rows, ipgar.compiled) answers what the ORM's queryset does.
 
 The SQL is compiled once per process with stand-ins for the day and the search words; these tests
 hold its rows and count equal to `selectors.pool_overview` built afresh, for several days, sort
@@ -11,8 +11,9 @@ from decimal import Decimal
 import pytest
 from django.test import RequestFactory
 
+from ipgar.compiled import stand_in_words
 from ipgar.sorting import sort_ordering
-from pool import compiled, rows, selectors
+from pool import rows, selectors
 from pool.models import Absence, Director
 from pool.views import OverviewSort
 
@@ -111,7 +112,7 @@ def test_a_search_finds_the_special_characters_literally(pool):
     assert found("a_b") == ["a_b"]
     assert found("x\\y") == ["x\\y"]
     # A word that looks like a stand-in is a word like any other: no director is called that.
-    assert found(f"{compiled.word(1)} lid") == []
+    assert found(f"{stand_in_words(2)['word1']} lid") == []
 
 
 def test_a_page_is_a_slice_of_the_ordered_rows(pool):
