@@ -20,8 +20,8 @@ Setting IPGAR_PREPARED_STATEMENTS=false (an old transaction-pooling PgBouncer) r
 through Django's usual cursor instead.
 
 Stand-ins are values no real request uses (a negative id, a time in 1901, a list of such ids for
-an array parameter); a parameter of the same type and equal to one becomes the request's value.
-A stand-in day (`STAND_IN_DAY`) stands for a date; a date parameter a number of days from it (a
+an array parameter); a parameter equal to one (a bool never equals a number) becomes the
+request's value. A stand-in day (`STAND_IN_DAY`) stands for a date; a date parameter a number of days from it (a
 cutoff the query computed from that day) becomes the same number of days from the real date. A
 text stand-in (`stand_in_words`: a search) also stands inside the LIKE pattern a lookup made of it
 (`%word%` for icontains, `word%`, `%word`): the pattern becomes the real text's, escaped as Django
@@ -57,8 +57,9 @@ def words(search: str) -> dict[str, str]:
 
 
 def _lookup_key(value) -> tuple:
-    """A parameter as a stand-in is looked up: by type (True is not 1) and value (a list as a tuple)."""
-    return (list, tuple(value)) if type(value) is list else (type(value), value)
+    """A parameter as a stand-in is looked up: by value as Python compares it (the ORM may turn an
+    id into a Decimal), but a bool never for a number (True == 1), a list as a tuple."""
+    return (list, tuple(value)) if type(value) is list else (type(value) is bool, value)
 
 
 class CompiledQuery:
@@ -99,7 +100,7 @@ class CompiledQuery:
             if type(stand_in) is str:
                 like = connection.ops.prep_for_like_query(value)
                 for pattern in ("%{}%", "{}%", "%{}"):
-                    substitutes[(str, pattern.format(stand_in))] = pattern.format(like)
+                    substitutes[_lookup_key(pattern.format(stand_in))] = pattern.format(like)
         return substitutes
 
     def _params(self, template_params, values, connection):

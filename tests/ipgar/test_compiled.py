@@ -239,7 +239,7 @@ def test_a_list_stands_for_an_array_parameter_of_any_length(organisations):
         assert compiled(ids=[o.pk for o in chosen]) == [(o.pk,) for o in _named(pk__in=[o.pk for o in chosen])]
 
 
-def test_a_stand_in_replaces_only_a_parameter_of_its_own_type():
+def test_a_number_stand_in_never_replaces_a_boolean_parameter():
     """True == 1 in Python: an int stand-in 1 must not replace the parameter True."""
     case = CaseFactory(active=True)
     compiled = CompiledQuery(
