@@ -107,62 +107,15 @@ def _alternation(words) -> re.Pattern | None:
 _users_cache: dict = {}
 
 
-def _users_fingerprint() -> str:
-    """A digest of every user's name, official flag and e-mail, computed by the database: the
-    ORM's statement, compiled once per process (building its nested expressions cost more
-    Python per Woo page than the database took)."""
+def _users_version() -> int | None:
+    """The users' names' version, kept by the database (ipgar migration 0011); None when its
+    row is missing (a test flush), and then nothing is cached."""
     from django.db import connection
 
-    sql, params = _fingerprint_statement()
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return cursor.fetchone()[0]
-
-
-@functools.cache
-def _fingerprint_statement() -> tuple[str, object]:
-    """The statement `_users_fingerprint_by_orm` runs, captured as the ORM compiled it."""
-    from django.db import connection
-
-    statements = []
-
-    def capture(execute, sql, params, many, context):
-        statements.append((sql, params))
-        return execute(sql, params, many, context)
-
-    with connection.execute_wrapper(capture):
-        _users_fingerprint_by_orm()
-    return statements[-1]
-
-
-def _users_fingerprint_by_orm() -> str:
-    """A digest of every user's name, official flag and e-mail, computed by the database."""
-    from django.contrib.postgres.aggregates import StringAgg
-    from django.db.models import TextField, Value
-    from django.db.models.functions import MD5, Cast, Coalesce, Concat
-
-    from ipgar.models import User
-
-    row = Concat(
-        "first_name",
-        Value("\x1f"),
-        "last_name",
-        Value("\x1f"),
-        Cast("is_public_official", TextField()),
-        Value("\x1f"),
-        "email",
-        output_field=TextField(),
-    )
-    return User.objects.aggregate(
-        digest=MD5(
-            Coalesce(
-                StringAgg(row, delimiter="\x1e", ordering="id", output_field=TextField()),
-                Value(""),
-                output_field=TextField(),
-            ),
-            output_field=TextField(),
-        )
-    )["digest"]
+        cursor.execute("SELECT version FROM ipgar_users_version WHERE id = 1")
+        row = cursor.fetchone()
+    return row[0] if row else None
 
 
 @dataclass(frozen=True)
@@ -176,13 +129,15 @@ class _UserPatterns:
 
 def _user_patterns() -> _UserPatterns:
     """The users' names (to redact), officials' full names (to keep) and e-mail addresses as
-    compiled patterns, built once per state of the users table (some five thousand users at
+    compiled patterns, built once per version of the users table (some five thousand users at
     national scale; escaping, sorting and joining their ten thousand name forms cost more than
     the rest of a Woo preview); exact, so a new or renamed person counts from the next build on."""
     from ipgar.models import User
 
-    digest = _users_fingerprint()
-    cached = _users_cache.get(digest)
+    # The version first, then the users: a change committed in between costs one more build,
+    # never a stale one.
+    version = _users_version()
+    cached = _users_cache.get(version) if version is not None else None
     if cached is None:
         names, officials, emails = set(), set(), set()
         for first, last, official, email in User.objects.values_list(
@@ -198,7 +153,8 @@ def _user_patterns() -> _UserPatterns:
             emails=_alternation(emails),
         )
         _users_cache.clear()
-        _users_cache[digest] = cached
+        if version is not None:
+            _users_cache[version] = cached
     return cached
 
 
