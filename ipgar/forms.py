@@ -122,7 +122,73 @@ def _render_multiple_input(context) -> str:
     return mark_safe("".join(parts))  # noqa: S308 - every piece above is escaped
 
 
+def _render_field(field) -> str:
+    """The HTML of templates/ipgar/forms/field.html for one bound field, built directly (a form's
+    fields otherwise cost a template include each); the line ends are those of the template."""
+    auto_id = conditional_escape(field.auto_id)
+    label = conditional_escape(field.label)
+    if field.widget_type == "checkbox":
+        head = (
+            f'<div class="ipgar-checkbox">{conditional_escape(field)} '
+            f'<label for="{auto_id}" class="ams-label">{label}</label></div>'
+        )
+    else:
+        optional = "" if field.field.required else f' <span class="ipgar-optional">({gettext("optional")})</span>'
+        head = f'<label for="{auto_id}" class="ams-label">{label}{optional}</label>'
+    help_text = ""
+    if field.help_text:
+        help_text = conditional_escape(field.help_text)
+        help_text = f'<p class="ams-paragraph ams-paragraph--small" id="{auto_id}_helptext">{help_text}</p>'
+    errors = "".join(
+        f'<p class="ams-error-message" id="{auto_id}_error">{conditional_escape(error)}</p>' for error in field.errors
+    )
+    widget = conditional_escape(field) if field.widget_type != "checkbox" else ""
+    invalid = " ams-field--invalid" if field.errors else ""
+    return (
+        f'<div class="ams-field{invalid} ipgar-field">\n  \n    {head}\n  \n  {help_text}\n  {errors}\n'
+        f"  {widget}\n</div>\n"
+    )
+
+
+def _render_form(context) -> str:
+    """The HTML of templates/ipgar/forms/div.html (every field through field.html), built directly."""
+    errors = context["errors"]
+    parts = []
+    if errors:
+        parts.append('<div class="ams-alert ams-alert--error" role="alert"><div class="ams-alert__content">')
+        parts.extend(f'<p class="ams-paragraph">{conditional_escape(error)}</p>' for error in errors)
+        parts.append("</div></div>")
+    parts.append("\n")
+    parts.extend(_render_field(field) for field, _errors in context["fields"])
+    parts.append("\n")
+    parts.extend(conditional_escape(field) for field in context["hidden_fields"])
+    return mark_safe("".join(parts).strip())  # noqa: S308 - every piece above is escaped
+
+
+def _render_input(context) -> str:
+    """django/forms/widgets/input.html, built directly."""
+    widget = context["widget"]
+    value = widget["value"]
+    value = "" if value is None else f' value="{conditional_escape(str(value))}"'
+    return mark_safe(  # noqa: S308 - every piece is escaped
+        f'<input type="{conditional_escape(widget["type"])}" name="{conditional_escape(widget["name"])}"'
+        f"{value}{_attrs(widget['attrs'])}>"
+    )
+
+
+def _render_textarea(context) -> str:
+    """django/forms/widgets/textarea.html, built directly."""
+    widget = context["widget"]
+    value = conditional_escape(widget["value"]) if widget["value"] else ""
+    return mark_safe(  # noqa: S308 - every piece is escaped
+        f'<textarea name="{conditional_escape(widget["name"])}"{_attrs(widget["attrs"])}>\n{value}</textarea>'
+    )
+
+
 _DIRECT = {
+    "ipgar/forms/div.html": _render_form,
+    "django/forms/widgets/number.html": _render_input,
+    "django/forms/widgets/textarea.html": _render_textarea,
     "django/forms/widgets/select.html": _render_select,
     "django/forms/widgets/radio.html": _render_multiple_input,
     "django/forms/widgets/checkbox_select.html": _render_multiple_input,
