@@ -14,6 +14,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from ipgar import roles
+from ipgar.compiled import CompiledQuery
 from ipgar.reference import reference_name
 from ipgar.sorting import NullsLastOrderingFilter, sort_filterset
 
@@ -69,20 +70,32 @@ ALERT_CHOICES = [
 _BSN = re.compile(r"^\d{8,9}$")
 
 
-def _director_choices():
+def _directors():
     # The director model belongs to the pool, which builds on cases: reached through the FK.
     director_model = Case._meta.get_field("director").related_model
-    rows = director_model.objects.order_by("user__username").values_list(
+    return director_model.objects.order_by("user__username").values_list(
         "pk", "user__first_name", "user__last_name", "user__username"
     )
-    return [(pk, f"{first} {last}".strip() or username) for pk, first, last, username in rows]
+
+
+def _references(model):
+    return model.objects.order_by(*model._meta.ordering).values_list("pk", "name", "name_en")
+
+
+# Compiled once per process: building and compiling these four queries on every request was
+# about a third of the filter form's time (the case list, BENCHMARKS.md issue 17).
+_DIRECTORS = CompiledQuery(_directors)
+_REFERENCES = {model: CompiledQuery(functools.partial(_references, model)) for model in (Ideology, RiskCategory, Area)}
+
+
+def _director_choices():
+    return [(pk, f"{first} {last}".strip() or username) for pk, first, last, username in _DIRECTORS()]
 
 
 def _reference_choices(model):
     """(id, name in the active language) of every entry, archived ones too, in the catalogue's
     order: what a model choice would offer, read as plain values instead of model instances."""
-    rows = model.objects.order_by(*model._meta.ordering).values_list("pk", "name", "name_en")
-    return [(pk, reference_name(name, name_en)) for pk, name, name_en in rows]
+    return [(pk, reference_name(name, name_en)) for pk, name, name_en in _REFERENCES[model]()]
 
 
 class CaseFilter(django_filters.FilterSet):
