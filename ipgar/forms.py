@@ -122,9 +122,10 @@ def _render_multiple_input(context) -> str:
     return mark_safe("".join(parts))  # noqa: S308 - every piece above is escaped
 
 
-def _render_field(field) -> str:
+def render_field(field) -> str:
     """The HTML of templates/ipgar/forms/field.html for one bound field, built directly (a form's
-    fields otherwise cost a template include each); the line ends are those of the template."""
+    fields otherwise cost a template include each; `{% form_fields %}` for a filter form); the line
+    ends are those of the template."""
     auto_id = conditional_escape(field.auto_id)
     label = conditional_escape(field.label)
     if field.widget_type == "checkbox":
@@ -159,7 +160,7 @@ def _render_form(context) -> str:
         parts.extend(f'<p class="ams-paragraph">{conditional_escape(error)}</p>' for error in errors)
         parts.append("</div></div>")
     parts.append("\n")
-    parts.extend(_render_field(field) for field, _errors in context["fields"])
+    parts.extend(render_field(field) for field, _errors in context["fields"])
     parts.append("\n")
     parts.extend(conditional_escape(field) for field in context["hidden_fields"])
     return mark_safe("".join(parts).strip())  # noqa: S308 - every piece above is escaped
@@ -193,41 +194,6 @@ _DIRECT = {
     "django/forms/widgets/radio.html": _render_multiple_input,
     "django/forms/widgets/checkbox_select.html": _render_multiple_input,
 }
-
-
-def render_field(field) -> str:
-    """The HTML of templates/ipgar/forms/field.html for a bound field, built directly, byte for
-    byte: a filter form of eight fields spent more on eight template includes than on its
-    widgets (the case list, BENCHMARKS.md issue 17). Keep the two the same (tests compare them)."""
-    errors = field.errors
-    field_id = conditional_escape(field.auto_id)
-    label = conditional_escape(field.label)
-    checkbox = field.widget_type == "checkbox"
-    parts = [f'<div class="ams-field{" ams-field--invalid" if errors else ""} ipgar-field">\n  \n    ']
-    if checkbox:
-        parts.append(
-            f'<div class="ipgar-checkbox">{field} <label for="{field_id}" class="ams-label">{label}</label></div>'
-        )
-    else:
-        optional = (
-            ""
-            if field.field.required
-            else f' <span class="ipgar-optional">({conditional_escape(gettext("optional"))})</span>'
-        )
-        parts.append(f'<label for="{field_id}" class="ams-label">{label}{optional}</label>')
-    parts.append("\n  \n  ")
-    if field.help_text:
-        help_text = conditional_escape(field.help_text)
-        parts.append(f'<p class="ams-paragraph ams-paragraph--small" id="{field_id}_helptext">{help_text}</p>')
-    parts.append("\n  ")
-    parts.extend(
-        f'<p class="ams-error-message" id="{field_id}_error">{conditional_escape(error)}</p>' for error in errors
-    )
-    parts.append("\n  ")
-    if not checkbox:
-        parts.append(str(field))
-    parts.append("\n</div>\n")
-    return mark_safe("".join(parts))  # noqa: S308 - every piece above is escaped or the widget's own HTML
 
 
 class AccessibleFormRenderer(TemplatesSetting):
