@@ -266,3 +266,32 @@ def test_names_to_redact_follow_the_users_table_from_the_next_build_on():
     person.save()
     found = Detector(use_deduce=False).find(text)
     assert [(f.text, f.ground) for f in found] == [("Femke Vissering", "5.1.2.e")]
+
+
+def test_the_detector_knows_contacts_the_meetings_cases_and_cases_written_in_the_texts():
+    """The detector's reads (compiled queries): every directory contact's name, e-mail and phone,
+    the identity of a case on the agenda and of a case whose code is written in a text, not the
+    identity of any other case; organisations' names and codes are known."""
+    from meetings.redaction import Detector
+    from tests.cases.factories import CaseFactory as FullCaseFactory
+    from tests.pool.factories import ContactFactory
+
+    ContactFactory(name="Hendrika Contactpersoon", email="h.contact@example.org", phone="0201234567")
+    on_agenda, written, other = (FullCaseFactory(active=True) for _ in range(3))
+    detector = Detector(case_ids=[on_agenda.pk, None], texts=[f"Zie {written.code}."], use_deduce=False)
+    text = " ".join(
+        [
+            "Hendrika Contactpersoon, h.contact@example.org, 0201234567.",
+            *(f"{c.identity.first_name} {c.identity.last_name} {c.identity.bsn}" for c in (on_agenda, written)),
+            on_agenda.identity.date_of_birth.strftime("%d-%m-%Y"),
+            other.identity.last_name,
+        ]
+    )
+    found = {f.text for f in detector.find(text)}
+    assert {"Hendrika Contactpersoon", "h.contact@example.org", "0201234567"} <= found
+    for case in (on_agenda, written):
+        assert {f"{case.identity.first_name} {case.identity.last_name}", case.identity.bsn} <= found
+    assert on_agenda.identity.date_of_birth.strftime("%d-%m-%Y") in found
+    assert other.identity.last_name not in found
+    assert {"politie"} <= detector.organisations
+    assert Detector(texts=[], use_deduce=False).find(other.identity.last_name) == []
