@@ -24,11 +24,8 @@ from dataclasses import dataclass
 from itertools import chain
 
 from django.db.models import Q
-from django.db.models.expressions import RawSQL
 from django.utils import formats
 from django.utils.translation import gettext_lazy as _
-
-from ipgar.compiled import CompiledQuery
 
 from . import grounds
 
@@ -170,33 +167,6 @@ def _deduce():
     return Deduce()
 
 
-def _identities_query(*, case_ids, codes):
-    from cases.models import CaseIdentity
-
-    return CaseIdentity.objects.filter(
-        Q(case_id__in=RawSQL("SELECT unnest(%s::integer[])", [case_ids]))
-        | Q(case__code__in=RawSQL("SELECT unnest(%s::text[])", [codes]))
-    ).values_list("first_name", "last_name", "bsn", "address", "postcode", "date_of_birth")
-
-
-def _contacts_query():
-    from pool.models import Contact
-
-    return Contact.objects.order_by().values_list("name", "email", "phone")  # into sets: no order
-
-
-def _organisations_query():
-    from ipgar.models import Organisation
-
-    return Organisation.objects.order_by().values_list("name", "code")  # into a set: no order
-
-
-# The detector's reads, compiled once per process (the ORM's compiling cost more than the
-# queries); the cases' ids and the codes written in the texts are array parameters.
-_IDENTITIES = CompiledQuery(_identities_query, case_ids=[-9_110_017], codes=["ipgarstandincodex"])
-_CONTACTS = CompiledQuery(_contacts_query)
-_ORGANISATIONS = CompiledQuery(_organisations_query)
-
 DEDUCE_FLAGGED = {"persoon", "patient"}
 DEDUCE_CERTAIN = {"bsn": (KIND_BSN, BSN), "telefoonnummer": (KIND_PHONE, PRIVACY), "emailadres": (KIND_EMAIL, PRIVACY)}
 
@@ -205,20 +175,26 @@ class Detector:
     """Knows the names and details of one meeting's world; finds them in any text."""
 
     def __init__(self, *, case_ids=(), texts=(), use_deduce: bool = True):
+        from cases.models import CaseIdentity
+        from ipgar.models import Organisation
+        from pool.models import Contact
+
         codes = set()
         for text in texts:
             codes |= set(PATTERNS[1][2].findall(text or ""))
-        identities = _IDENTITIES(case_ids=sorted({pk for pk in case_ids if pk is not None}), codes=sorted(codes))
+        identities = CaseIdentity.objects.filter(Q(case_id__in=set(case_ids)) | Q(case__code__in=codes))
         users = _user_patterns()
         names, details, births = set(), set(), set()
-        for name, email, phone in _CONTACTS():
-            parts = name.split()
-            names |= _name_forms(parts[0] if len(parts) > 1 else "", " ".join(parts[1:]) if len(parts) > 1 else name)
-            details |= {v for v in (email, phone) if v}
-        for first_name, last_name, bsn, address, postcode, date_of_birth in identities:
-            names |= _name_forms(first_name, last_name)
-            details |= {v for v in (bsn, address, postcode) if v}
-            births |= _date_forms(date_of_birth)
+        for contact in Contact.objects.only("name", "email", "phone").order_by():  # into sets: no order
+            parts = contact.name.split()
+            names |= _name_forms(
+                parts[0] if len(parts) > 1 else "", " ".join(parts[1:]) if len(parts) > 1 else contact.name
+            )
+            details |= {v for v in (contact.email, contact.phone) if v}
+        for identity in identities:
+            names |= _name_forms(identity.first_name, identity.last_name)
+            details |= {v for v in (identity.bsn, identity.address, identity.postcode) if v}
+            births |= _date_forms(identity.date_of_birth)
         self.officials = users.officials
         # The users' patterns are compiled once (cached); the meeting's own names and details
         # (contacts, case identities) are few. Findings of both are merged (merge() below): where
@@ -226,7 +202,8 @@ class Detector:
         self.names = [p for p in (users.names, _alternation(names)) if p]
         self.details = [p for p in (users.emails, _alternation(details)) if p]
         self.births = _alternation(births)
-        self.organisations = {value.lower() for pair in _ORGANISATIONS() for value in pair}
+        organisations = Organisation.objects.values_list("name", "code")
+        self.organisations = {value.lower() for pair in organisations for value in pair}
         self.use_deduce = use_deduce
 
     def find(self, text: str) -> list[Finding]:
