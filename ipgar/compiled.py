@@ -17,7 +17,10 @@ PostgreSQL then plans it once: the case page's query with its permission and ale
 took 3-12 ms to plan on every request and under 1 ms to run. The other queries keep Django's
 client-side binding. A prepared statement lives as long as the connection (CONN_MAX_AGE).
 Setting IPGAR_PREPARED_STATEMENTS=false (an old transaction-pooling PgBouncer) runs them
-through Django's usual cursor instead.
+through Django's usual cursor instead. After five runs PostgreSQL may switch to a generic plan,
+one for every value: a query whose best plan depends on its values (an array of ids, a selective
+filter) can then grow with the data. Check such a query at the L bench before compiling it (the
+Woo detector's reads did: 17.9 → 29.7 ms at L, reverted; BENCHMARKS.md).
 
 Stand-ins are values no real request uses (a negative id, a time in 1901, a list of such ids for
 an array parameter); a parameter equal to one (a bool never equals a number) becomes the
