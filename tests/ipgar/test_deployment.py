@@ -11,26 +11,12 @@ from pathlib import Path
 
 import pytest
 import yaml
-from django.conf import settings
 
 from ipgar.healthcheck import probe_host
 from tests.db import database_url as server_database_url
+from tests.ipgar.production import HOST, production_env
 
 ROOT = Path(__file__).resolve().parents[2]
-HOST = "ipgar.amsterdam.nl"
-
-
-def _production_env(**extra):
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "IPGAR_"))}
-    env.update(
-        DJANGO_SETTINGS_MODULE="ipgar.settings.base",
-        DJANGO_DEBUG="false",
-        DJANGO_SECRET_KEY="a-real-secret-key-for-the-deploy-check-0123456789-ABCDEFGHIJ",
-        DJANGO_ALLOWED_HOSTS=HOST,
-        DATABASE_URL=os.environ.get("DATABASE_URL") or settings.DATABASE_URL,
-    )
-    env.update(extra)
-    return env
 
 
 def _python(code: str, env: dict) -> subprocess.CompletedProcess:
@@ -44,7 +30,7 @@ _SETTINGS = "import django;django.setup();from django.conf import settings as s;
 
 
 def test_production_settings_without_database_url_refuse_to_start():
-    env = _production_env()
+    env = production_env()
     del env["DATABASE_URL"]
     result = _python("import django;django.setup()", env)
     assert result.returncode != 0
@@ -57,7 +43,7 @@ def test_production_settings_without_database_url_refuse_to_start():
 
 @pytest.mark.parametrize(("debug", "expected"), [("true", [0, False]), ("false", [60, True])])
 def test_persistent_connections_only_in_production(debug, expected):
-    env = _production_env(DJANGO_DEBUG=debug)
+    env = production_env(DJANGO_DEBUG=debug)
     code = _SETTINGS + "d=s.DATABASES['default'];print(json.dumps([d['CONN_MAX_AGE'], d['CONN_HEALTH_CHECKS']]))"
     result = _python(code, env)
     assert json.loads(result.stdout) == expected, result.stderr
@@ -68,14 +54,14 @@ def test_persistent_connections_only_in_production(debug, expected):
 
 def test_proxy_ssl_header_only_with_a_trusted_proxy():
     code = _SETTINGS + "print(json.dumps([s.SECURE_PROXY_SSL_HEADER, s.IPGAR_TRUSTED_PROXIES]))"
-    without = _python(code, _production_env())
+    without = _python(code, production_env())
     assert json.loads(without.stdout) == [None, []], without.stderr
-    behind = _python(code, _production_env(IPGAR_TRUSTED_PROXIES="172.18.0.1, 10.1.0.0/16"))
+    behind = _python(code, production_env(IPGAR_TRUSTED_PROXIES="172.18.0.1, 10.1.0.0/16"))
     assert json.loads(behind.stdout) == [["HTTP_X_FORWARDED_PROTO", "https"], ["172.18.0.1", "10.1.0.0/16"]]
 
 
 def test_a_wrong_trusted_proxy_is_refused_at_start():
-    result = _python("import django;django.setup()", _production_env(IPGAR_TRUSTED_PROXIES="proxy.local"))
+    result = _python("import django;django.setup()", production_env(IPGAR_TRUSTED_PROXIES="proxy.local"))
     assert result.returncode != 0
     assert "IPGAR_TRUSTED_PROXIES: 'proxy.local' is not an address or network" in result.stderr
 
@@ -95,7 +81,7 @@ def test_health_probe_is_answered_over_plain_http_in_production():
         f"q=c.get('/i18n/setlang/', HTTP_HOST='{HOST}', HTTP_X_FORWARDED_PROTO='https', REMOTE_ADDR='10.1.0.5');"
         "print(h.status_code, h.json()['database'], p.status_code, p['Location'], q.status_code, q['Location'])"
     )
-    result = _python(code, _production_env(IPGAR_TRUSTED_PROXIES="10.1.0.0/16", DATABASE_URL=server_database_url()))
+    result = _python(code, production_env(IPGAR_TRUSTED_PROXIES="10.1.0.0/16", DATABASE_URL=server_database_url()))
     assert result.stdout.split() == ["200", "ok", "301", f"https://{HOST}/i18n/setlang/", "302", "/"], result.stderr
 
 

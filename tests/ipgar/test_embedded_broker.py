@@ -43,28 +43,33 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-def test_without_redis_tests_stay_eager():
-    assert settings.CELERY_TASK_ALWAYS_EAGER is True
-
-
-@pytest.mark.django_db(transaction=True)
-def test_make_run_starts_worker_and_beat_on_embedded_broker_and_stops_with_runserver(tmp_path):
+def _start_demo(address: str, *, settings_module: str, broker: Path) -> subprocess.Popen:
+    """`make run`'s runner without REDIS_URL, on the test database, its broker in `broker`."""
     env = {k: v for k, v in os.environ.items() if k != "REDIS_URL"}
     env.update(
-        DJANGO_SETTINGS_MODULE="tests.ipgar.beat_settings",
+        DJANGO_SETTINGS_MODULE=settings_module,
         DJANGO_DEBUG="true",
         DATABASE_URL=server_database_url(),
-        IPGAR_BROKER_DIR=str(tmp_path / "broker"),
+        IPGAR_BROKER_DIR=str(broker),
     )
-    address = f"127.0.0.1:{_free_port()}"
-    started = time.monotonic()
-    runner = subprocess.Popen(
+    return subprocess.Popen(
         [sys.executable, "-m", "ipgar.run_demo", address],
         cwd=ROOT,
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
+
+
+def test_without_redis_tests_stay_eager():
+    assert settings.CELERY_TASK_ALWAYS_EAGER is True
+
+
+@pytest.mark.django_db(transaction=True)
+def test_make_run_starts_worker_and_beat_on_embedded_broker_and_stops_with_runserver(tmp_path):
+    address = f"127.0.0.1:{_free_port()}"
+    started = time.monotonic()
+    runner = _start_demo(address, settings_module="tests.ipgar.beat_settings", broker=tmp_path / "broker")
     log = tmp_path / "broker" / "worker.log"
     try:
         ready = beat = None
@@ -98,19 +103,8 @@ def test_make_run_starts_worker_and_beat_on_embedded_broker_and_stops_with_runse
 @pytest.mark.django_db(transaction=True)
 def test_a_busy_worker_stops_with_runserver_without_finishing_its_task(tmp_path):
     # A warm shutdown would wait for the running task; once left running for 13 minutes.
-    env = {k: v for k, v in os.environ.items() if k != "REDIS_URL"}
-    env.update(
-        DJANGO_SETTINGS_MODULE="tests.ipgar.busy_beat_settings",
-        DJANGO_DEBUG="true",
-        DATABASE_URL=server_database_url(),
-        IPGAR_BROKER_DIR=str(tmp_path / "broker"),
-    )
-    runner = subprocess.Popen(
-        [sys.executable, "-m", "ipgar.run_demo", f"127.0.0.1:{_free_port()}"],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+    runner = _start_demo(
+        f"127.0.0.1:{_free_port()}", settings_module="tests.ipgar.busy_beat_settings", broker=tmp_path / "broker"
     )
     log = tmp_path / "broker" / "worker.log"
     try:

@@ -5,6 +5,8 @@ from pathlib import Path
 
 from django.conf import settings
 
+from tests.ipgar.production import production_env
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -14,26 +16,13 @@ def _manage(*args, env):
     )
 
 
-def _production_env(**extra):
-    env = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
-    env.update(
-        DJANGO_SETTINGS_MODULE="ipgar.settings.base",
-        DJANGO_DEBUG="false",
-        DJANGO_SECRET_KEY="a-real-secret-key-for-the-deploy-check-0123456789-ABCDEFGHIJ",
-        DJANGO_ALLOWED_HOSTS="ipgar.amsterdam.nl",
-        DATABASE_URL=os.environ.get("DATABASE_URL") or settings.DATABASE_URL,
-        **extra,
-    )
-    return env
-
-
 def test_deploy_check_is_clean_under_production_settings():
-    result = _manage("check", "--deploy", "--fail-level", "WARNING", env=_production_env())
+    result = _manage("check", "--deploy", "--fail-level", "WARNING", env=production_env())
     assert result.returncode == 0, result.stdout + result.stderr
 
 
 def test_production_refuses_to_start_without_a_secret_key():
-    env = _production_env()
+    env = production_env()
     del env["DJANGO_SECRET_KEY"]
     result = _manage("check", env=env)
     assert result.returncode != 0
@@ -41,7 +30,7 @@ def test_production_refuses_to_start_without_a_secret_key():
 
 
 def test_seed_demo_refuses_outside_demo_mode():
-    result = _manage("seed_demo", env=_production_env())
+    result = _manage("seed_demo", env=production_env())
     assert result.returncode != 0
     assert "DJANGO_DEBUG=true" in result.stderr
 
@@ -58,7 +47,7 @@ def test_migrations_are_committed():
 
 def test_security_settings_in_production():
     # Module-level values: production mode turns on every transport protection.
-    env = _production_env()
+    env = production_env()
     code = (
         "import django;django.setup();from django.conf import settings as s;"
         "print(s.SECURE_SSL_REDIRECT, s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE, s.SECURE_HSTS_SECONDS>0,"

@@ -13,6 +13,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.ipgar.production import production_env
+
 ROOT = Path(__file__).resolve().parents[2]
 CLAIM = """
 import django, sys
@@ -23,14 +25,7 @@ print(caches["shared"].add(sys.argv[1], "", 30))
 
 
 def _claim_in_a_new_process(key: str, redis_url: str) -> str:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
-    env.update(
-        DJANGO_SETTINGS_MODULE="ipgar.settings.base",
-        DJANGO_DEBUG="false",
-        DJANGO_SECRET_KEY="a-real-secret-key-for-the-shared-cache-test-0123456789-ABCDEFGHIJ",
-        DJANGO_ALLOWED_HOSTS="ipgar.amsterdam.nl",
-        REDIS_URL=redis_url,
-    )
+    env = production_env(REDIS_URL=redis_url)
     done = subprocess.run(
         [sys.executable, "-c", CLAIM, key], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60
     )
